@@ -1,0 +1,143 @@
+/**
+ * `hstlc inspect FILE [--hdu N] [--json] [--data]`: what a FITS file holds, like astropy's
+ * fitsinfo + fitsheader, or one JSON document for scripts.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { describeFits, FitsError, type FitsDescription, type HduDescription, type Plain } from '../../fits/index.js';
+import type { CliContext } from '../context.js';
+import { ExitCode } from '../errors.js';
+import { examples } from '../not-available.js';
+
+interface InspectOptions {
+  hdu?: string;
+  data?: boolean;
+  rows?: number;
+  checksum?: boolean;
+  header?: boolean;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return n;
+}
+
+function dimensions(h: HduDescription): string {
+  if (h.rows !== null) return `${h.rows}R x ${h.columns.length}C`;
+  return h.shape && h.shape.length ? `(${[...h.shape].reverse().join(', ')})` : '()';
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
+}
+
+function showValue(v: Plain): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (v === null) return '';
+  if (typeof v === 'boolean') return v ? 'T' : 'F';
+  return Array.isArray(v) ? JSON.stringify(v) : String(v);
+}
+
+function showCell(v: Plain): string {
+  if (v === null) return 'nan';
+  if (typeof v === 'boolean') return v ? 'T' : 'F';
+  return Array.isArray(v) ? JSON.stringify(v) : String(v);
+}
+
+function human(d: FitsDescription, opts: InspectOptions): string[] {
+  const lines: string[] = [`Filename: ${d.file}`];
+  const rows = [['No.', 'Name', 'Ver', 'Type', 'Cards', 'Dimensions', 'Format']];
+  for (const h of d.hdus) {
+    const format = h.columns.length ? `[${h.columns.map((c) => c.format).join(', ')}]` : '';
+    rows.push([String(h.index), h.name, String(h.extver), h.type, String(h.header.length), dimensions(h), format]);
+  }
+  lines.push(...table(rows));
+  for (const h of d.hdus) {
+    if (h.checksum) lines.push(`HDU ${h.index} ${h.name}: DATASUM ${h.checksum.datasum}, CHECKSUM ${h.checksum.checksum}`);
+  }
+  for (const h of d.hdus) {
+    if (opts.header || opts.hdu !== undefined) {
+      lines.push('', `# HDU ${h.index} ${h.name} header`);
+      for (const [key, value, comment] of h.header) {
+        const isCommentary = key === 'COMMENT' || key === 'HISTORY' || key === '';
+        if (isCommentary) lines.push(`${key.padEnd(8)}${String(value ?? '')}`);
+        else {
+          const text = showValue(value);
+          const aligned = typeof value === 'string' ? text.padEnd(20) : text.padStart(20);
+          lines.push(`${key.length > 8 ? `HIERARCH ${key} ` : key.padEnd(8)}= ${aligned}${comment ? ` / ${comment}` : ''}`);
+        }
+      }
+    }
+    if (h.columns.length) {
+      lines.push('', `# HDU ${h.index} ${h.name}: ${h.rows} rows`);
+      lines.push(...table([['Name', 'Format', 'Unit', 'Shape'], ...h.columns.map((c) => [c.name, c.format, c.unit ?? '', c.shape.length ? `(${c.shape.join(', ')})` : ''])]));
+    }
+    if (opts.data && h.data !== undefined) {
+      if (h.rows !== null) {
+        const data = h.data as Record<string, Plain[]>;
+        const names = Object.keys(data);
+        const n = names.length ? data[names[0]].length : 0;
+        lines.push('', `# HDU ${h.index} ${h.name}: rows 1-${n} of ${h.rows}`);
+        lines.push(...table([names, ...Array.from({ length: n }, (_, r) => names.map((c) => showCell(data[c][r])))]));
+      } else {
+        lines.push('', `# HDU ${h.index} ${h.name} data`, JSON.stringify(h.data));
+      }
+    }
+  }
+  for (const w of d.warnings) lines.push(`warning: ${w}`);
+  return lines;
+}
+
+export function registerInspect(program: Command, ctx: CliContext): void {
+  program
+    .command('inspect')
+    .summary('show the HDUs, headers and columns of a FITS file')
+    .description(
+      'Show what a FITS file holds: each HDU with its index, name, type and dimensions, and the columns ' +
+        '(name, TFORM, unit, cell shape) of every binary table. --hdu also prints that HDU\'s header; ' +
+        '--data prints values (the first --rows rows; all of them with --json unless --rows is given). ' +
+        'With --json one JSON document is printed: integers beyond 2^53 as strings, NaN as null, vector ' +
+        'cells as nested arrays. Reads .fits.gz too.',
+    )
+    .argument('<file>', 'a FITS file (.fits or .fits.gz)')
+    .option('--hdu <n>', 'only this HDU: an index (0 = primary) or an EXTNAME')
+    .option('--header', 'print the header cards of every HDU')
+    .option('--data', 'also print the values of table columns and images')
+    .option('--rows <n>', 'with --data, at most this many rows per table (default 10 for text, all for --json)', positiveInt)
+    .option('--checksum', 'verify CHECKSUM and DATASUM of each HDU (exit 1 if one is bad)')
+    .addHelpText(
+      'after',
+      examples(
+        '$ hstlc inspect lb4k0105q_corrtag_a.fits',
+        '$ hstlc inspect lb4k0105q_corrtag_a.fits --hdu EVENTS --data --rows 5',
+        '$ hstlc inspect lb4k0105q_curve.fits --json --data > curve.json',
+        '$ hstlc inspect hlsp_hstlc_hst_cos-fuv_gd71_g130m_1291_psa_v1_sci.fits --checksum',
+      ),
+    )
+    .action(async (file: string, opts: InspectOptions) => {
+      const json = ctx.out.json;
+      const hdu = opts.hdu === undefined ? undefined : /^\d+$/.test(opts.hdu) ? Number(opts.hdu) : opts.hdu;
+      let d: FitsDescription;
+      try {
+        d = await describeFits(file, {
+          ...(hdu !== undefined ? { hdu } : {}),
+          data: opts.data === true,
+          ...(opts.rows !== undefined ? { maxRows: opts.rows } : json ? {} : { maxRows: 10 }),
+          checksum: opts.checksum === true,
+        });
+      } catch (e) {
+        if (e instanceof FitsError) {
+          ctx.out.error(e.message);
+          ctx.setExitCode(ExitCode.ITEMS_FAILED);
+          return;
+        }
+        throw e;
+      }
+      if (json) ctx.io.stdout.write(`${JSON.stringify(d)}\n`);
+      else ctx.out.print(...human(d, opts));
+      if (d.hdus.some((h) => h.checksum && (h.checksum.datasum === 'bad' || h.checksum.checksum === 'bad'))) {
+        ctx.setExitCode(ExitCode.ITEMS_FAILED);
+      }
+    });
+}

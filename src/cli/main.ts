@@ -1,0 +1,70 @@
+/**
+ * The CLI entry: `main(process.argv)` from bin/hstlc.js, or in-process from tests with injected io.
+ * Returns the exit code (and sets process.exitCode) instead of calling process.exit, so pending log
+ * writes are flushed before Node ends.
+ */
+import { CommanderError } from 'commander';
+import { redactUrl } from '../config/connection.js';
+import { ConfigError } from '../config/errors.js';
+import { toCommandArgs } from './aliases.js';
+import { createContext, type ContextInternals, type GlobalOptions } from './context.js';
+import { ExitCode, UsageError } from './errors.js';
+import { resolveIo, type CliIo } from './io.js';
+import { buildProgram } from './program.js';
+import { hstlcVersion } from './version.js';
+
+export type { CliIo, Writer } from './io.js';
+export type { CliContext, GlobalOptions, Output } from './context.js';
+export { ExitCode, UsageError } from './errors.js';
+
+export async function main(argv: string[], io?: Partial<CliIo>): Promise<number> {
+  const cli = resolveIo(io);
+  let readGlobals: () => GlobalOptions = () => ({ verbose: false, quiet: false, json: false });
+  const ctx = createContext(cli, hstlcVersion(), () => readGlobals());
+  const program = buildProgram(ctx);
+  readGlobals = () => {
+    const opts = program.opts<Partial<GlobalOptions>>();
+    return {
+      ...(opts.config !== undefined ? { config: opts.config } : {}),
+      verbose: opts.verbose === true,
+      quiet: opts.quiet === true,
+      json: opts.json === true,
+    };
+  };
+
+  let code: number;
+  try {
+    await program.parseAsync(toCommandArgs(argv), { from: 'user' });
+    code = ctx.exitCode;
+  } catch (err) {
+    code = report(err, ctx);
+  } finally {
+    await ctx.close();
+  }
+  process.exitCode = code;
+  return code;
+}
+
+/** Turn what escaped a command into messages and an exit code. */
+function report(err: unknown, ctx: ContextInternals): number {
+  if (err instanceof CommanderError) {
+    // Commander has printed its own message (and the help hint); --help and --version end with 0.
+    return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+  }
+  if (err instanceof ConfigError) {
+    for (const message of err.messages) ctx.out.error(message);
+    return ExitCode.USAGE;
+  }
+  if (err instanceof UsageError) {
+    ctx.out.error(redactUrl(err.message));
+    ctx.io.stderr.write(`(run "hstlc ${ctx.command} --help" for usage)\n`);
+    return ExitCode.USAGE;
+  }
+  // A failure no command handled: a bug or an environment problem. Keep it in the log file too.
+  const error = err instanceof Error ? err : new Error(String(err));
+  const logger = ctx.existingLogger();
+  if (logger) logger.error({ err: error, fileOnly: true }, 'unexpected failure');
+  ctx.out.error(redactUrl(error.message));
+  if (ctx.globals().verbose && error.stack) ctx.io.stderr.write(`${redactUrl(error.stack)}\n`);
+  return ExitCode.ITEMS_FAILED;
+}

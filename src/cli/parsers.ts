@@ -1,0 +1,27 @@
+/** Option and argument parsers: bad values fail at parse time, with exit code 2 and a clear reason. */
+import { InvalidArgumentError } from 'commander';
+
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError(`expected a positive number, got '${value}'.`);
+  }
+  return n;
+}
+
+export function positiveInteger(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) <= 0) {
+    throw new InvalidArgumentError(`expected a positive integer, got '${value}'.`);
+  }
+  return Number(value);
+}
+
+/** `A,B` in Ångström with A < B, as the library's `wlim` (§6.2). */
+export function wavelengthRange(value: string): [number, number] {
+  const parts = value.split(',').map((p) => Number(p.trim()));
+  const [lo, hi] = parts;
+  if (parts.length !== 2 || lo === undefined || hi === undefined || !Number.isFinite(lo) || !Number.isFinite(hi) || lo >= hi) {
+    throw new InvalidArgumentError(`expected two wavelengths 'A,B' with A < B (e.g. 915,1800), got '${value}'.`);
+  }
+  return [lo, hi];
+}

@@ -1,0 +1,37 @@
+/** hstlc's FITS library (FITS Standard 4.0): headers, images, binary tables, checksums. */
+export { FitsError, type FitsErrorCode } from './errors.js';
+export {
+  Header,
+  makeCard,
+  parseCard,
+  parseHeader,
+  formatCard,
+  formatHeader,
+  formatFloat,
+  BLOCK,
+  type Card,
+  type CardInput,
+  type CardType,
+  type CardValue,
+  type Complex,
+} from './header.js';
+export {
+  parseTForm,
+  formatTForm,
+  parseTDim,
+  formatTDim,
+  tableLayout,
+  findColumn,
+  ELEMENT_BYTES,
+  type TForm,
+  type TypeCode,
+  type ColumnInfo,
+  type TableLayout,
+  type Scaling,
+} from './tform.js';
+export { decodeField, decodeFieldInto, allocColumn, finishColumn, cellSizeOf, type Column, type ColumnValues, type NumericArray, type VarCell, type DecodeOptions } from './column.js';
+export { FitsReader, type Hdu, type HduType, type Table, type TableReadOptions, type ImageData, type OpenOptions } from './reader.js';
+export { encodeFits, writeFits, writeFileAtomic, type HduSpec, type ColumnSpec, type ImageSpec, type WriteOptions } from './writer.js';
+export { onesComplementSum, encodeChecksum, addSums, type ChecksumResult } from './checksum.js';
+export { columnToPlain, cardToPlain, type Plain } from './plain.js';
+export { describeFits, type FitsDescription, type HduDescription, type ColumnDescription, type DescribeOptions } from './describe.js';

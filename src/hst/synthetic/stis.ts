@@ -1,0 +1,347 @@
+/**
+ * STIS MAMA TIME-TAG simulation (`_tag.fits`: TIME, AXIS1, AXIS2, DETAXIS1) with the `_x1d.fits`
+ * rows the library uses to give events wavelengths (§7.1), and the exact truth of the original's
+ * STIS selection (§7.4: whole detector, wavelengths from the x1d, DQ from BPIXTAB, airglow cut).
+ */
+import type { Rng } from './random.js';
+import type { RateModel } from './signals.js';
+import { drawEventTimes, expectedCount, type Gti, type TimeComponent } from './timing.js';
+import { AIRGLOW, STIS_MAMA, type StisMode, type StisOrder } from './modes.js';
+import { inAirglowWindow } from './regions.js';
+
+/** STIS MAMA TIME-TAG resolution, seconds. */
+export const STIS_TIME_STEP = 0.000125;
+const N = STIS_MAMA.size;
+
+export interface TagColumns {
+  TIME: Float64Array;
+  AXIS1: Int16Array;
+  AXIS2: Int16Array;
+  DETAXIS1: Int16Array;
+}
+
+export interface StisComponent {
+  name: string;
+  kind: 'source' | 'dark' | 'airglow';
+  rate: number;
+  variable: boolean;
+  line?: { wavelength: number; halfWidth: number };
+}
+
+export interface StisSpec {
+  mode: StisMode;
+  gtis: Gti[];
+  expstart: number;
+  signal: RateModel;
+  rates: { source: number; dark: number; lya: number; oi: number };
+  /** SHIFTA2 as written in the events header. */
+  shifta2: number;
+  doppler: { magnitude: number; zeroMjd: number; period: number };
+}
+
+export interface StisSimulation {
+  columns: TagColumns;
+  component: Uint8Array;
+  components: StisComponent[];
+  expected: number[];
+  count: number;
+}
+
+/** The x1d WAVELENGTH row of an order, as the file stores it (float64). */
+export function orderWavelengths(order: StisOrder): Float64Array {
+  const w = new Float64Array(1024);
+  for (let p = 0; p < 1024; p++) w[p] = order.wave0 + order.dwave * p;
+  return w;
+}
+
+function orderCovers(order: StisOrder, wl: number): boolean {
+  return wl >= order.wave0 && wl <= order.wave0 + order.dwave * 1023;
+}
+
+/** The order an airglow line lands in: the one whose centre is nearest (orders overlap a little). */
+function orderForWavelength(orders: readonly StisOrder[], wl: number): number {
+  let best = -1;
+  let dist = Infinity;
+  orders.forEach((o, i) => {
+    const c = o.wave0 + o.dwave * 511.5;
+    if (orderCovers(o, wl) && Math.abs(c - wl) < dist) {
+      dist = Math.abs(c - wl);
+      best = i;
+    }
+  });
+  return best;
+}
+
+export function stisComponents(spec: StisSpec): StisComponent[] {
+  const comps: StisComponent[] = [
+    { name: 'source', kind: 'source', rate: spec.rates.source, variable: true },
+    { name: 'dark', kind: 'dark', rate: spec.rates.dark, variable: false },
+  ];
+  for (const [key, line] of [['lya', AIRGLOW.lya], ['oi', AIRGLOW.oi]] as const) {
+    const rate = spec.rates[key];
+    const lo = line.wavelength - line.halfWidth;
+    const hi = line.wavelength + line.halfWidth;
+    if (rate > 0 && orderForWavelength(spec.mode.orders, lo) >= 0 && orderForWavelength(spec.mode.orders, hi) >= 0) {
+      comps.push({ name: `airglow_${key}`, kind: 'airglow', rate, variable: false, line });
+    }
+  }
+  return comps;
+}
+
+/** Centre row (AXIS2) of an order's events: A2CENTER + SHIFTA2, rounded. */
+function orderRow(mode: StisMode, order: StisOrder, shifta2: number): number {
+  return mode.echelle ? Math.round(order.a2center + shifta2) : mode.ySource;
+}
+
+export function simulateTag(rng: Rng, spec: StisSpec): StisSimulation {
+  const { mode } = spec;
+  const components = stisComponents(spec);
+  const timeComps: TimeComponent[] = components.map((c) => ({ rate: c.rate, model: c.variable ? spec.signal : undefined }));
+  const expected = timeComps.map((c) => expectedCount(c, spec.gtis));
+  const times = drawEventTimes(rng, spec.gtis, timeComps);
+  const n = times.count;
+  const cols: TagColumns = {
+    TIME: new Float64Array(n),
+    AXIS1: new Int16Array(n),
+    AXIS2: new Int16Array(n),
+    DETAXIS1: new Int16Array(n),
+  };
+  const orders = mode.orders;
+  const cumWeight = new Float64Array(orders.length);
+  let acc = 0;
+  orders.forEach((o, i) => {
+    acc += o.weight;
+    cumWeight[i] = acc;
+  });
+  const rows = orders.map((o) => orderRow(mode, o, spec.shifta2));
+  const h = STIS_MAMA.profileHalfWidth;
+  const kinds = components.map((c) => c.kind);
+  const lines = components.map((c) => c.line);
+  const dopW = (2 * Math.PI) / spec.doppler.period;
+  const dopPhase = ((spec.expstart - spec.doppler.zeroMjd) * 86400 * dopW) % (2 * Math.PI);
+  const step = STIS_TIME_STEP;
+  const { TIME, AXIS1, AXIS2, DETAXIS1 } = cols;
+
+  for (let i = 0; i < n; i++) {
+    const t = times.time[i];
+    const kind = kinds[times.component[i]];
+    let x: number;
+    let y: number;
+    if (kind === 'dark') {
+      x = 1 + ((rng.uniform() * N) | 0);
+      y = 1 + ((rng.uniform() * N) | 0);
+    } else {
+      let o: number;
+      if (kind === 'source') {
+        const u = rng.uniform() * acc;
+        o = 0;
+        while (o < orders.length - 1 && u >= cumWeight[o]) o++;
+        x = 1 + ((rng.uniform() * N) | 0);
+      } else {
+        const line = lines[times.component[i]]!;
+        const wl = line.wavelength - line.halfWidth + 2 * line.halfWidth * rng.uniform();
+        o = orderForWavelength(orders, wl);
+        const p = Math.min(1023, Math.max(0, Math.round((wl - orders[o].wave0) / orders[o].dwave)));
+        x = Math.max(1, 2 * p + (rng.uniform() < 0.5 ? 0 : 1));
+      }
+      // Discrete triangular profile: i + j − h with i, j uniform on 0…h.
+      y = rows[o] + ((rng.uniform() * (h + 1)) | 0) + ((rng.uniform() * (h + 1)) | 0) - h;
+    }
+    TIME[i] = Math.floor(t / step) * step;
+    AXIS1[i] = x;
+    AXIS2[i] = y;
+    const dx = Math.round(spec.doppler.magnitude * Math.sin(dopW * t + dopPhase));
+    const det = x + dx;
+    DETAXIS1[i] = det < 1 ? 1 : det > N ? N : det;
+  }
+  return { columns: cols, component: times.component, components, expected, count: n };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bad pixels (§7.3) and the truth of the selection
+
+export interface BpixRow {
+  PIX1: number;
+  PIX2: number;
+  LENGTH: number;
+  AXIS: number;
+  VALUE: number;
+}
+
+/** The 1024 × 1024 low-res flag image the original builds from BPIXTAB rows (§7.3). */
+export function bpixImage(rows: readonly BpixRow[]): Int32Array {
+  const img = new Int32Array(1024 * 1024);
+  for (const r of rows) {
+    const x = r.PIX1 - 1;
+    const y = r.PIX2 - 1;
+    if (r.AXIS === 1) {
+      if (y < 0 || y >= 1024) continue;
+      for (let i = Math.max(0, x); i < Math.min(1024, x + r.LENGTH); i++) img[y * 1024 + i] |= r.VALUE;
+    } else if (r.AXIS === 2) {
+      if (x < 0 || x >= 1024) continue;
+      for (let j = Math.max(0, y); j < Math.min(1024, y + r.LENGTH); j++) img[j * 1024 + x] |= r.VALUE;
+    }
+  }
+  return img;
+}
+
+/** DQ of an event at (AXIS1, AXIS2): the flag image enlarged ×2, looked up at (AXIS−1). */
+export function eventDq(img: Int32Array, axis1: number, axis2: number): number {
+  const x = axis1 - 1;
+  const y = axis2 - 1;
+  if (x < 0 || x >= N || y < 0 || y >= N) return 0;
+  return img[(y >> 1) * 1024 + (x >> 1)];
+}
+
+/** What the x1d tells the corrtag conversion: per-order wavelengths and boxes. */
+export interface X1dTruth {
+  echelle: boolean;
+  wavelengths: Float64Array[];
+  /** A2CENTER and EXTRSIZE as stored (float32). */
+  a2center: number[];
+  extrsize: number[];
+  shifta2: number;
+}
+
+export function x1dTruth(mode: StisMode, shifta2: number): X1dTruth {
+  return {
+    echelle: mode.echelle,
+    wavelengths: mode.orders.map(orderWavelengths),
+    a2center: mode.orders.map((o) => Math.fround(o.a2center)),
+    extrsize: mode.orders.map((o) => Math.fround(o.extrsize)),
+    shifta2,
+  };
+}
+
+/** `integerize_pixels` of §7.1: round half to even, clip to [0, 2047], halve. */
+function pix(x: number): number {
+  let r = Math.round(x);
+  if (Math.abs(x % 1) === 0.5 && r % 2 !== 0) r -= 1;
+  r = r < 0 ? 0 : r > 2047 ? 2047 : r;
+  return r >> 1;
+}
+
+/** Index of the x1d row whose box gives an event at AXIS2 = y its wavelength (last match wins), or −1. */
+export function rowForY(t: X1dTruth, y: number): number {
+  if (!t.echelle) return 0;
+  let found = -1;
+  for (let k = 0; k < t.a2center.length; k++) {
+    const c = t.a2center[k] + t.shifta2;
+    const half = t.extrsize[k];
+    if (c - half < y && y < c + half) found = k;
+  }
+  return found;
+}
+
+/** Wavelength §7.1 assigns to an event. */
+export function eventWavelength(t: X1dTruth, axis1: number, axis2: number): number {
+  const k = rowForY(t, axis2);
+  return k < 0 ? 0 : t.wavelengths[k][pix(axis1)];
+}
+
+export const STIS_LIMITS = { xlim: [0, 2048] as [number, number], ylim: [0, 2048] as [number, number], wlim: [2, 10000] as [number, number] };
+
+export interface StisCount {
+  selected: number;
+  in_box: number;
+  dq_rejected: number;
+  airglow_rejected: number;
+  wavelength_rejected: number;
+  by_component: Record<string, number>;
+}
+
+/** §7.4 selection on tag columns: AXIS1/AXIS2 as XCORR/YCORR, x1d wavelengths, BPIXTAB DQ. */
+export function countStis(
+  cols: Pick<TagColumns, 'AXIS1' | 'AXIS2'>,
+  x1d: X1dTruth,
+  bpix: Int32Array,
+  sdqflags: number,
+  component?: Uint8Array,
+  componentNames: readonly string[] = [],
+): StisCount {
+  const [x0, x1] = STIS_LIMITS.xlim;
+  const [y0, y1] = STIS_LIMITS.ylim;
+  const [w0, w1] = STIS_LIMITS.wlim;
+  const c: StisCount = { selected: 0, in_box: 0, dq_rejected: 0, airglow_rejected: 0, wavelength_rejected: 0, by_component: {} };
+  const per = new Float64Array(Math.max(1, componentNames.length));
+  for (let i = 0; i < cols.AXIS1.length; i++) {
+    const x = cols.AXIS1[i];
+    const y = cols.AXIS2[i];
+    if (!(x >= x0 && x < x1 && y >= y0 && y < y1)) continue;
+    c.in_box++;
+    const w = eventWavelength(x1d, x, y);
+    const wlOk = w > w0 && w < w1;
+    const ag = inAirglowWindow(w);
+    if ((eventDq(bpix, x, y) & sdqflags) !== 0) {
+      if (wlOk && !ag) c.dq_rejected++;
+      continue;
+    }
+    if (!wlOk) c.wavelength_rejected++;
+    else if (ag) c.airglow_rejected++;
+    else {
+      c.selected++;
+      if (component) per[component[i]]++;
+    }
+  }
+  componentNames.forEach((name, k) => (c.by_component[name] = per[k]));
+  return c;
+}
+
+/** Number of x in 1…2048 with pass(x, y), for every row y (index y, 0 unused). */
+function passPerRow(x1d: X1dTruth, bpix: Int32Array, sdqflags: number): Float64Array {
+  const [x0, x1] = STIS_LIMITS.xlim;
+  const [y0, y1] = STIS_LIMITS.ylim;
+  const [w0, w1] = STIS_LIMITS.wlim;
+  const rows = new Float64Array(N + 1);
+  // Wavelength pass per (x1d row, x), computed once.
+  const okCache = new Map<number, Uint8Array>();
+  const okFor = (k: number): Uint8Array => {
+    let ok = okCache.get(k);
+    if (!ok) {
+      ok = new Uint8Array(N + 1);
+      for (let x = 1; x <= N; x++) {
+        const w = x1d.wavelengths[k][pix(x)];
+        ok[x] = x >= x0 && x < x1 && w > w0 && w < w1 && !inAirglowWindow(w) ? 1 : 0;
+      }
+      okCache.set(k, ok);
+    }
+    return ok;
+  };
+  for (let y = 1; y <= N; y++) {
+    if (!(y >= y0 && y < y1)) continue;
+    const k = rowForY(x1d, y);
+    if (k < 0) continue;
+    const ok = okFor(k);
+    let s = 0;
+    for (let x = 1; x <= N; x++) if (ok[x] && (eventDq(bpix, x, y) & sdqflags) === 0) s++;
+    rows[y] = s;
+  }
+  return rows;
+}
+
+/** Analytic mean of `selected`: Σ components E[N] × P(pass), enumerating the pixel distributions. */
+export function expectedStisSelected(spec: StisSpec, sim: Pick<StisSimulation, 'components' | 'expected'>, x1d: X1dTruth, bpix: Int32Array, sdqflags: number): number {
+  const rows = passPerRow(x1d, bpix, sdqflags);
+  const h = STIS_MAMA.profileHalfWidth;
+  let darkPass = 0;
+  for (let y = 1; y <= N; y++) darkPass += rows[y];
+  darkPass /= N * N;
+  // Source: order by weight, profile rows, x uniform on 1…2048.
+  const orders = spec.mode.orders;
+  const totalWeight = orders.reduce((a, o) => a + o.weight, 0);
+  let sourcePass = 0;
+  orders.forEach((o) => {
+    const centre = orderRow(spec.mode, o, spec.shifta2);
+    for (let k = -h; k <= h; k++) {
+      const p = (h + 1 - Math.abs(k)) / ((h + 1) * (h + 1));
+      const y = centre + k;
+      if (y >= 1 && y <= N) sourcePass += (o.weight / totalWeight) * p * (rows[y] / N);
+    }
+  });
+  let total = 0;
+  sim.components.forEach((c, k) => {
+    if (c.kind === 'dark') total += sim.expected[k] * darkPass;
+    else if (c.kind === 'source') total += sim.expected[k] * sourcePass;
+  });
+  return total;
+}
