@@ -18,9 +18,11 @@ export function positiveInteger(value: string): number {
 
 /** `A,B` in Ångström with A < B, as the library's `wlim` (§6.2). */
 export function wavelengthRange(value: string): [number, number] {
-  const parts = value.split(',').map((p) => Number(p.trim()));
+  // Number('') is 0, so an empty side must be caught before converting.
+  const parts = value.split(',').map((p) => (p.trim() === '' ? NaN : Number(p.trim())));
   const [lo, hi] = parts;
-  if (parts.length !== 2 || lo === undefined || hi === undefined || !Number.isFinite(lo) || !Number.isFinite(hi) || lo >= hi) {
+  const valid = parts.length === 2 && lo !== undefined && hi !== undefined && Number.isFinite(lo) && Number.isFinite(hi);
+  if (!valid || lo >= hi) {
     throw new InvalidArgumentError(`expected two wavelengths 'A,B' with A < B (e.g. 915,1800), got '${value}'.`);
   }
   return [lo, hi];

@@ -403,6 +403,7 @@ export function encodeWords(
 ): void {
   const buf = values.buffer;
   const at = values.byteOffset;
+  const dv = new DataView(dst.buffer, dst.byteOffset, dst.byteLength);
   if (size === 1) {
     const v = new Uint8Array(buf, at, values.byteLength);
     let k = 0;
@@ -411,39 +412,21 @@ export function encodeWords(
     const v = new Uint16Array(buf, at, values.byteLength >> 1);
     let k = 0;
     for (let r = 0, p = base; r < rows; r++, p += stride) {
-      for (let w = 0, q = p; w < words; w++, q += 2) {
-        const x = v[k++];
-        dst[q] = x >> 8;
-        dst[q + 1] = x;
-      }
+      for (let w = 0, q = p; w < words; w++, q += 2) dv.setUint16(q, v[k++], false);
     }
   } else if (size === 4) {
     const v = new Int32Array(buf, at, values.byteLength >> 2);
     let k = 0;
     for (let r = 0, p = base; r < rows; r++, p += stride) {
-      for (let w = 0, q = p; w < words; w++, q += 4) {
-        const x = v[k++];
-        dst[q] = x >>> 24;
-        dst[q + 1] = x >>> 16;
-        dst[q + 2] = x >>> 8;
-        dst[q + 3] = x;
-      }
+      for (let w = 0, q = p; w < words; w++, q += 4) dv.setInt32(q, v[k++], false);
     }
   } else {
     const v = new Int32Array(buf, at, values.byteLength >> 2);
     let k = 0;
     for (let r = 0, p = base; r < rows; r++, p += stride) {
       for (let w = 0, q = p; w < words; w++, q += 8) {
-        const lo = v[k++];
-        const hi = v[k++];
-        dst[q] = hi >>> 24;
-        dst[q + 1] = hi >>> 16;
-        dst[q + 2] = hi >>> 8;
-        dst[q + 3] = hi;
-        dst[q + 4] = lo >>> 24;
-        dst[q + 5] = lo >>> 16;
-        dst[q + 6] = lo >>> 8;
-        dst[q + 7] = lo;
+        dv.setInt32(q + 4, v[k++], false);
+        dv.setInt32(q, v[k++], false);
       }
     }
   }

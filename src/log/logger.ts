@@ -58,7 +58,13 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 /** `<command>_<YYYY-MM-DD-HH-MM>.log`, local time, as the original named its logs. */
 export function logFileName(command: string, when: Date): string {
-  const stamp = [when.getFullYear(), pad(when.getMonth() + 1), pad(when.getDate()), pad(when.getHours()), pad(when.getMinutes())].join('-');
+  const stamp = [
+    when.getFullYear(),
+    pad(when.getMonth() + 1),
+    pad(when.getDate()),
+    pad(when.getHours()),
+    pad(when.getMinutes()),
+  ].join('-');
   return `${command.replace(/[^\w.-]/g, '_')}_${stamp}.log`;
 }
 

@@ -83,3 +83,27 @@ test('an over-long keyword is written as a HIERARCH card, never truncated', asyn
   assert.match(new TextDecoder().decode(b.subarray(0, 2880)), /HIERARCH TOOLONGKEY = 1 /);
   assert.equal((await FitsReader.fromBytes(b)).hdus[0].header.get('TOOLONGKEY'), 1);
 });
+
+test('a write that fails part-way leaves neither a partial file nor a temporary behind', async () => {
+  const { mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { writeFits } = await import('../../src/fits/index.js');
+  const dir = mkdtempSync(join(tmpdir(), 'hstlc-atomic-'));
+  try {
+    const path = join(dir, 'lb4k0105q_curve.fits');
+    writeFileSync(path, 'previous good content');
+    // The first HDU is already written to the temporary file when the second fails to encode.
+    await assert.rejects(
+      writeFits(path, [{ type: 'PRIMARY' }, { type: 'BINTABLE', columns: [{ name: 'S', data: ['much too long'], format: '2A' }] }]),
+      /lb4k0105q_curve\.fits.*longer than 2 characters/,
+    );
+    assert.equal(readFileSync(path, 'utf8'), 'previous good content', 'the old file is untouched');
+    assert.deepEqual(readdirSync(dir), ['lb4k0105q_curve.fits'], 'no temporary left');
+    await writeFits(path, hdus);
+    assert.equal((await FitsReader.open(path)).hdus.length, 2, 'a successful write replaces it');
+    assert.deepEqual(readdirSync(dir), ['lb4k0105q_curve.fits']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -39,10 +39,22 @@ function showValue(v: Plain): string {
   return Array.isArray(v) ? JSON.stringify(v) : String(v);
 }
 
-function showCell(v: Plain): string {
+/** Shortest decimal text that reads back as the same float32 (0.032, not 0.03200000151991844). */
+function float32Text(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  for (let p = 1; p <= 9; p++) {
+    const t = x.toPrecision(p);
+    if (Math.fround(Number(t)) === x) return String(Number(t));
+  }
+  return String(x);
+}
+
+function showCell(v: Plain, single: boolean): string {
   if (v === null) return 'nan';
   if (typeof v === 'boolean') return v ? 'T' : 'F';
-  return Array.isArray(v) ? JSON.stringify(v) : String(v);
+  if (typeof v === 'number' && single) return float32Text(v);
+  if (Array.isArray(v)) return single ? `[${v.map((x) => showCell(x, single)).join(', ')}]` : JSON.stringify(v);
+  return String(v);
 }
 
 function human(d: FitsDescription, opts: InspectOptions): string[] {
@@ -79,7 +91,8 @@ function human(d: FitsDescription, opts: InspectOptions): string[] {
         const names = Object.keys(data);
         const n = names.length ? data[names[0]].length : 0;
         lines.push('', `# HDU ${h.index} ${h.name}: rows 1-${n} of ${h.rows}`);
-        lines.push(...table([names, ...Array.from({ length: n }, (_, r) => names.map((c) => showCell(data[c][r])))]));
+        const single = new Set(h.columns.filter((c) => /^\d*[EC]/.test(c.format)).map((c) => c.name));
+        lines.push(...table([names, ...Array.from({ length: n }, (_, r) => names.map((c) => showCell(data[c][r], single.has(c))))]));
       } else {
         lines.push('', `# HDU ${h.index} ${h.name} data`, JSON.stringify(h.data));
       }

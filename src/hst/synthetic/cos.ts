@@ -279,14 +279,17 @@ export function simulateCorrtag(rng: Rng, spec: CorrtagSpec): CorrtagSimulation 
   return { columns: cols, component: comp, components, expected, count: n };
 }
 
-/** The extraction boxes of a corrtag file, per §6.2/§6.4 defaults (IMAGING override included). */
+/**
+ * The extraction boxes of a corrtag file, per §6.2/§6.4 defaults (IMAGING override included):
+ * the file's segment (FUV) or every stripe with keywords (NUV, including G230L's unextracted C).
+ */
 export function corrtagBoxes(spec: Pick<CorrtagSpec, 'mode' | 'fileLetters' | 'keywords'>): RegionBox[] {
   const { mode } = spec;
   const imaging = mode.obstype === 'IMAGING';
   const xlim: [number, number] = imaging ? [0, 1024] : [0, 16384];
   const wlim: [number, number] = imaging ? [-1, 1] : mode.detector === 'FUV' ? [915, 1800] : [915, 3200];
   const ylim: [number, number] | undefined = imaging ? [0, 512] : undefined;
-  const letters = mode.detector === 'FUV' ? spec.fileLetters : mode.extracted;
+  const letters: CosLetter[] = mode.detector === 'FUV' ? spec.fileLetters : ['A', 'B', 'C'];
   return letters.flatMap((L) => regionBoxes(L, spec.keywords[L]!, xlim, wlim, ylim));
 }
 

@@ -5,8 +5,8 @@
  * (`*_pht.fits`) under oref/. Science headers name them `lref$<name>` / `oref$<name>`.
  */
 import type { HduSpec } from '../../fits/index.js';
-import { refPrimaryCards, card, fcard } from './headers.js';
-import { COS_FUV, COS_MODES, COS_NUV, STIS_MODES, wavelengthAt, type CosLetter } from './modes.js';
+import { refPrimaryCards, fcard } from './headers.js';
+import { COS_MODES, STIS_MODES, wavelengthAt, type CosLetter } from './modes.js';
 import type { Rng } from './random.js';
 import type { BpixRow } from './stis.js';
 
@@ -257,7 +257,3 @@ export function stisPhottab(name: string, nelem: number): RefFile {
     ],
   };
 }
-
-// Keep the geometry constants referenced so a reader sees where detector sizes come from.
-export const DETECTOR_X = { FUV: 16384, NUV: 1024, xActiveFuv: COS_FUV.xActive, xActiveNuv: COS_NUV.xActive } as const;
-void card;

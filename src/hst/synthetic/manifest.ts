@@ -1,0 +1,118 @@
+/**
+ * The truth manifest written next to every synthetic archive (`manifest.json`).
+ *
+ * Conventions: times are seconds from exposure start unless named `*_mjd`; rates are events per
+ * second at signal factor 1; region counts follow the original's selection (§6.3 for COS with the
+ * default limits of §6.2, §7.4 for STIS after the corrtag conversion of §7.1–7.3).
+ */
+import type { Signal } from './signals.js';
+import type { Verdict } from './verdict.js';
+import type { BadKind, ExposureKind } from './plan.js';
+
+export type ArchiveSize = 'tiny' | 'small' | 'medium' | 'large' | 'heavy';
+
+export type FileKind = 'cos_fuv_a' | 'cos_fuv_b' | 'cos_nuv' | 'cos_imaging' | 'stis_tag' | 'stis_x1d';
+
+export interface ComponentTruth {
+  name: string;
+  kind: 'source' | 'dark' | 'airglow' | 'image';
+  /** Segment/stripe letter (COS spectra and airglow). */
+  letter?: string;
+  /** Mean events/s at signal factor 1. */
+  rate: number;
+  /** Follows the injected signal. */
+  variable: boolean;
+  /** Expected (mean) and simulated number of events. */
+  expected: number;
+  events: number;
+  /** Airglow line centre and half-width, Å. */
+  line?: { wavelength: number; half_width: number };
+}
+
+export interface RegionTruth {
+  /** COS segment/stripe letter; `null` for STIS (whole detector). */
+  letter: string | null;
+  name: 'spectrum' | 'background1' | 'background2' | 'detector';
+  x: [number, number];
+  y: [number, number];
+  /** Exclusive wavelength bounds. */
+  wlim: [number, number];
+  /** Used by the original extraction (G230L's stripe C is not). */
+  extracted: boolean;
+  selected: number;
+  /** Analytic mean of `selected`; null where a file was truncated on purpose (single event). */
+  expected: number | null;
+  in_box: number;
+  dq_rejected: number;
+  airglow_rejected: number;
+  wavelength_rejected: number;
+  by_component: Record<string, number>;
+}
+
+export interface FileTruth {
+  file: string;
+  kind: FileKind;
+  rootname: string;
+  exposure_kind: ExposureKind;
+  /** Other files of the exposure (FUV partner segment, STIS x1d or tag). */
+  companions: string[];
+  /** Whether ingest gathers it (§1.4: `*tag*.fits`, `_b` dropped when its `_a` exists). */
+  ingested: boolean;
+  instrument: 'COS' | 'STIS';
+  detector: string;
+  segment: string | null;
+  opt_elem: string;
+  cenwave: number;
+  aperture: string;
+  fppos: number;
+  obstype: 'SPECTROSCOPIC' | 'IMAGING';
+  targname: string;
+  canonical_target: string;
+  proposid: number;
+  expstart: number;
+  expend: number;
+  exptime: number;
+  expflag: string;
+  good_time_intervals: Array<[number, number]>;
+  signal: Signal;
+  sdqflags: number;
+  /** Reference-file keywords as written (`lref$…`). */
+  reference_files: Record<string, string>;
+  /** Events in the file, by component; DQ-flagged totals. */
+  events: { total: number; dq_serious: number; dq_benign: number; components: ComponentTruth[] } | null;
+  regions: RegionTruth[];
+  /** COS: SP_LOC/SP_HGT/B_BKG*/B_HGT* per letter as written. STIS: SHIFTA2. */
+  geometry: Record<string, Record<string, number>>;
+  /** Expected outcome of the quality checks (§3). */
+  quality: Verdict | null;
+  bad: BadKind | null;
+  bytes: number;
+}
+
+export interface CompositeTruth {
+  /** HLSP name the pipeline gives the group (§9.2). */
+  name: string;
+  instrume: string;
+  detector: string;
+  targname: string;
+  opt_elem: string;
+  cenwave: number;
+  aperture: string;
+  /** Ingested files of good exposures, sorted by name. */
+  members: string[];
+}
+
+export interface ArchiveManifest {
+  generator: 'hstlc synthetic archive';
+  version: 1;
+  seed: number;
+  size: ArchiveSize;
+  /** Sinusoid phases run on (EXPSTART − epoch)·86400 + TIME. */
+  phase_epoch_mjd: number;
+  /** Proposal ids the configuration should list as bad (§3.2 check_bad_proposal). */
+  bad_proposals: number[];
+  reference_files: { lref: string[]; oref: string[] };
+  files: FileTruth[];
+  composites: CompositeTruth[];
+  totals: { files: number; events: number; bytes: number };
+}
