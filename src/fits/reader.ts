@@ -6,7 +6,7 @@ import { FitsError } from './errors.js';
 import { BLOCK, Header, parseHeader } from './header.js';
 import { BufferSource, openSource, type ByteSource } from './source.js';
 import { findColumn, tableLayout, type ColumnInfo, type TableLayout } from './tform.js';
-import { allocColumn, cellSizeOf, decodeFieldInto, finishColumn, type Column, type DecodeOptions, type NumericArray, type ColumnValues } from './column.js';
+import { allocColumn, cellSizeOf, decodeRowsInto, finishColumn, type Column, type DecodeOptions, type NumericArray, type ColumnValues } from './column.js';
 import { onesComplementSum, addSums, type ChecksumResult } from './checksum.js';
 
 export type HduType = 'PRIMARY' | 'IMAGE' | 'BINTABLE' | 'TABLE' | 'UNKNOWN';
@@ -50,8 +50,6 @@ export interface ImageData {
 }
 
 const DEFAULT_CHUNK = 8 << 20;
-/** Bytes of rows decoded field by field while they sit in the CPU cache. */
-const CACHE_BLOCK = 256 << 10;
 
 function typeOf(index: number, header: Header): HduType {
   if (index === 0) return 'PRIMARY';
@@ -298,10 +296,6 @@ export class FitsReader {
     return chosen.some(([, c]) => c.tform.code === 'P' || c.tform.code === 'Q') ? this.readHeap(hdu, layout) : undefined;
   }
 
-  /**
-   * Decode the chosen fields of a chunk of rows, in blocks of rows small enough to stay in the
-   * CPU cache: every field is a strided pass, and the passes then hit cache, not memory.
-   */
   private decodeChunk(
     hdu: Hdu,
     chosen: Array<[string, ColumnInfo]>,
@@ -312,14 +306,8 @@ export class FitsReader {
     rows: number,
     heap: { bytes: Uint8Array; at: number } | undefined,
   ): void {
-    const block = Math.max(1, Math.floor(CACHE_BLOCK / Math.max(1, rowBytes)));
     try {
-      for (let b = 0; b < rows; b += block) {
-        const n = Math.min(block, rows - b);
-        for (let c = 0; c < chosen.length; c++) {
-          decodeFieldInto(chosen[c][1], outputs[c], outRow + b, bytes, b * rowBytes, rowBytes, n, heap);
-        }
-      }
+      decodeRowsInto(chosen.map(([, info]) => info), outputs, outRow, bytes, rowBytes, rows, heap);
     } catch (e) {
       throw e instanceof FitsError ? e.locate({ file: this.path, hdu: hdu.index }) : e;
     }

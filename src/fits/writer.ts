@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { FitsError } from './errors.js';
 import { BLOCK, Header, formatCard, formatHeader, makeCard, type CardInput, type CardValue } from './header.js';
 import { formatTDim, parseTForm, type TForm, type TypeCode } from './tform.js';
-import { encodeWords, wordSize, type NumericArray, type VarCell } from './column.js';
+import { CACHE_BLOCK, encodeWords, wordSize, type NumericArray, type VarCell } from './column.js';
 import { addSums, encodeChecksum, onesComplementSum } from './checksum.js';
 import { bitpixOf, encodeImageData } from './image.js';
 
@@ -213,8 +213,10 @@ function encodeTable(cols: PreparedColumn[], rows: number): { data: Uint8Array; 
     descriptors.set(c, desc);
   }
   const tableBytes = rowBytes * rows;
-  const data = new Uint8Array(tableBytes + heapSize);
+  // Allocated padded to whole blocks so the file writer needs no second copy.
+  const data = new Uint8Array(Math.ceil((tableBytes + heapSize) / BLOCK) * BLOCK);
   let offset = 0;
+  const numeric: Array<{ c: PreparedColumn; base: number }> = [];
   for (const c of cols) {
     const { code, repeat } = c.tform;
     const base = offset;
@@ -270,18 +272,27 @@ function encodeTable(cols: PreparedColumn[], rows: number): { data: Uint8Array; 
         }
         break;
       }
-      default: {
-        const values = c.values!;
-        const size = wordSize(code);
-        const words = code === 'C' || code === 'M' ? 2 * repeat : repeat;
-        encodeWords(values, size, data, base, rowBytes, rows, words);
-        if (c.zero !== undefined) {
-          // Unsigned conventions store value - TZERO: the most significant bit flips.
-          for (let r = 0; r < rows; r++) for (let w = 0; w < words; w++) data[r * rowBytes + base + w * size] ^= 0x80;
-        }
-      }
+      default:
+        numeric.push({ c, base });
     }
     offset += c.tform.width;
+  }
+  // Numeric fields are written in blocks of rows that stay in the CPU cache, all fields per block,
+  // rather than one strided pass over the whole table per field.
+  const block = Math.max(1, Math.floor(CACHE_BLOCK / Math.max(1, rowBytes)));
+  for (let b = 0; b < rows; b += block) {
+    const n = Math.min(block, rows - b);
+    for (const { c, base } of numeric) {
+      const { code, repeat } = c.tform;
+      const size = wordSize(code);
+      const words = code === 'C' || code === 'M' ? 2 * repeat : repeat;
+      const start = b * rowBytes + base;
+      encodeWords(c.values!, size, data, start, rowBytes, n, words, b * words);
+      if (c.zero !== undefined) {
+        // Unsigned conventions store value - TZERO: the most significant bit flips.
+        for (let r = 0; r < n; r++) for (let w = 0; w < words; w++) data[start + r * rowBytes + w * size] ^= 0x80;
+      }
+    }
   }
   let at = tableBytes;
   for (const part of heapParts) {
