@@ -19,7 +19,7 @@ export interface SizePreset {
   exposure: [number, number];
   /** Multiplier of every base rate. */
   rateScale: number;
-  /** Extra good visits added to each multi-visit group. */
+  /** Up to this many extra good visits per multi-visit group (varied by group: 0…extraVisits+1). */
   extraVisits: number;
   /** Include the regular catalog. */
   catalog: boolean;
@@ -100,7 +100,12 @@ const STIS_NUV_RATES: Rates = { source: 10, dark: 4, lya: 0, oi: 0 };
 export const GROUPS: GroupDef[] = [
   {
     instrument: 'COS', mode: 'G130M/1291', aperture: 'PSA', canonical: 'GD71', proposal: 11897, signal: 'constant', rates: FUV_RATES,
-    members: [{ name: 'GD-71', kind: 'cos_fuv_pair' }, { name: 'GD71', kind: 'cos_fuv_pair' }, { name: 'GD-71', kind: 'cos_fuv_pair', bad: 'expflag' }],
+    members: [
+      { name: 'GD-71', kind: 'cos_fuv_pair' },
+      { name: 'GD71', kind: 'cos_fuv_pair' },
+      { name: 'GD-71', kind: 'cos_fuv_pair', bad: 'expflag' },
+      { name: 'GD71', kind: 'cos_fuv_pair' },
+    ],
   },
   {
     instrument: 'COS', mode: 'G160M/1600', aperture: 'PSA', canonical: 'WZSGE', proposal: 12228, signal: { period: 4898, amplitude: 0.3 }, rates: FUV_RATES,
@@ -174,7 +179,7 @@ function gtisFor(rng: Rng, exptime: number, gap: boolean): Gti[] {
   const pause = round(rng.range(100, 300), 3);
   return [
     [0, first],
-    [first + pause, round(exptime + pause, 3)],
+    [round(first + pause, 3), round(exptime + pause, 3)],
   ];
 }
 
@@ -218,12 +223,15 @@ export function planArchive(seed: number, size: ArchiveSize): ExposurePlan[] {
   const exptimeOf = (): number => round(rng.range(preset.exposure[0], preset.exposure[1]), 1);
 
   if (preset.catalog) {
-    for (const g of GROUPS) {
+    GROUPS.forEach((g, gi) => {
       const groupPhase = round(rng.range(0, 2 * Math.PI), 6);
       const members: MemberDef[] = [...g.members];
-      if (members.filter((m) => !m.bad).length >= 2) {
+      const good = members.filter((m) => !m.bad).length;
+      if (good >= 2 && preset.extraVisits > 0) {
+        // Vary composite sizes between groups, never beyond five good members.
+        const extra = Math.min(gi % (preset.extraVisits + 2), 5 - good);
         const template = members.find((m) => !m.bad && !m.gap)!;
-        for (let i = 0; i < preset.extraVisits; i++) members.push({ ...template });
+        for (let i = 0; i < extra; i++) members.push({ ...template });
       }
       for (const m of members) {
         const proposal = proposalOf(m.bad === 'proposal' ? BAD_PROPOSAL : g.proposal);
@@ -260,7 +268,7 @@ export function planArchive(seed: number, size: ArchiveSize): ExposurePlan[] {
           exposure,
         });
       }
-    }
+    });
   }
   if (preset.heavyEvents) {
     // One lone FUV segment with ~heavyEvents events: G130M/1291 (Lyman-α on B, O I on A).

@@ -136,9 +136,49 @@ export function cosComponents(spec: CorrtagSpec): CosComponent[] {
   return comps;
 }
 
-/** Smooth flat-field pattern times a dead-time factor: the EPSILON of an event at (x, y). */
-function epsilonAt(x: number, y: number): number {
-  return 1 + 0.035 * Math.sin(x * 0.01025 + 0.7) * Math.cos(y * 0.0706) + 0.012 * Math.sin(x * 0.00153);
+/**
+ * Flat-field × dead-time factor (EPSILON) on a grid of 16 × 16-pixel cells (FUV) or 4 × 4 (NUV):
+ * a smooth fixed pattern, tabulated once per detector so the per-event cost is one look-up.
+ */
+interface EpsilonGrid {
+  table: Float32Array;
+  shift: number;
+  nx: number;
+  ny: number;
+}
+
+const EPSILON_GRIDS = new Map<string, EpsilonGrid>();
+
+function epsilonGrid(fuv: boolean): EpsilonGrid {
+  const key = fuv ? 'FUV' : 'NUV';
+  let g = EPSILON_GRIDS.get(key);
+  if (!g) {
+    const shift = fuv ? 4 : 2;
+    const nx = (fuv ? 16384 : 1024) >> shift;
+    const ny = 1024 >> shift;
+    const table = new Float32Array(nx * ny);
+    const cell = 1 << shift;
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const x = (i + 0.5) * cell;
+        const y = (j + 0.5) * cell;
+        table[j * nx + i] = 1 + 0.035 * Math.sin(x * 0.01025 + 0.7) * Math.cos(y * 0.0706) + 0.012 * Math.sin(x * 0.00153);
+      }
+    }
+    g = { table, shift, nx, ny };
+    EPSILON_GRIDS.set(key, g);
+  }
+  return g;
+}
+
+/** Orbital Doppler shift (pixels) sampled every second of the exposure, for linear interpolation. */
+function dopplerTable(spec: CorrtagSpec, tmax: number): Float64Array {
+  const w = (2 * Math.PI) / spec.doppler.period;
+  const phase = ((spec.expstart - spec.doppler.zeroMjd) * 86400 * w) % (2 * Math.PI);
+  const n = Math.ceil(tmax) + 2;
+  const table = new Float64Array(n);
+  for (let s = 0; s < n; s++) table[s] = spec.doppler.magnitude * Math.sin(w * s + phase);
+  return table;
 }
 
 /** Simulate the events of one corrtag file. */
@@ -197,17 +237,27 @@ export function simulateCorrtag(rng: Rng, spec: CorrtagSpec): CorrtagSimulation 
   }
 
   const img = COS_NUV.imageSource;
-  const dopW = (2 * Math.PI) / spec.doppler.period;
-  const dopPhase = ((spec.expstart - spec.doppler.zeroMjd) * 86400 * dopW) % (2 * Math.PI);
-  const dopMag = spec.doppler.magnitude;
+  const dop = dopplerTable(spec, spec.gtis.length ? spec.gtis[spec.gtis.length - 1][1] : 0);
+  const eps = epsilonGrid(fuv);
+  const epsTable = eps.table;
+  const epsShift = eps.shift;
+  const epsNx = eps.nx;
+  const epsMaxX = eps.nx - 1;
+  const epsMaxY = eps.ny - 1;
+  const U16 = 1 / 65536;
   const { shift1, shift2 } = spec;
   const { TIME, RAWX, RAWY, XCORR, YCORR, XDOPP, XFULL, YFULL, WAVELENGTH, EPSILON, DQ, PHA } = cols;
   const t64 = times.time;
   const comp = times.component;
   const step = COS_TIME_STEP;
+  const gtis = spec.gtis;
+  let g = 0;
 
   for (let i = 0; i < n; i++) {
     const t = t64[i];
+    // Quantize to the TIME-TAG clock, never before the start of the event's GTI.
+    while (t >= gtis[g][1]) g++;
+    const tq = Math.floor(t / step) * step;
     const k = comp[i];
     const kk = kind[k];
     let xfull: number;
@@ -217,8 +267,10 @@ export function simulateCorrtag(rng: Rng, spec: CorrtagSpec): CorrtagSimulation 
     let xdopp: number;
     if (kk === 3) {
       // Imaging: a point source on the MAMA; no dispersion, no Doppler correction.
-      xcorr = img.x + img.halfWidth * (rng.uniform() + rng.uniform() - 1);
-      y = img.y + img.halfWidth * (rng.uniform() + rng.uniform() - 1);
+      const r1 = rng.nextU32();
+      const r2 = rng.nextU32();
+      xcorr = img.x + img.halfWidth * (((r1 & 0xffff) + (r1 >>> 16)) * U16 - 1);
+      y = img.y + img.halfWidth * (((r2 & 0xffff) + (r2 >>> 16)) * U16 - 1);
       xdopp = xcorr;
       xfull = xcorr;
       w = 0;
@@ -234,12 +286,14 @@ export function simulateCorrtag(rng: Rng, spec: CorrtagSpec): CorrtagSimulation 
         d = disp[k]!;
         w = lineLo[k] + lineSpan[k] * rng.uniform();
         xfull = pixelAt(d, w);
-        y = yc[k] + hw * (rng.uniform() + rng.uniform() - 1);
+        const r = rng.nextU32();
+        y = yc[k] + hw * (((r & 0xffff) + (r >>> 16)) * U16 - 1);
       } else {
         xfull = xa0 + xspan * rng.uniform();
         if (kk === 0) {
           d = disp[k]!;
-          y = yc[k] + hw * (rng.uniform() + rng.uniform() - 1);
+          const r = rng.nextU32();
+          y = yc[k] + hw * (((r & 0xffff) + (r >>> 16)) * U16 - 1);
         } else {
           y = darkY[0] + (darkY[1] - darkY[0]) * rng.uniform();
           let b = 0;
@@ -248,18 +302,23 @@ export function simulateCorrtag(rng: Rng, spec: CorrtagSpec): CorrtagSimulation 
         }
         w = wavelengthAt(d, xfull);
       }
-      const dopp = dopMag * Math.sin(dopW * t + dopPhase);
+      const s0 = t | 0;
+      const dopp = dop[s0] + (dop[s0 + 1] - dop[s0]) * (t - s0);
       xdopp = xfull - shift1;
       xcorr = xdopp + dopp;
     }
-    TIME[i] = Math.floor(t / step) * step;
+    TIME[i] = tq < gtis[g][0] ? gtis[g][0] : tq;
     XCORR[i] = xcorr;
     YCORR[i] = y;
     XDOPP[i] = xdopp;
     XFULL[i] = xfull;
     YFULL[i] = y + shift2;
     WAVELENGTH[i] = w;
-    EPSILON[i] = epsilonAt(xcorr, y);
+    let ex = (xcorr | 0) >> epsShift;
+    let ey = (y | 0) >> epsShift;
+    ex = ex < 0 ? 0 : ex > epsMaxX ? epsMaxX : ex;
+    ey = ey < 0 ? 0 : ey > epsMaxY ? epsMaxY : ey;
+    EPSILON[i] = epsTable[ey * epsNx + ex];
     let rx = Math.round(xcorr + 2.7);
     let ry = Math.round(y - 1.6);
     rx = rx < 0 ? 0 : rx > detMax ? detMax : rx;
@@ -274,7 +333,11 @@ export function simulateCorrtag(rng: Rng, spec: CorrtagSpec): CorrtagSimulation 
     } else if (u < pSB) {
       DQ[i] = benign[rng.int(0, benign.length - 1)];
     }
-    if (fuv) PHA[i] = 4 + ((rng.uniform() * 9) | 0) + ((rng.uniform() * 9) | 0);
+    if (fuv) {
+      // Pulse heights: sum of two uniform integers 0…8 from one draw (triangular around 12).
+      const r = rng.nextU32();
+      PHA[i] = 4 + ((r & 0xffff) % 9) + ((r >>> 16) % 9);
+    }
   }
   return { columns: cols, component: comp, components, expected, count: n };
 }
@@ -294,10 +357,10 @@ export function corrtagBoxes(spec: Pick<CorrtagSpec, 'mode' | 'fileLetters' | 'k
 }
 
 /**
- * Analytic mean of `selected` for each box: Σ over components of E[N] × P(y in box) × P(x in box)
- * × P(wavelength passes) × P(DQ good).
+ * For each box and component, the probability that one event of the component is selected:
+ * P(y in box) × P(x in box) × P(wavelength passes) × P(DQ good).
  */
-export function expectedRegionCounts(spec: CorrtagSpec, components: readonly CosComponent[], expected: readonly number[], boxes: readonly RegionBox[]): number[] {
+export function selectionProbabilities(spec: CorrtagSpec, components: readonly CosComponent[], boxes: readonly RegionBox[]): number[][] {
   const { mode } = spec;
   const fuv = mode.detector === 'FUV';
   const imaging = mode.obstype === 'IMAGING';
@@ -307,9 +370,8 @@ export function expectedRegionCounts(spec: CorrtagSpec, components: readonly Cos
   const img = COS_NUV.imageSource;
   const darkLetters = fuv ? spec.fileLetters : mode.letters;
   const darkY = fuv ? yActiveOf(mode, spec.fileLetters[0]) : COS_NUV.yActive;
-  return boxes.map((box) => {
-    let total = 0;
-    components.forEach((c, k) => {
+  return boxes.map((box) =>
+    components.map((c) => {
       let p: number;
       if (c.kind === 'image') {
         p = triangularMass(img.x, img.halfWidth, box.x[0], box.x[1]) * triangularMass(img.y, img.halfWidth, box.y[0], box.y[1]);
@@ -334,8 +396,12 @@ export function expectedRegionCounts(spec: CorrtagSpec, components: readonly Cos
         }
         p = uniformMass(darkY[0], darkY[1], box.y[0], box.y[1]) * wavelengthPassFraction(mode.dispersion[best]!, xActive[0], xActive[1], box.wlim);
       }
-      total += expected[k] * p * good;
-    });
-    return total;
-  });
+      return p * good;
+    }),
+  );
+}
+
+/** Analytic mean of `selected` for each box: Σ over components of E[N] × P(selected). */
+export function expectedRegionCounts(spec: CorrtagSpec, components: readonly CosComponent[], expected: readonly number[], boxes: readonly RegionBox[]): number[] {
+  return selectionProbabilities(spec, components, boxes).map((ps) => ps.reduce((a, p, k) => a + expected[k] * p, 0));
 }

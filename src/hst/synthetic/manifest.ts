@@ -42,6 +42,11 @@ export interface RegionTruth {
   selected: number;
   /** Analytic mean of `selected`; null where a file was truncated on purpose (single event). */
   expected: number | null;
+  /**
+   * Mean rate (events/s at signal factor 1) of selected events per component: a lightcurve bin
+   * [t, t+Δ) expects Σ_c rate_c · ∫ m_c over the bin (m = 1 for non-variable components).
+   */
+  selected_rates: Record<string, number>;
   in_box: number;
   dq_rejected: number;
   airglow_rejected: number;
@@ -81,7 +86,7 @@ export interface FileTruth {
   /** Events in the file, by component; DQ-flagged totals. */
   events: { total: number; dq_serious: number; dq_benign: number; components: ComponentTruth[] } | null;
   regions: RegionTruth[];
-  /** COS: SP_LOC/SP_HGT/B_BKG*/B_HGT* per letter as written. STIS: SHIFTA2. */
+  /** COS: SP_LOC, SP_HGT, B_BKGn, B_HGTn per letter as written. STIS: SHIFTA1/SHIFTA2. */
   geometry: Record<string, Record<string, number>>;
   /** Expected outcome of the quality checks (§3). */
   quality: Verdict | null;
@@ -114,5 +119,6 @@ export interface ArchiveManifest {
   reference_files: { lref: string[]; oref: string[] };
   files: FileTruth[];
   composites: CompositeTruth[];
-  totals: { files: number; events: number; bytes: number };
+  /** Event files and x1d companions in ingest/ (count, events, bytes), and the reference files. */
+  totals: { files: number; events: number; bytes: number; reference_files: number; reference_bytes: number };
 }

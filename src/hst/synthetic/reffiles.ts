@@ -177,14 +177,18 @@ export function stisFlat(name: string, kind: 'pfl' | 'lfl', detector: string, si
 }
 
 /**
- * STIS bad-pixel rows (low-res 1024² coordinates, 1-based). The first row is a long column defect
- * crossing the first-order spectra and the upper echelle orders, so some source events are
- * DQ-rejected; the rest are random, with values in and out of SDQFLAGS (1024 is not in 31743).
+ * STIS bad-pixel rows (low-res 1024² coordinates, 1-based). The first rows are defects crossing
+ * the first-order spectra and echelle orders, so some source events are DQ-rejected; the rest are
+ * random, with values in and out of SDQFLAGS (1024 is not in 31743).
  */
 export function stisBpixRows(rng: Rng, count: number): BpixRow[] {
   const rows: BpixRow[] = [
     { PIX1: 300, PIX2: 400, LENGTH: 300, AXIS: 2, VALUE: 4 },
-    { PIX1: 700, PIX2: 505, LENGTH: 12, AXIS: 1, VALUE: 1024 },
+    // Row defects on the first-order spectra (AXIS2 ≈ 1017–1027) and on one echelle order.
+    { PIX1: 420, PIX2: 511, LENGTH: 150, AXIS: 1, VALUE: 16 },
+    { PIX1: 600, PIX2: 513, LENGTH: 80, AXIS: 1, VALUE: 64 },
+    { PIX1: 150, PIX2: 241, LENGTH: 100, AXIS: 1, VALUE: 4 },
+    { PIX1: 700, PIX2: 512, LENGTH: 60, AXIS: 1, VALUE: 1024 },
   ];
   const values = [4, 16, 64, 1024];
   for (let i = rows.length; i < count; i++) {

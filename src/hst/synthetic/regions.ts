@@ -41,9 +41,10 @@ export function regionBoxes(
   ];
 }
 
+const [[AG0, AG1], [AG2, AG3]] = AIRGLOW_WINDOWS;
+
 export function inAirglowWindow(w: number): boolean {
-  for (const [a, b] of AIRGLOW_WINDOWS) if (w >= a && w <= b) return true;
-  return false;
+  return (w >= AG0 && w <= AG1) || (w >= AG2 && w <= AG3);
 }
 
 export interface RegionCount {
@@ -71,51 +72,45 @@ export interface CountInput {
   componentNames?: readonly string[];
 }
 
-/** Apply §6.3 to every event for each region (filter_airglow = true). */
+/** Apply §6.3 to every event for each region (filter_airglow = true), in one pass over the events. */
 export function countRegions(input: CountInput, boxes: readonly RegionBox[], sdqflags: number): RegionCount[] {
   const { xcorr, ycorr, wavelength, dq, component } = input;
   const names = input.componentNames ?? [];
-  const out: RegionCount[] = [];
-  for (const box of boxes) {
-    const [x0, x1] = box.x;
-    const [y0, y1] = box.y;
-    const [w0, w1] = box.wlim;
-    let selected = 0;
-    let inBox = 0;
-    let dqRej = 0;
-    let agRej = 0;
-    let wlRej = 0;
-    const perComp = new Float64Array(Math.max(1, names.length));
-    const n = xcorr.length;
-    for (let i = 0; i < n; i++) {
-      const x = xcorr[i];
-      const y = ycorr[i];
-      if (!(x >= x0 && x < x1 && y >= y0 && y < y1)) continue;
-      inBox++;
+  const nb = boxes.length;
+  const nc = Math.max(1, names.length);
+  const lim = new Float64Array(nb * 6);
+  boxes.forEach((b, k) => lim.set([b.x[0], b.x[1], b.y[0], b.y[1], b.wlim[0], b.wlim[1]], k * 6));
+  // Per box: selected, in_box, dq_rejected, airglow_rejected, wavelength_rejected.
+  const acc = new Float64Array(nb * 5);
+  const perComp = new Float64Array(nb * nc);
+  const n = xcorr.length;
+  for (let i = 0; i < n; i++) {
+    const x = xcorr[i];
+    const y = ycorr[i];
+    for (let k = 0; k < nb; k++) {
+      const o = k * 6;
+      if (!(x >= lim[o] && x < lim[o + 1] && y >= lim[o + 2] && y < lim[o + 3])) continue;
+      const a = k * 5;
+      acc[a + 1]++;
       const w = wavelength[i];
-      const wlOk = w > w0 && w < w1;
-      const ag = inAirglowWindow(w);
-      const dqOk = (dq[i] & sdqflags) === 0;
-      if (!dqOk) {
-        if (wlOk && !ag) dqRej++;
-        continue;
+      const wlOk = w > lim[o + 4] && w < lim[o + 5];
+      const ag = (w >= AG0 && w <= AG1) || (w >= AG2 && w <= AG3);
+      if ((dq[i] & sdqflags) !== 0) {
+        if (wlOk && !ag) acc[a + 2]++;
+      } else if (!wlOk) acc[a + 4]++;
+      else if (ag) acc[a + 3]++;
+      else {
+        acc[a]++;
+        if (component) perComp[k * nc + component[i]]++;
       }
-      if (!wlOk) {
-        wlRej++;
-        continue;
-      }
-      if (ag) {
-        agRej++;
-        continue;
-      }
-      selected++;
-      if (component) perComp[component[i]]++;
     }
-    const byComponent: Record<string, number> = {};
-    names.forEach((name, k) => (byComponent[name] = perComp[k]));
-    out.push({ selected, in_box: inBox, dq_rejected: dqRej, airglow_rejected: agRej, wavelength_rejected: wlRej, by_component: byComponent });
   }
-  return out;
+  return boxes.map((_, k) => {
+    const byComponent: Record<string, number> = {};
+    names.forEach((name, c) => (byComponent[name] = perComp[k * nc + c]));
+    const a = k * 5;
+    return { selected: acc[a], in_box: acc[a + 1], dq_rejected: acc[a + 2], airglow_rejected: acc[a + 3], wavelength_rejected: acc[a + 4], by_component: byComponent };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

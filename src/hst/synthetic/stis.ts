@@ -121,9 +121,12 @@ export function simulateTag(rng: Rng, spec: StisSpec): StisSimulation {
   const dopPhase = ((spec.expstart - spec.doppler.zeroMjd) * 86400 * dopW) % (2 * Math.PI);
   const step = STIS_TIME_STEP;
   const { TIME, AXIS1, AXIS2, DETAXIS1 } = cols;
+  const gtis = spec.gtis;
+  let g = 0;
 
   for (let i = 0; i < n; i++) {
     const t = times.time[i];
+    while (t >= gtis[g][1]) g++;
     const kind = kinds[times.component[i]];
     let x: number;
     let y: number;
@@ -147,7 +150,8 @@ export function simulateTag(rng: Rng, spec: StisSpec): StisSimulation {
       // Discrete triangular profile: i + j − h with i, j uniform on 0…h.
       y = rows[o] + ((rng.uniform() * (h + 1)) | 0) + ((rng.uniform() * (h + 1)) | 0) - h;
     }
-    TIME[i] = Math.floor(t / step) * step;
+    const tq = Math.floor(t / step) * step;
+    TIME[i] = tq < gtis[g][0] ? gtis[g][0] : tq;
     AXIS1[i] = x;
     AXIS2[i] = y;
     const dx = Math.round(spec.doppler.magnitude * Math.sin(dopW * t + dopPhase));
@@ -312,15 +316,17 @@ function passPerRow(x1d: X1dTruth, bpix: Int32Array, sdqflags: number): Float64A
     const k = rowForY(x1d, y);
     if (k < 0) continue;
     const ok = okFor(k);
+    // eventDq inlined: low-res row of (y − 1), column (x − 1) >> 1.
+    const base = ((y - 1) >> 1) * 1024;
     let s = 0;
-    for (let x = 1; x <= N; x++) if (ok[x] && (eventDq(bpix, x, y) & sdqflags) === 0) s++;
+    for (let x = 1; x <= N; x++) if (ok[x] === 1 && (bpix[base + ((x - 1) >> 1)] & sdqflags) === 0) s++;
     rows[y] = s;
   }
   return rows;
 }
 
-/** Analytic mean of `selected`: Σ components E[N] × P(pass), enumerating the pixel distributions. */
-export function expectedStisSelected(spec: StisSpec, sim: Pick<StisSimulation, 'components' | 'expected'>, x1d: X1dTruth, bpix: Int32Array, sdqflags: number): number {
+/** Per component, the probability that one event is selected (enumerating the pixel distributions). */
+export function stisSelectionProbabilities(spec: StisSpec, components: readonly StisComponent[], x1d: X1dTruth, bpix: Int32Array, sdqflags: number): number[] {
   const rows = passPerRow(x1d, bpix, sdqflags);
   const h = STIS_MAMA.profileHalfWidth;
   let darkPass = 0;
@@ -338,10 +344,11 @@ export function expectedStisSelected(spec: StisSpec, sim: Pick<StisSimulation, '
       if (y >= 1 && y <= N) sourcePass += (o.weight / totalWeight) * p * (rows[y] / N);
     }
   });
-  let total = 0;
-  sim.components.forEach((c, k) => {
-    if (c.kind === 'dark') total += sim.expected[k] * darkPass;
-    else if (c.kind === 'source') total += sim.expected[k] * sourcePass;
-  });
-  return total;
+  // Airglow events all lie in airglow windows.
+  return components.map((c) => (c.kind === 'dark' ? darkPass : c.kind === 'source' ? sourcePass : 0));
+}
+
+/** Analytic mean of `selected`: Σ components E[N] × P(selected). */
+export function expectedStisSelected(spec: StisSpec, sim: Pick<StisSimulation, 'components' | 'expected'>, x1d: X1dTruth, bpix: Int32Array, sdqflags: number): number {
+  return stisSelectionProbabilities(spec, sim.components, x1d, bpix, sdqflags).reduce((a, p, k) => a + sim.expected[k] * p, 0);
 }

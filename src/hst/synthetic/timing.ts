@@ -60,7 +60,7 @@ export function drawEventTimes(rng: Rng, gtis: readonly Gti[], components: reado
   for (const [start, stop] of gtis) {
     let t = start;
     for (;;) {
-      t += rng.exponential() * invTotal;
+      t += rng.exponential32() * invTotal;
       if (t >= stop) break;
       const u = rng.uniform();
       let c = 0;
