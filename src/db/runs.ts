@@ -1,0 +1,26 @@
+/** The runs table: one row per stage run, for `hstlc status` and for noticing a run that never finished. */
+import { hostname } from 'node:os';
+import type { Kysely } from 'kysely';
+import type { HstlcDb } from './connect.js';
+import type { Database, RunRow, RunStatus } from './schema.js';
+import { nowIso } from './values.js';
+
+export async function startRun(handle: HstlcDb, command: string, now: Date = new Date()): Promise<number> {
+  const values = { command: command.slice(0, 32), started_at: nowIso(now), status: 'running' as const, host: hostname().slice(0, 255), pid: process.pid, finished_at: null, summary: null };
+  const insert = handle.db.insertInto('runs').values(values);
+  if (handle.dialect === 'mysql') return Number((await insert.executeTakeFirstOrThrow()).insertId);
+  return (await insert.returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function finishRun(handle: HstlcDb, id: number, status: Exclude<RunStatus, 'running'>, summary: unknown, now: Date = new Date()): Promise<void> {
+  await handle.db
+    .updateTable('runs')
+    .set({ status, finished_at: nowIso(now), summary: summary === undefined ? null : JSON.stringify(summary) })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** The latest runs, newest first. A 'running' row whose process is gone was interrupted. */
+export async function recentRuns(db: Kysely<Database>, limit = 20): Promise<RunRow[]> {
+  return db.selectFrom('runs').selectAll().orderBy('id', 'desc').limit(limit).execute();
+}

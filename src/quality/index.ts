@@ -1,0 +1,4 @@
+/** The data-quality checks that decide bad data (§3). */
+export { CHECKS, runChecks, type CheckName, type CheckResult, type QualityInput, type QualityOptions } from './checks.js';
+export { checkFile, checkFiles, readQualityInput, verdictOf, QualityInputError, type Verdict, type FileVerdict } from './verdict.js';
+export { BAD_DATA_REASONS, isBadDataReason, type BadDataReason } from './reasons.js';

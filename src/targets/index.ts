@@ -1,0 +1,6 @@
+/** Target-name resolution (§4): rules, aliases, coordinates, and safe directory names. */
+export { cleanTargetName, normalizeTargetName, isSolarSystemTarget, SOLAR_SYSTEM_BODIES, type Normalized } from './rules.js';
+export { safePathComponent, isSafePathComponent, TARGNAME_MAX_LENGTH, type SafeName } from './sanitize.js';
+export { separationArcsec, nearestTarget, type PositionedTarget } from './coordinates.js';
+export { BUILTIN_ALIASES, aliasTable, loadAliasFile, AliasFileError, type AliasTable } from './aliases.js';
+export { resolveTarget, DEFAULT_MATCH_RADIUS_ARCSEC, TARGET_METHODS, type TargetMethod, type ResolveOptions, type Resolution } from './resolve.js';

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import {
+  aliasTable,
+  loadAliasFile,
+  normalizeTargetName,
+  resolveTarget,
+  safePathComponent,
+  separationArcsec,
+} from '../../src/targets/index.js';
+import { tempDir } from '../helpers/tools.js';
+
+const manifest = JSON.parse(readFileSync(new URL('../fixtures/golden/inputs/manifest.json', import.meta.url), 'utf8')) as {
+  datasets: Array<{ targname: string; resolved_targname: string }>;
+};
+
+describe('target-name rules', () => {
+  it("resolve the golden manifest's header names as the original did", () => {
+    for (const d of manifest.datasets) assert.equal(resolveTarget(d.targname).canonical, d.resolved_targname, d.targname);
+  });
+
+  it("resolve the issue's examples", () => {
+    const cases: Record<string, string> = {
+      'HD-209458': 'HD209458',
+      'GD-71': 'GD71',
+      'NGC-6905': 'NGC6905',
+      'GW-LIB-COPY2': 'GWLIB',
+      'TOL26-UPDATED': 'TOL26',
+      'JUPITER-NORTH-14': 'JUPITER-NORTH',
+    };
+    for (const [from, to] of Object.entries(cases)) assert.equal(resolveTarget(from).canonical, to, from);
+  });
+
+  it('resolve the spec §4.2 examples of the original table', () => {
+    const cases: Record<string, string> = {
+      '1RXS-J023238.8-371812': '1RXSJ023238.8-371812',
+      'AZV-148': 'AZV148',
+      '4C--01.61': '4C01.61',
+      'ESO-031--G-008': 'ESO031-G008',
+      'SK-65-22': 'SK6522',
+      'FBQS.J130451.4+245445': 'FBQSJ130451.4+245445',
+      'CALLISTO-COPY': 'CALLISTO',
+      EUROPA2: 'EUROPA',
+      'COMET-ISON-EPOCH2-OFFSET': 'COMET-ISON-OFFSET',
+      'JUPITER-NORTH-1': 'JUPITER-NORTH',
+      'JUP-S-1-VISIT2': 'JUP-S-1',
+      'GW-LIB': 'GWLIB',
+      'GW-LIB-COPY': 'GWLIB',
+      'LHS2065-UPDAT': 'LHS2065',
+      'SDSS-J151237.05+012846.': 'SDSSJ151237.05+012846.',
+      'XTE-J1118+480': 'XTEJ1118+480',
+      // names the original kept: no rule may touch them
+      '0255035-470050': '0255035-470050',
+      '103P-HARTLEY-2': '103P-HARTLEY-2',
+      '1ES1028+511': '1ES1028+511',
+      MRK421: 'MRK421',
+      'WD2359-324': 'WD2359-324',
+      WZSGE: 'WZSGE',
+      YZCMI: 'YZCMI',
+    };
+    for (const [from, to] of Object.entries(cases)) assert.equal(resolveTarget(from).canonical, to, from);
+  });
+
+  it('strip pointing numbers of solar-system targets only where they count pointings', () => {
+    const cases: Record<string, string> = {
+      'MARS-1': 'MARS',
+      'IO-WEST-2': 'IO-WEST',
+      'IO-EMERGED-2': 'IO-EMERGED',
+      'JUP-NORTH2': 'JUP-NORTH',
+      'EUROPA-TRANSIT2': 'EUROPA-TRANSIT',
+      'COMET-LEE2': 'COMET-LEE',
+      'SKY-NEAR-MARS-VISIT-01': 'SKY-NEAR-MARS',
+      'JUPITER-NORTH-SPOT-LONGVISIT': 'JUPITER-NORTH-SPOT',
+      // feature and sequence names stay
+      'EUROPA-ORBCOV-1': 'EUROPA-ORBCOV-1',
+      'IO-ECLIPSED-HALF-2': 'IO-ECLIPSED-HALF-2',
+      'IO-AA1-ECL1': 'IO-AA1-ECL1',
+      'JUP-AUR-OVALN55': 'JUP-AUR-OVALN55',
+      'CP1-JUP-NORTH-LIMB-A': 'CP1-JUP-NORTH-LIMB-A',
+    };
+    for (const [from, to] of Object.entries(cases)) assert.equal(resolveTarget(from).canonical, to, from);
+  });
+
+  it('leave designations whose hyphen is part of the name', () => {
+    for (const name of ['WASP-12', 'EX-HYA', 'AM-HER', 'IR-COM', 'BD-13D3442', 'CD-314800', 'KOI-81', 'HE-2-38', 'LMC-SMP-10', 'JUP-S-1', 'MCG-02-16-004', 'BPM37093-2', 'GANYMEDE1A']) {
+      assert.deepEqual(normalizeTargetName(name), { name, rules: [] }, name);
+    }
+  });
+
+  it('give distinct targets distinct names', () => {
+    const distinct = ['JUP-S-1', 'JUP-S-2', 'LMC-SMP-10', 'LMC-SMP-102', 'WASP-12', 'WASP-121', 'EUROPA-EAST-A', 'EUROPA-WEST-A', 'HD209458', 'HD189733', 'GD71', 'GD153', 'SK-67-5', 'SK-67-50', 'EX-HYA', 'GW-LIB'];
+    const canonical = distinct.map((n) => resolveTarget(n).canonical);
+    assert.equal(new Set(canonical).size, distinct.length, canonical.join(' '));
+  });
+
+  it('give every spelling of one target one name', () => {
+    const spellings = [['HD-209458', 'HD209458', 'hd 209458', 'HD_209458'], ['JUPITER-NORTH-3', 'JUPITER-NORTH', 'JUPITER-NORTH-12'], ['LHS-310', 'LHS-310-UPDATED', 'LHS310']];
+    for (const group of spellings) assert.equal(new Set(group.map((n) => resolveTarget(n).canonical)).size, 1, group.join(', '));
+  });
+
+  it('say how a name was reached', () => {
+    assert.equal(resolveTarget('GD153').method, 'unchanged');
+    assert.equal(resolveTarget('GD-71').method, 'rule');
+    assert.equal(resolveTarget('GW-LIB').method, 'alias');
+  });
+});
+
+describe('aliases and coordinates', () => {
+  const tmp = tempDir();
+  after(tmp.cleanup);
+
+  it('use the user alias table before the rules', async () => {
+    const file = path.join(tmp.dir, 'aliases.yaml');
+    writeFileSync(file, 'aliases:\n  hd-209458: HD 209458 b\n  "V* EX Hya": ex-hya\n');
+    const aliases = await loadAliasFile(file);
+    assert.equal(resolveTarget('HD-209458', { aliases }).canonical, 'HD-209458-B');
+    assert.equal(resolveTarget('V* EX Hya', { aliases }).canonical, 'EX-HYA');
+    assert.equal((await loadAliasFile(path.join(tmp.dir, 'absent.yaml'))).size, 0);
+    writeFileSync(file, 'X: [1, 2]\n');
+    await assert.rejects(loadAliasFile(file), /must map to a name/);
+  });
+
+  it('match a new spelling to a known target within the radius', () => {
+    const known = [{ name: 'HD209458', ra: 330.794887, dec: 18.884319 }, { name: 'GD71', ra: 88.115, dec: 15.886 }];
+    // 3″ north of HD 209458
+    const near = resolveTarget('HD209458B', { known, ra: 330.794887, dec: 18.884319 + 3 / 3600 });
+    assert.equal(near.canonical, 'HD209458');
+    assert.equal(near.method, 'coordinates');
+    // 6″ away: a different target
+    assert.equal(resolveTarget('HD209458B', { known, ra: 330.794887, dec: 18.884319 + 6 / 3600 }).canonical, 'HD209458B');
+    assert.equal(resolveTarget('HD209458B', { known, ra: 330.794887, dec: 18.884319 + 6 / 3600, radiusArcsec: 10 }).canonical, 'HD209458');
+    // a name already in the archive keeps itself even if another is nearer
+    assert.equal(resolveTarget('GD71', { known, ra: 330.794887, dec: 18.884319 }).canonical, 'GD71');
+    // moving targets and unset positions never match by position
+    assert.equal(resolveTarget('MARS', { known: [{ name: 'JUPITER', ra: 10, dec: 1 }], ra: 10, dec: 1 }).canonical, 'MARS');
+    assert.equal(resolveTarget('X1', { known: [{ name: 'Y', ra: 0, dec: 0 }], ra: 0, dec: 0 }).canonical, 'X1');
+  });
+
+  it('compute separations correctly across RA = 0 and near the pole', () => {
+    assert.ok(Math.abs(separationArcsec(359.999, 0, 0.001, 0) - 7.2) < 1e-6);
+    assert.ok(Math.abs(separationArcsec(0, 89.9999, 180, 89.9999) - 0.72) < 1e-6);
+    assert.ok(Math.abs(separationArcsec(10, -30, 10, -30.5) - 1800) < 1e-6);
+  });
+});
+
+describe('safe directory names', () => {
+  it('keep ordinary target names as they are', () => {
+    for (const n of ['HD209458', 'WD0308-565', 'XTEJ1118+480', 'SDSSJ151237.05+012846.']) assert.deepEqual(safePathComponent(n), { name: n, changed: false });
+  });
+
+  it('neutralize names that would escape or hide, with a hash against collisions', () => {
+    const hostile = ['..', '.', '../../etc/passwd', 'a/b', 'a\\b', '', '   ', '<script>alert(1)</script>', "O'REILLY", 'x\u0000y', 'x\ny', '-rf', '.hidden', 'É-TOILE', 'A'.repeat(40)];
+    const names = hostile.map((h) => safePathComponent(h));
+    for (const [i, r] of names.entries()) {
+      assert.equal(r.changed, true, JSON.stringify(hostile[i]));
+      assert.match(r.name, /^[A-Za-z0-9_+][A-Za-z0-9+._-]*$/);
+      assert.ok(r.name !== '.' && r.name !== '..' && r.name.length <= 30);
+    }
+    assert.equal(new Set(names.map((r) => r.name)).size, hostile.length);
+    // what resolveTarget returns is always safe, and says so
+    const r = resolveTarget('../../<script>');
+    assert.equal(r.method, 'sanitized');
+    assert.ok(!r.canonical.includes('/') && !r.canonical.startsWith('.'));
+    assert.match(r.notes.join(' '), /made safe/);
+  });
+});
