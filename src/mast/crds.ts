@@ -1,0 +1,135 @@
+/**
+ * Reference files from CRDS (issue 8 step 5): the tables named in the downloaded files' primary headers
+ * that ref_dir lacks are fetched from `<crds_url>/unchecked_get/references/hst/<file>` and checked
+ * against CRDS's catalogue, JSON-RPC `get_file_info` at `<crds_url>/json/` (size and sha1sum), then
+ * stored as `<ref_dir>/<lref|oref>/<file>`, where src/hst/reffiles.ts looks for them (§6.9).
+ */
+import { access, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { FitsReader } from '../fits/index.js';
+import { requestJson, type HttpOptions } from './http.js';
+import { parseReferenceName, trimmed, type ReferenceName } from './names.js';
+import { transferFile, type TransferOptions } from './transfer.js';
+import { fileDigest, verifyFitsFile } from './verify.js';
+
+/**
+ * The keywords whose tables the pipeline reads: COS FLUXTAB and TDSTAB (§6.7, §6.8); STIS flats and
+ * BPIXTAB (§7.2, §7.3) and FLUXTAB (§7.4). COS BPIXTAB is not read by the extraction, so not fetched.
+ */
+export const REFERENCE_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
+  COS: ['FLUXTAB', 'TDSTAB'],
+  STIS: ['FLUXTAB', 'PFLTFILE', 'LFLTFILE', 'BPIXTAB'],
+};
+
+export interface WantedReference extends ReferenceName {
+  /** The header keyword and file that named it first. */
+  keyword: string;
+  namedBy: string;
+}
+
+/** Reference names in one file's primary header (unparseable or N/A values are skipped). */
+export async function referencesNamedIn(file: string): Promise<WantedReference[]> {
+  const reader = await FitsReader.open(file, { maxHdus: 1 });
+  try {
+    const header = reader.hdus[0]!.header;
+    const instrument = trimmed(header.string('INSTRUME')).toUpperCase();
+    const out: WantedReference[] = [];
+    for (const keyword of REFERENCE_KEYWORDS[instrument] ?? []) {
+      const ref = parseReferenceName(header.string(keyword));
+      if (ref !== undefined) out.push({ ...ref, keyword, namedBy: path.basename(file) });
+    }
+    return out;
+  } finally {
+    await reader.close();
+  }
+}
+
+export interface CrdsFileInfo {
+  size: number;
+  sha1sum: string;
+}
+
+/** JSON-RPC 1.0 `get_file_info("hst", name)`; CRDS answers errors with HTTP 200 and an `error` object. */
+export async function getFileInfo(crdsUrl: string, file: string, http: HttpOptions): Promise<CrdsFileInfo> {
+  const body = await requestJson(`${crdsUrl}/json/`, { method: 'POST', body: { jsonrpc: '1.0', method: 'get_file_info', params: ['hst', file], id: 1 } }, http);
+  if (typeof body !== 'object' || body === null) throw new Error('CRDS answer is not a JSON object');
+  const r = body as Record<string, unknown>;
+  const error = r['error'];
+  if (error !== null && error !== undefined) {
+    const message = typeof error === 'object' && typeof (error as Record<string, unknown>)['message'] === 'string' ? (error as Record<string, string>)['message'] : JSON.stringify(error);
+    throw new Error(`CRDS get_file_info: ${String(message).slice(0, 300)}`);
+  }
+  const result = r['result'];
+  if (typeof result !== 'object' || result === null) throw new Error('CRDS get_file_info returned no result');
+  const info = result as Record<string, unknown>;
+  // CRDS gives the size as a string ("10592640").
+  const size = Number(info['size']);
+  const sha1sum = trimmed(info['sha1sum']).toLowerCase();
+  if (!Number.isSafeInteger(size) || size <= 0) throw new Error(`CRDS get_file_info: invalid size '${String(info['size'])}'`);
+  if (!/^[0-9a-f]{40}$/.test(sha1sum)) throw new Error('CRDS get_file_info: invalid sha1sum');
+  return { size, sha1sum };
+}
+
+export interface ReferenceResult {
+  file: string;
+  dir: 'lref' | 'oref';
+  keyword: string;
+  namedBy: string;
+  status: 'done' | 'skipped' | 'failed';
+  reason?: string;
+  bytes?: number;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Fetch every wanted reference missing from ref_dir; one result per distinct file. */
+export async function fetchReferences(
+  wanted: readonly WantedReference[],
+  refDir: string,
+  crdsUrl: string,
+  transfer: TransferOptions,
+): Promise<ReferenceResult[]> {
+  const unique = new Map<string, WantedReference>();
+  for (const w of wanted) if (!unique.has(`${w.dir}/${w.file}`)) unique.set(`${w.dir}/${w.file}`, w);
+  const results: ReferenceResult[] = [];
+  for (const ref of unique.values()) {
+    const base = { file: ref.file, dir: ref.dir, keyword: ref.keyword, namedBy: ref.namedBy };
+    const dest = path.join(refDir, ref.dir, ref.file);
+    if (await exists(dest)) {
+      results.push({ ...base, status: 'skipped', reason: 'already in ref_dir' });
+      continue;
+    }
+    let info: CrdsFileInfo;
+    try {
+      info = await getFileInfo(crdsUrl, ref.file, transfer.http);
+    } catch (err) {
+      results.push({ ...base, status: 'failed', reason: (err as Error).message });
+      continue;
+    }
+    await mkdir(path.dirname(dest), { recursive: true });
+    const outcome = await transferFile(
+      {
+        url: `${crdsUrl}/unchecked_get/references/hst/${encodeURIComponent(ref.file)}`,
+        dest,
+        expectedSize: info.size,
+        head: false,
+        verify: async (file) => {
+          const sha1 = await fileDigest(file, 'sha1');
+          if (sha1 !== info.sha1sum) return `sha1 ${sha1} differs from CRDS's ${info.sha1sum}`;
+          const fits = await verifyFitsFile(file, info.size);
+          return fits.ok ? undefined : fits.reason;
+        },
+      },
+      transfer,
+    );
+    results.push(outcome.status === 'done' ? { ...base, status: 'done', bytes: info.size } : { ...base, status: 'failed', reason: outcome.reason });
+  }
+  return results;
+}

@@ -1,0 +1,133 @@
+/**
+ * The downloads ledger (issue 8 step 2): per file its dataset, size, sha256, MAST generation date and
+ * state, with the same states and update rules as the database's `downloads` table (src/db/downloads.ts),
+ * so the database-backed ledger can replace these without changing the downloader. Two implementations:
+ * in memory (tests) and JSON lines under download_dir (the CLI until the database is wired).
+ */
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export const LEDGER_STATES = ['queued', 'downloading', 'complete', 'failed'] as const;
+export type LedgerState = (typeof LEDGER_STATES)[number];
+
+export interface LedgerRecord {
+  dataset: string;
+  filename: string;
+  state: LedgerState;
+  size: number | null;
+  sha256: string | null;
+  mast_generation_date: string | null;
+  error: string | null;
+  /** Times the file entered 'downloading'. */
+  attempts: number;
+  updated_at: string;
+}
+
+export interface LedgerInput {
+  dataset: string;
+  filename: string;
+  state: LedgerState;
+  size?: number | null;
+  sha256?: string | null;
+  mast_generation_date?: string | null;
+  error?: string | null;
+}
+
+export interface DownloadLedger {
+  get(filename: string): Promise<LedgerRecord | undefined>;
+  list(): Promise<LedgerRecord[]>;
+  record(input: LedgerInput, now?: Date): Promise<void>;
+}
+
+/** The update rule shared by every ledger (and src/db/downloads.ts): given fields only; success clears the error. */
+export function applyRecord(old: LedgerRecord | undefined, input: LedgerInput, now: Date): LedgerRecord {
+  if (!(LEDGER_STATES as readonly string[]).includes(input.state)) throw new Error(`'${input.state}' is not a download state`);
+  if (input.sha256 != null && !/^[0-9a-f]{64}$/.test(input.sha256)) throw new Error(`'${input.sha256}' is not a SHA-256 hex digest`);
+  const base: LedgerRecord = old ?? {
+    dataset: input.dataset,
+    filename: input.filename,
+    state: input.state,
+    size: null,
+    sha256: null,
+    mast_generation_date: null,
+    error: null,
+    attempts: 0,
+    updated_at: now.toISOString(),
+  };
+  return {
+    ...base,
+    dataset: input.dataset,
+    state: input.state,
+    updated_at: now.toISOString(),
+    attempts: base.attempts + (input.state === 'downloading' ? 1 : 0),
+    ...(input.size !== undefined ? { size: input.size } : {}),
+    ...(input.sha256 !== undefined ? { sha256: input.sha256 } : {}),
+    ...(input.mast_generation_date !== undefined ? { mast_generation_date: input.mast_generation_date } : {}),
+    ...(input.error !== undefined ? { error: input.error?.slice(0, 1000) ?? null } : input.state === 'complete' ? { error: null } : {}),
+  };
+}
+
+export class MemoryLedger implements DownloadLedger {
+  protected readonly rows = new Map<string, LedgerRecord>();
+
+  async get(filename: string): Promise<LedgerRecord | undefined> {
+    const row = this.rows.get(filename);
+    return row && { ...row };
+  }
+
+  async list(): Promise<LedgerRecord[]> {
+    return [...this.rows.values()].map((r) => ({ ...r })).sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
+  }
+
+  async record(input: LedgerInput, now: Date = new Date()): Promise<void> {
+    this.rows.set(input.filename, applyRecord(this.rows.get(input.filename), input, now));
+  }
+}
+
+/**
+ * `<download_dir>/downloads.jsonl`: one line per change, the last line for a file wins. Appends are
+ * serialized; a torn last line (a crash mid-append) is skipped on load, losing only that one change.
+ */
+export class JsonlLedger extends MemoryLedger {
+  private chain: Promise<void> = Promise.resolve();
+
+  private constructor(readonly file: string) {
+    super();
+  }
+
+  static async open(file: string): Promise<JsonlLedger> {
+    const ledger = new JsonlLedger(file);
+    await mkdir(path.dirname(file), { recursive: true });
+    let text = '';
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    // Terminate a torn last line, or the next append would be glued to it and lost as well.
+    if (text !== '' && !text.endsWith('\n')) await appendFile(file, '\n');
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        const row = JSON.parse(line) as LedgerRecord;
+        if (typeof row.filename === 'string' && (LEDGER_STATES as readonly string[]).includes(row.state)) ledger.rows.set(row.filename, row);
+      } catch {
+        // torn line: ignored (see class comment)
+      }
+    }
+    return ledger;
+  }
+
+  override async record(input: LedgerInput, now: Date = new Date()): Promise<void> {
+    await super.record(input, now);
+    const row = this.rows.get(input.filename)!;
+    const line = `${JSON.stringify(row)}\n`;
+    // One failed append must not poison the chain for later records.
+    this.chain = this.chain.catch(() => undefined).then(() => appendFile(this.file, line));
+    await this.chain;
+  }
+}
+
+export function ledgerPath(downloadDir: string): string {
+  return path.join(downloadDir, 'downloads.jsonl');
+}

@@ -1,0 +1,273 @@
+/**
+ * The download stage (issue 8, DESIGN §8; successor of §14.1): discover → subtract what is known →
+ * list products → download (bounded concurrency) → reference files → run report. Returns the report;
+ * the CLI prints it and writes it to download_dir.
+ */
+import { access, mkdir, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fetchReferences, referencesNamedIn, type ReferenceResult, type WantedReference } from './crds.js';
+import type { HttpOptions } from './http.js';
+import { gatherKnown, ingestDirKnown, type KnownDatasets } from './known.js';
+import type { DownloadLedger } from './ledger.js';
+import { hasWantedSuffix } from './names.js';
+import { listProducts, type Product } from './products.js';
+import { searchTimeTag, type SearchRow } from './search.js';
+import { transferFile } from './transfer.js';
+import { fileDigest, verifyFitsFile } from './verify.js';
+
+/** §14.1: the original's `maxdownload`. */
+export const DEFAULT_LIMIT = 50;
+
+export interface StageLogger {
+  info(msg: string): void;
+  warn(msg: string): void;
+  debug(msg: string): void;
+}
+
+export interface DownloadStageOptions {
+  mastUrl: string;
+  crdsUrl: string;
+  ingestDir: string;
+  refDir: string;
+  http: HttpOptions;
+  ledger: DownloadLedger;
+  /** Sources besides ingest_dir (which is always consulted): metadata, bad_data… */
+  known?: readonly KnownDatasets[];
+  concurrency?: number;
+  /** Datasets to download at most (default 50). */
+  limit?: number;
+  dryRun?: boolean;
+  /** Fetch missing reference files from CRDS after the downloads (default true). */
+  references?: boolean;
+  searchPageSize?: number;
+  productBatchSize?: number;
+  now?: Date;
+  logger?: StageLogger;
+  /** Called once the plan is known, then after each file. */
+  onPlan?: (files: number, bytes: number) => void;
+  onFile?: (result: FileResult) => void;
+}
+
+export type FileStatus = 'done' | 'skipped' | 'failed';
+
+export interface FileResult {
+  dataset: string;
+  filename: string;
+  size: number;
+  status: FileStatus;
+  reason?: string;
+  sha256?: string;
+  /** Bytes already on disk from an interrupted run, when the transfer resumed. */
+  resumed_from?: number;
+  requests?: number;
+  seconds?: number;
+}
+
+export interface PlannedFile {
+  dataset: string;
+  filename: string;
+  size: number;
+}
+
+export interface RunReport {
+  started: string;
+  finished: string;
+  dry_run: boolean;
+  mast_url: string;
+  search: { total_results: number; pages: number; datasets: number; rejected: Array<{ dataset: string; reason: string }>; messages: string[] };
+  known: Record<string, number>;
+  /** Datasets dropped before listing products, by the source that knew them first. */
+  subtracted: Record<string, number>;
+  products: { batches: number; listed: number; duplicates: number; ignored: number; rejected: Array<{ dataset: string; filename: string; reason: string }> };
+  new_datasets: number;
+  limit: number;
+  requested: { datasets: string[]; files: number; bytes: number };
+  plan: PlannedFile[];
+  files: FileResult[];
+  references: ReferenceResult[];
+  summary: { downloaded: number; skipped: number; failed: number; references_fetched: number; references_failed: number; bytes: number; seconds: number; mb_per_s: number };
+}
+
+const QUIET: StageLogger = { info() {}, warn() {}, debug() {} };
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Run `work` over `items` with at most `n` in flight, results in input order. */
+export async function mapBounded<T, R>(items: readonly T[], n: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));
+  return out;
+}
+
+export function summaryLine(report: Pick<RunReport, 'summary'>): string {
+  const s = report.summary;
+  const refs = s.references_fetched + s.references_failed > 0 ? `; ${s.references_fetched} reference files fetched, ${s.references_failed} failed` : '';
+  return `${s.downloaded} files downloaded, ${s.skipped} skipped, ${s.failed} failed${refs}`;
+}
+
+export async function runDownload(options: DownloadStageOptions): Promise<RunReport> {
+  const log = options.logger ?? QUIET;
+  const started = new Date();
+  const now = options.now ?? started;
+  const limit = options.limit ?? DEFAULT_LIMIT;
+
+  // 1. Discover.
+  const search = await searchTimeTag(options.mastUrl, options.http, { now, ...(options.searchPageSize ? { pageSize: options.searchPageSize } : {}) });
+  log.info(`${search.rows.length} TIME-TAG datasets in MAST (${search.totalResults} results, ${search.pages} pages).`);
+
+  // 2. Subtract what we have: database sources, ingest_dir, and files the ledger holds as complete.
+  //    A file the ledger holds as unfinished (failed, interrupted) is retried even when a sibling of
+  //    its dataset already sits in ingest_dir; rootnames in the database are final (§14.1).
+  const ingestLabel = 'ingest_dir';
+  const known = await gatherKnown([...(options.known ?? []), ingestDirKnown(options.ingestDir)]);
+  const inDatabase = new Set<string>();
+  for (const [label, set] of known) if (label !== ingestLabel) for (const r of set) inDatabase.add(r);
+  const inIngest = known.get(ingestLabel) ?? new Set<string>();
+  const ledgerRows = await options.ledger.list();
+  const complete = new Set(ledgerRows.filter((r) => r.state === 'complete').map((r) => r.filename));
+  const unfinished = new Set(ledgerRows.filter((r) => r.state !== 'complete').map((r) => r.filename));
+  const unfinishedDatasets = new Set(ledgerRows.filter((r) => r.state !== 'complete').map((r) => r.dataset));
+  const subtracted: Record<string, number> = {};
+  const candidates: SearchRow[] = [];
+  for (const row of search.rows) {
+    let source = [...known.entries()].find(([label, set]) => label !== ingestLabel && set.has(row.dataset))?.[0];
+    if (source === undefined && inIngest.has(row.dataset) && !unfinishedDatasets.has(row.dataset)) source = ingestLabel;
+    if (source === undefined) candidates.push(row);
+    else subtracted[source] = (subtracted[source] ?? 0) + 1;
+  }
+  log.info(`${candidates.length} datasets not yet known.`);
+
+  // 3. Products of the candidates; a member already known or downloaded is dropped file by file.
+  const listing = candidates.length > 0
+    ? await listProducts(options.mastUrl, candidates.map((r) => r.dataset), options.http, options.productBatchSize)
+    : { products: [], batches: 0, rejected: [], duplicates: 0, ignored: 0 };
+  const files: FileResult[] = listing.rejected.map((r) => ({ dataset: r.dataset, filename: r.filename, size: 0, status: 'skipped' as const, reason: `refused: ${r.reason}` }));
+  const byDataset = new Map<string, Product[]>();
+  for (const p of listing.products) {
+    let reason: string | undefined;
+    if (inDatabase.has(p.rootname)) reason = 'rootname already known';
+    else if (complete.has(p.filename)) reason = 'already downloaded (ledger)';
+    else if (await exists(path.join(options.ingestDir, p.filename))) reason = 'already in ingest_dir';
+    else if (inIngest.has(p.rootname) && !unfinished.has(p.filename)) reason = 'rootname already in ingest_dir';
+    if (reason !== undefined) {
+      files.push({ dataset: p.dataset, filename: p.filename, size: p.size, status: 'skipped', reason });
+      continue;
+    }
+    const list = byDataset.get(p.dataset) ?? [];
+    list.push(p);
+    byDataset.set(p.dataset, list);
+  }
+  const newDatasets = [...byDataset.keys()].sort();
+  const chosen = newDatasets.slice(0, limit);
+  const plan: Product[] = chosen.flatMap((d) => byDataset.get(d)!.sort((a, b) => (a.filename < b.filename ? -1 : 1)));
+  const planBytes = plan.reduce((n, p) => n + p.size, 0);
+  log.info(`${newDatasets.length} new datasets; downloading ${chosen.length} (${plan.length} files, ${(planBytes / 1e6).toFixed(1)} MB).`);
+
+  const report: RunReport = {
+    started: started.toISOString(),
+    finished: '',
+    dry_run: options.dryRun === true,
+    mast_url: options.mastUrl,
+    search: { total_results: search.totalResults, pages: search.pages, datasets: search.rows.length, rejected: search.rejected, messages: search.messages },
+    known: Object.fromEntries([...known.entries()].map(([k, v]) => [k, v.size])),
+    subtracted,
+    products: { batches: listing.batches, listed: listing.products.length, duplicates: listing.duplicates, ignored: listing.ignored, rejected: listing.rejected },
+    new_datasets: newDatasets.length,
+    limit,
+    requested: { datasets: chosen, files: plan.length, bytes: planBytes },
+    plan: plan.map((p) => ({ dataset: p.dataset, filename: p.filename, size: p.size })),
+    files,
+    references: [],
+    summary: { downloaded: 0, skipped: 0, failed: 0, references_fetched: 0, references_failed: 0, bytes: 0, seconds: 0, mb_per_s: 0 },
+  };
+  if (options.dryRun) return finish(report, started, 0);
+
+  // 4. Download.
+  options.onPlan?.(plan.length, planBytes);
+  await mkdir(options.ingestDir, { recursive: true });
+  const generation = new Map(search.rows.map((r) => [r.dataset, r.generationDate ?? null]));
+  let transferred = 0;
+  const downloadStart = Date.now();
+  const results = await mapBounded(plan, options.concurrency ?? 4, async (p) => {
+    const t0 = Date.now();
+    await options.ledger.record({ dataset: p.dataset, filename: p.filename, state: 'downloading', size: p.size, mast_generation_date: generation.get(p.dataset) ?? null });
+    const dest = path.join(options.ingestDir, p.filename);
+    const outcome = await transferFile(
+      {
+        url: `${options.mastUrl}/api/v0.1/Download/file?uri=${encodeURIComponent(`mast:HST/product/${p.filename}`)}`,
+        dest,
+        expectedSize: p.size,
+        head: true,
+        verify: async (file) => {
+          const v = await verifyFitsFile(file, p.size);
+          return v.ok ? undefined : v.reason;
+        },
+      },
+      { http: options.http, onBytes: (n) => (transferred += n) },
+    );
+    const seconds = (Date.now() - t0) / 1000;
+    let result: FileResult;
+    if (outcome.status === 'done') {
+      const sha256 = await fileDigest(dest, 'sha256');
+      await options.ledger.record({ dataset: p.dataset, filename: p.filename, state: 'complete', size: p.size, sha256 });
+      result = { dataset: p.dataset, filename: p.filename, size: p.size, status: 'done', sha256, requests: outcome.requests, seconds, ...(outcome.resumedFrom > 0 ? { resumed_from: outcome.resumedFrom } : {}) };
+      log.debug(`downloaded ${p.filename} (${p.size} bytes${outcome.resumedFrom > 0 ? `, resumed from ${outcome.resumedFrom}` : ''})`);
+    } else {
+      await options.ledger.record({ dataset: p.dataset, filename: p.filename, state: 'failed', error: outcome.reason });
+      result = { dataset: p.dataset, filename: p.filename, size: p.size, status: 'failed', reason: outcome.reason, requests: outcome.requests, seconds };
+      log.warn(`${p.filename}: ${outcome.reason}`);
+    }
+    options.onFile?.(result);
+    return result;
+  });
+  const downloadSeconds = (Date.now() - downloadStart) / 1000;
+  report.files.push(...results);
+
+  // 5. Reference files named by what arrived, and by anything else waiting in ingest_dir: a reference
+  //    that failed last time is tried again even when no new data came.
+  if (options.references !== false) {
+    const wanted: WantedReference[] = [];
+    const waiting = (await readdir(options.ingestDir)).filter((n) => !n.startsWith('.') && hasWantedSuffix(n)).sort();
+    for (const name of waiting) {
+      try {
+        wanted.push(...(await referencesNamedIn(path.join(options.ingestDir, name))));
+      } catch (err) {
+        log.warn(`${name}: could not read reference names: ${(err as Error).message}`);
+      }
+    }
+    report.references = await fetchReferences(wanted, options.refDir, options.crdsUrl, { http: options.http });
+    for (const ref of report.references) if (ref.status === 'failed') log.warn(`reference ${ref.dir}$${ref.file}: ${ref.reason}`);
+  }
+  return finish(report, started, transferred, downloadSeconds);
+}
+
+function finish(report: RunReport, started: Date, bytes: number, downloadSeconds = 0): RunReport {
+  const finished = new Date();
+  report.finished = finished.toISOString();
+  const count = (s: FileStatus) => report.files.filter((f) => f.status === s).length;
+  report.summary = {
+    downloaded: count('done'),
+    skipped: count('skipped'),
+    failed: count('failed'),
+    references_fetched: report.references.filter((r) => r.status === 'done').length,
+    references_failed: report.references.filter((r) => r.status === 'failed').length,
+    bytes,
+    seconds: (finished.getTime() - started.getTime()) / 1000,
+    mb_per_s: downloadSeconds > 0 ? Math.round((bytes / 1e6 / downloadSeconds) * 100) / 100 : 0,
+  };
+  return report;
+}

@@ -1,0 +1,162 @@
+/**
+ * Discovery (issue 8 step 1, DESIGN §8): the HST mission search, `POST <mast_url>/search/hst/api/v0.1/search`,
+ * with the body astroquery's MastMissions sends (`select_cols`, `conditions`, `limit`, `offset`,
+ * `sort_by`, `sort_desc`) and its answer (`totalResults`, `results`, `info`, `messages`). The conditions
+ * are the original's SQL (§14.2) in the search API's terms; the target-name exclusion is applied again
+ * here, because a server that ignores a condition must not bring calibration exposures in.
+ */
+import { requestJson, type HttpOptions } from './http.js';
+import { parseRootname, trimmed } from './names.js';
+
+/** §14.2: calibration and engineering targets never give lightcurves. */
+export const EXCLUDED_TARGETS = ['DARK', 'BIAS', 'DEUTERIUM', 'WAVE', 'ANY', 'NONE'] as const;
+
+export const SEARCH_COLUMNS = [
+  'sci_data_set_name',
+  'sci_asn_id',
+  'sci_targname',
+  'sci_instrume',
+  'sci_operating_mode',
+  'sci_aec',
+  'sci_release_date',
+  'sci_generation_date',
+  'sci_pep_id',
+] as const;
+
+export interface SearchRow {
+  /** Lower-case IPPPSSOOT. */
+  dataset: string;
+  asnId: string | undefined;
+  targname: string;
+  instrument: string;
+  operatingMode: string;
+  releaseDate: string;
+  /** When MAST's pipeline made the products: a change means the files were reprocessed. */
+  generationDate: string | undefined;
+  proposalId: number | undefined;
+}
+
+export interface SearchOptions {
+  /** Rows per request (MastMissions' default limit is 5000). */
+  pageSize?: number;
+  /** Upper bound on requests, so a server that never reaches totalResults cannot loop us forever. */
+  maxPages?: number;
+  /** "Now", for sci_release_date (default: the current time). */
+  now?: Date;
+}
+
+export interface SearchResult {
+  rows: SearchRow[];
+  /** totalResults as the server reported it. */
+  totalResults: number;
+  pages: number;
+  /** Rows dropped here, with why (bad dataset name, excluded target, wrong instrument or mode…). */
+  rejected: Array<{ dataset: string; reason: string }>;
+  /** The server's `messages`, passed on for the report. */
+  messages: string[];
+}
+
+/** The request body for one page. */
+export function searchBody(offset: number, limit: number, now: Date): Record<string, unknown> {
+  const today = now.toISOString().slice(0, 10);
+  return {
+    select_cols: [...SEARCH_COLUMNS],
+    conditions: [
+      { sci_instrume: 'COS,STIS' },
+      { sci_operating_mode: 'TIME-TAG' },
+      { sci_aec: 'S' },
+      // The search API's comparison syntax: released strictly before today (UTC), as §14.2.
+      { sci_release_date: `<${today}` },
+      { sci_targname: EXCLUDED_TARGETS.map((t) => `!${t}`).join(',') },
+    ],
+    limit,
+    offset,
+    sort_by: ['sci_data_set_name'],
+    sort_desc: [false],
+    skip_count: false,
+    user_fields: [],
+  };
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** One result row → SearchRow, or the reason it is not wanted. */
+export function parseSearchRow(raw: unknown, now: Date): SearchRow | { reject: string; dataset: string } {
+  const r = record(raw);
+  if (r === undefined) return { reject: 'row is not an object', dataset: '' };
+  const shown = trimmed(r['sci_data_set_name']);
+  const dataset = parseRootname(r['sci_data_set_name']);
+  if (dataset === undefined) return { reject: 'dataset name is not IPPPSSOOT', dataset: shown.slice(0, 40) };
+  const targname = trimmed(r['sci_targname']).toUpperCase();
+  const instrument = trimmed(r['sci_instrume']).toUpperCase();
+  const mode = trimmed(r['sci_operating_mode']).toUpperCase();
+  if ((EXCLUDED_TARGETS as readonly string[]).includes(targname)) return { reject: `target ${targname} is excluded`, dataset };
+  if (instrument !== 'COS' && instrument !== 'STIS') return { reject: `instrument ${instrument || '(none)'}`, dataset };
+  if (mode !== '' && mode !== 'TIME-TAG') return { reject: `operating mode ${mode}`, dataset };
+  const aec = trimmed(r['sci_aec']).toUpperCase();
+  if (aec !== '' && aec !== 'S') return { reject: `AEC ${aec} is not science`, dataset };
+  const releaseDate = trimmed(r['sci_release_date']);
+  const released = Date.parse(releaseDate.endsWith('Z') || releaseDate === '' ? releaseDate : `${releaseDate}Z`);
+  if (releaseDate !== '' && Number.isFinite(released) && released >= now.getTime()) {
+    return { reject: `not released until ${releaseDate}`, dataset };
+  }
+  const pep = r['sci_pep_id'];
+  return {
+    dataset,
+    asnId: parseRootname(r['sci_asn_id']),
+    targname,
+    instrument,
+    operatingMode: mode,
+    releaseDate,
+    generationDate: trimmed(r['sci_generation_date']) || undefined,
+    proposalId: typeof pep === 'number' && Number.isInteger(pep) ? pep : undefined,
+  };
+}
+
+/**
+ * Every matching dataset, page by page (`offset` += rows received) until totalResults is reached, a
+ * page comes back empty, or maxPages is hit. Duplicated rows (paging over a changing table) are kept once.
+ */
+export async function searchTimeTag(mastUrl: string, http: HttpOptions, options: SearchOptions = {}): Promise<SearchResult> {
+  const url = `${mastUrl}/search/hst/api/v0.1/search`;
+  const pageSize = options.pageSize ?? 5000;
+  const maxPages = options.maxPages ?? 1000;
+  const now = options.now ?? new Date();
+  const rows: SearchRow[] = [];
+  const seen = new Set<string>();
+  const rejected: SearchResult['rejected'] = [];
+  const messages: string[] = [];
+  let total = 0;
+  let offset = 0;
+  let pages = 0;
+  while (pages < maxPages) {
+    const body = record(await requestJson(url, { method: 'POST', body: searchBody(offset, pageSize, now) }, http));
+    pages++;
+    if (body === undefined) throw new Error(`${url}: the answer is not a JSON object`);
+    const results = body['results'];
+    if (!Array.isArray(results)) throw new Error(`${url}: the answer has no 'results' array`);
+    const reported = body['totalResults'];
+    if (typeof reported !== 'number' || !Number.isInteger(reported) || reported < 0) {
+      throw new Error(`${url}: the answer has no integer 'totalResults'`);
+    }
+    total = reported;
+    const msgs = body['messages'];
+    if (Array.isArray(msgs)) for (const m of msgs) messages.push(typeof m === 'string' ? m : JSON.stringify(m));
+    for (const raw of results) {
+      const parsed = parseSearchRow(raw, now);
+      if ('reject' in parsed) {
+        rejected.push({ dataset: parsed.dataset, reason: parsed.reject });
+        continue;
+      }
+      if (seen.has(parsed.dataset)) continue;
+      seen.add(parsed.dataset);
+      rows.push(parsed);
+    }
+    offset += results.length;
+    if (results.length === 0 || offset >= total) break;
+  }
+  if (offset < total) throw new Error(`${url}: stopped after ${pages} pages with ${offset} of ${total} results`);
+  return { rows, totalResults: total, pages, rejected, messages };
+}
