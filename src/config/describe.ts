@@ -56,6 +56,7 @@ export function describeConfig(cfg: LoadedConfig): string[] {
     ['mast_url', cfg.mast_url],
     ['crds_url', cfg.crds_url],
     ['download_concurrency', String(cfg.download_concurrency)],
+    ['mast_token', cfg.mast_token ? '(set)' : '(none)'],
   ];
   const width = Math.max(...rows.map(([key]) => key.length));
   return rows.map(([key, value]) => `${`${key}:`.padEnd(width + 1)} ${value}`);

@@ -86,6 +86,7 @@ export const FILE_SCHEMA = z
     algorithm: z.enum(['corrected', 'compat']).nullish(),
     step: z.number().positive().finite().nullish(),
     download_concurrency: positiveInteger.nullish(),
+    mast_token: z.string().min(1).nullish(),
     ...deprecated,
   })
   .strict();
@@ -114,6 +115,7 @@ export const EXPECTED: Record<Exclude<FileKey, (typeof DEPRECATED_KEYS)[number]>
   algorithm: "'corrected' or 'compat'",
   step: 'a positive number of seconds',
   download_concurrency: 'a positive integer',
+  mast_token: 'a MAST API token (text)',
 };
 
 export const KNOWN_KEYS: readonly string[] = Object.keys(FILE_SCHEMA.shape);

@@ -193,6 +193,7 @@ export function resolveSettings(file: FileSettings, ctx: ResolveContext): HstlcS
     algorithm: file.algorithm ?? 'corrected',
     step: file.step ?? 1,
     download_concurrency: file.download_concurrency ?? 4,
+    ...(file.mast_token ? { mast_token: file.mast_token } : {}),
   };
 }
 

@@ -26,6 +26,8 @@ export type HstlcSettings = Record<DirectoryKey, string> & {
   /** Lightcurve bin width in seconds. */
   step: number;
   download_concurrency: number;
+  /** MAST API token for exclusive-access data (a secret: never printed or logged). */
+  mast_token?: string;
 };
 
 export type LoadedConfig = HstlcSettings & {

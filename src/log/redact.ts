@@ -7,7 +7,7 @@ import { redactUrl } from '../config/connection.js';
 export const CENSOR = '***';
 
 /** Keys whose value is a secret, wherever they appear. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(['password', 'mast_password']);
+export const SECRET_KEYS: ReadonlySet<string> = new Set(['password', 'mast_password', 'mast_token', 'token']);
 
 /** The same keys for pino's `redact`, in the first three levels of a logged object. */
 export const REDACT_PATHS: string[] = [...SECRET_KEYS].flatMap((key) => [

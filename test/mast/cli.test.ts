@@ -17,6 +17,9 @@ import { cleanupSandboxes, run } from '../cli/helpers.js';
 import { exposureFile, filesFor, sha256 } from './fixtures.js';
 import { dirs, listDir, type Dirs } from './helpers.js';
 
+import { loadConfig } from '../../src/config/load.js';
+import { connectDatabase, listDownloads, type Download } from '../../src/db/index.js';
+
 after(cleanupSandboxes);
 
 async function writeConfig(d: Dirs, url: string, extra = ''): Promise<string> {
@@ -39,6 +42,16 @@ async function writeConfig(d: Dirs, url: string, extra = ''): Promise<string> {
 }
 
 const TOKEN = 'mast-token-DO-NOT-LOG-42';
+
+async function downloadsTable(configFile: string): Promise<Download[]> {
+  const cfg = await loadConfig({ configPath: configFile });
+  const handle = await connectDatabase(cfg.db);
+  try {
+    return await listDownloads(handle.db);
+  } finally {
+    await handle.close();
+  }
+}
 
 describe('hstlc download with the synthetic archive', () => {
   let archive: Dirs;
@@ -100,7 +113,8 @@ describe('hstlc download with the synthetic archive', () => {
     const report = JSON.parse(await readFile(path.join(d.download, reports[0]!), 'utf8')) as RunReport;
     assert.equal(report.summary.downloaded, served.length);
     assert.ok(report.summary.mb_per_s > 0);
-    const ledger = (await readFile(path.join(d.download, 'downloads.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { filename: string; state: string; sha256: string });
+    // The ledger is the database's downloads table (SQLite under home_dir by default).
+    const ledger = await downloadsTable(config);
     const complete = ledger.filter((l) => l.state === 'complete');
     assert.equal(complete.length, served.length);
     for (const c of complete) assert.equal(c.sha256, sha256(await readFile(path.join(archive.root, 'ingest', c.filename))));
@@ -109,7 +123,7 @@ describe('hstlc download with the synthetic archive', () => {
     assert.ok(stub.requests.filter((q) => q.route === 'download').every((q) => q.authorized));
     const logs = await listDir(path.join(d.root, 'logs'));
     assert.equal(logs.length, 1);
-    const texts = [r.stdout, r.stderr, JSON.stringify(report), await readFile(path.join(d.download, 'downloads.jsonl'), 'utf8'), await readFile(path.join(d.root, 'logs', logs[0]!), 'utf8')];
+    const texts = [r.stdout, r.stderr, JSON.stringify(report), JSON.stringify(ledger), await readFile(path.join(d.root, 'logs', logs[0]!), 'utf8')];
     for (const t of texts) assert.ok(!t.includes(TOKEN));
   });
 

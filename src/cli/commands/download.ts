@@ -14,6 +14,8 @@ import {
   type RunReport,
 } from '../../mast/index.js';
 import { acquireRunLock, LockedError, type RunLock } from '../../mast/lock.js';
+import { databaseKnown, DatabaseLedger } from '../../mast/database.js';
+import { connectDatabase, type HstlcDb } from '../../db/index.js';
 import { serveArchive } from '../../mast/stub/main.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
@@ -48,8 +50,26 @@ function describe(report: RunReport, file: string | undefined): string[] {
 /** The stage with the CLI's ledger, logger, progress and output; the caller holds the run lock. */
 async function download(ctx: CliContext, cfg: LoadedConfig, opts: DownloadOptions): Promise<void> {
   const log = await ctx.logger({ file: true });
-  const token = ctx.io.env['MAST_API_TOKEN']?.trim() || undefined;
-  const ledger = await JsonlLedger.open(ledgerPath(cfg.download_dir));
+  const token = ctx.io.env['MAST_API_TOKEN']?.trim() || cfg.mast_token || undefined;
+  // The database is the source of truth: rootnames already ingested or rejected are not fetched
+  // again, and the downloads table is the ledger.
+  const handle = await connectDatabase(cfg.db);
+  try {
+    await downloadWith(ctx, cfg, opts, log, token, handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function downloadWith(
+  ctx: CliContext,
+  cfg: LoadedConfig,
+  opts: DownloadOptions,
+  log: Awaited<ReturnType<CliContext['logger']>>,
+  token: string | undefined,
+  handle: HstlcDb,
+): Promise<void> {
+  const ledger = new DatabaseLedger(handle);
   let progress: Progress | undefined;
   let done = 0;
   const report = await runDownload({
@@ -64,6 +84,7 @@ async function download(ctx: CliContext, cfg: LoadedConfig, opts: DownloadOption
       onRetry: (e) => log.debug(`retrying ${e.url.split('?')[0]} in ${e.delayMs} ms (attempt ${e.attempt}: ${e.reason})`),
     },
     ledger,
+    known: databaseKnown(handle),
     concurrency: cfg.download_concurrency,
     limit: opts.limit ?? DEFAULT_LIMIT,
     dryRun: opts.dryRun === true,
