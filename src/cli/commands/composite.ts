@@ -1,7 +1,17 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { examples, notAvailableYet } from '../not-available.js';
+import { ExitCode } from '../errors.js';
+import { examples } from '../not-available.js';
 import { positiveNumber } from '../parsers.js';
+import { compositeFromFiles } from '../../hst/extract.js';
+import { algorithmParams, type AlgorithmName } from '../../lightcurve/algorithm.js';
+import { algorithmName, summaryLine } from './extract.js';
+
+interface CompositeCliOptions {
+  output: string;
+  step?: number;
+  algorithm?: AlgorithmName;
+}
 
 /** `hstlc composite` — one composite lightcurve, no database (§9.3). */
 export function registerComposite(program: Command, ctx: CliContext): void {
@@ -10,11 +20,37 @@ export function registerComposite(program: Command, ctx: CliContext): void {
     .summary('combine event files of one setting into one composite lightcurve')
     .description(
       'Combine several event files of the same target and instrument setting into one composite ' +
-        'lightcurve on a common wavelength range and write it as an HLSP FITS file. Uses no database.',
+        'lightcurve on a common wavelength range and write it as an HLSP FITS file. Uses no database. ' +
+        'Members are used in the order given; an existing output is replaced atomically.',
     )
     .argument('<files...>', 'the event files')
     .requiredOption('-o, --output <out>', 'the composite FITS file to write')
     .option('--step <seconds>', 'bin width in seconds (default: the config step)', positiveNumber)
+    .option('--algorithm <name>', "'corrected' (default: the config algorithm) or 'compat'", algorithmName)
     .addHelpText('after', examples('$ hstlc composite a_corrtag_a.fits b_corrtag_a.fits -o composite.fits'))
-    .action(notAvailableYet(ctx, 'composite'));
+    .action(async (files: string[], opts: CompositeCliOptions) => {
+      const cfg = await ctx.config();
+      const algorithm = algorithmParams(opts.algorithm ?? cfg.algorithm);
+      const extractOpts = { step: opts.step ?? cfg.step, algorithm, refs: { env: ctx.io.env, refDir: cfg.ref_dir } };
+      try {
+        const res = await compositeFromFiles(files, opts.output, extractOpts);
+        let total = 0;
+        for (let i = 0; i < res.columns.counts.length; i++) total += res.columns.counts[i];
+        const summary = {
+          output: opts.output,
+          bins: res.rows,
+          totalCounts: total,
+          wavelength: [res.range.wmin, res.range.wmax] as [number, number],
+          algorithm: algorithm.name,
+          members: res.members,
+        };
+        ctx.out.result(summary, (v) => [
+          summaryLine(v),
+          ...v.members.map((m) => `  ${m.kept ? 'kept   ' : 'dropped'} ${m.file}${m.reason ? ` (${m.reason})` : ''}`),
+        ]);
+      } catch (err) {
+        ctx.out.error(`composite ${opts.output}: ${err instanceof Error ? err.message : String(err)}`);
+        ctx.setExitCode(ExitCode.ITEMS_FAILED);
+      }
+    });
 }

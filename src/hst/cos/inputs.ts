@@ -1,0 +1,106 @@
+/**
+ * Which files and segments a COS extraction reads (§6.1), the FUV a/b partner (§1.3), and the
+ * extraction regions from the events-header keywords (§6.4).
+ */
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { FitsReader, type Header } from '../../fits/index.js';
+
+/** §1.3: both segment file names of an FUV corrtag, sorted; the files need not exist. */
+export function bothFilenames(path: string): [string, string] {
+  let other: string;
+  if (path.includes('_a.fits')) other = path.split('_a.fits').join('_b.fits');
+  else if (path.includes('_b.fits')) other = path.split('_b.fits').join('_a.fits');
+  else throw new Error(`${path}: file name doesn't match the FUV convention (…_a.fits / …_b.fits)`);
+  const pair = [path, other].sort();
+  return [pair[0], pair[1]];
+}
+
+export type SegmentLetter = 'A' | 'B' | 'C';
+
+export interface SegmentInput {
+  letter: SegmentLetter;
+  path: string;
+  reader: FitsReader;
+  primary: Header;
+  events: Header;
+}
+
+export interface CosInputs {
+  detector: 'FUV' | 'NUV';
+  primary: Header;
+  segments: SegmentInput[];
+  /** Distinct open files (NUV stripes share one). */
+  readers: FitsReader[];
+  /** Base names of the files used, `_a` first (§6.6 source_files). */
+  sourceFiles: string[];
+}
+
+/** §6.1 collect_inputs. The caller closes `readers`. */
+export async function collectInputs(path: string): Promise<CosInputs> {
+  const first = await FitsReader.open(path);
+  const primary = first.hdus[0].header;
+  const detector = (primary.string('DETECTOR') ?? '').trim().toUpperCase();
+  if (detector === 'NUV') {
+    const optElem = (primary.string('OPT_ELEM') ?? '').trim().toUpperCase();
+    const letters: SegmentLetter[] = optElem === 'G230L' ? ['A', 'B'] : ['A', 'B', 'C'];
+    const events = eventsHeader(first);
+    return {
+      detector,
+      primary,
+      segments: letters.map((letter) => ({ letter, path, reader: first, primary, events })),
+      readers: [first],
+      sourceFiles: [basename(path)],
+    };
+  }
+  if (detector !== 'FUV') {
+    await first.close();
+    throw new Error(`${path}: COS DETECTOR is '${detector}', expected FUV or NUV`);
+  }
+  const [a, b] = bothFilenames(path);
+  const segments: SegmentInput[] = [];
+  const readers: FitsReader[] = [];
+  try {
+    for (const [name, letter] of [
+      [a, 'A'],
+      [b, 'B'],
+    ] as const) {
+      if (name !== path && !existsSync(name)) continue;
+      const reader = name === path ? first : await FitsReader.open(name);
+      readers.push(reader);
+      segments.push({ letter, path: name, reader, primary: reader.hdus[0].header, events: eventsHeader(reader) });
+    }
+  } catch (e) {
+    for (const r of readers) await r.close();
+    if (!readers.includes(first)) await first.close();
+    throw e;
+  }
+  if (!readers.includes(first)) readers.push(first);
+  return { detector, primary, segments, readers, sourceFiles: segments.map((s) => basename(s.path)) };
+}
+
+function eventsHeader(reader: FitsReader): Header {
+  const h = reader.hdus[1];
+  if (h === undefined || h.table === undefined) throw new Error(`${reader.path}: HDU 1 is not an events table`);
+  return h.header;
+}
+
+export type RegionKind = 'spectrum' | 'background1' | 'background2';
+
+const REGION_KEYS: Record<RegionKind, [string, string]> = {
+  spectrum: ['SP_HGT', 'SP_LOC'],
+  background1: ['B_HGT1', 'B_BKG1'],
+  background2: ['B_HGT2', 'B_BKG2'],
+};
+
+/** §6.4: [centre − floor(height/2), centre + floor(height/2)) from the events header. */
+export function extractionRegion(events: Header, letter: SegmentLetter, kind: RegionKind, file: string): [number, number] {
+  const [hk, ck] = REGION_KEYS[kind];
+  const height = events.number(`${hk}_${letter}`);
+  const centre = events.number(`${ck}_${letter}`);
+  if (height === undefined || centre === undefined) {
+    throw new Error(`${file}: events header lacks ${hk}_${letter} or ${ck}_${letter} (needed for the ${kind} region)`);
+  }
+  const half = Math.floor(height / 2);
+  return [centre - half, centre + half];
+}

@@ -1,0 +1,379 @@
+/**
+ * Event selection and the per-region sums shared by COS (§6.3–§6.6) and STIS (§7.4) extraction.
+ * Two passes over each event table: the first finds the time range and, per region, the event count
+ * and wavelength/x extremes (the FLUXTAB stretch and N_pix need them); the second fills the
+ * histograms. A table is decoded once per pass (NUV stripes share one), and each chunk is tested
+ * against every region of every segment read from it in tight, monomorphic float64 loops.
+ */
+import { makeHistogram, type EventHistogram, type TimeGrid } from '../lightcurve/binning.js';
+import type { AlgorithmParams } from '../lightcurve/algorithm.js';
+import type { CountArray } from '../lightcurve/table.js';
+import type { Sensitivity, TdsCorrection } from './cos/calibration.js';
+import type { EventTable } from './events.js';
+
+/** §6.3 airglow windows as coded (not the docstring's). */
+export const LYMAN_ALPHA: readonly [number, number] = [1208, 1225];
+export const OXYGEN_I: readonly [number, number] = [1298, 1312];
+
+export interface SegmentPlan {
+  label: string;
+  file: string;
+  table: EventTable;
+  sdqflags: number;
+  xlim: readonly [number, number];
+  wlim: readonly [number, number];
+  filterAirglow: boolean;
+  spectrum: readonly [number, number];
+  /** Background regions, in order (their selections are concatenated, §6.6); may be empty. */
+  backgrounds: ReadonlyArray<readonly [number, number]>;
+  /** Column names (COS: XCORR/YCORR). */
+  xColumn: string;
+  yColumn: string;
+}
+
+export interface RegionStats {
+  count: number;
+  wmin: number;
+  wmax: number;
+  xmin: number;
+  xmax: number;
+}
+
+export interface ScanResult {
+  /** Per plan: spectrum stats and one per background region. */
+  spectrum: RegionStats[];
+  backgrounds: RegionStats[][];
+  /** Per plan: TIME extremes of the plan's whole table (no selection), and its row count. */
+  tmin: number[];
+  tmax: number[];
+  rows: number[];
+}
+
+const [LA0, LA1] = LYMAN_ALPHA;
+const [OI0, OI1] = OXYGEN_I;
+
+const emptyStats = (): RegionStats => ({ count: 0, wmin: Infinity, wmax: -Infinity, xmin: Infinity, xmax: -Infinity });
+
+/**
+ * Bounds as numpy compares them with float32 columns: a Python float scalar is cast to float32 first
+ * (value-based casting), so a region edge 468.4798 acts as float32(468.4798).
+ */
+interface Bounds {
+  x0: number;
+  x1: number;
+  w0: number;
+  w1: number;
+  /** y0, y1 of the spectrum region, then of each background region. */
+  yFlat: Float64Array;
+  airglow: boolean;
+  sdq: number;
+}
+
+function boundsOf(p: SegmentPlan, f32: boolean): Bounds {
+  const r = f32 ? Math.fround : (v: number) => v;
+  return {
+    x0: r(p.xlim[0]),
+    x1: r(p.xlim[1]),
+    w0: r(p.wlim[0]),
+    w1: r(p.wlim[1]),
+    yFlat: Float64Array.from([p.spectrum, ...p.backgrounds].flatMap(([a, b]) => [r(a), r(b)])),
+    airglow: p.filterAirglow,
+    sdq: p.sdqflags,
+  };
+}
+
+// §6.3 selection, inlined in both passes: XCORR in [x0, x1), (DQ & SDQFLAGS) = 0, w0 < λ < w1 and,
+// with the airglow filter, λ outside LYMAN_ALPHA and OXYGEN_I (closed windows, as coded).
+
+/** Group plans by the table they read, so a file shared by NUV stripes is read once per pass. */
+function byTable(plans: readonly SegmentPlan[]): Map<EventTable, number[]> {
+  const m = new Map<EventTable, number[]>();
+  plans.forEach((p, i) => {
+    const list = m.get(p.table) ?? [];
+    list.push(i);
+    m.set(p.table, list);
+  });
+  return m;
+}
+
+function extremes(a: Float64Array, rows: number, lo: number, hi: number): [number, number] {
+  for (let e = 0; e < rows; e++) {
+    const t = a[e];
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  return [lo, hi];
+}
+
+/** Stats of one chunk for one plan (a plain function so V8 optimizes the loop on its own). */
+function scanChunk(
+  b: Bounds,
+  at: number,
+  rows: number,
+  X: Float64Array,
+  Y: Float64Array,
+  W: Float64Array,
+  DQ: Float64Array,
+  cnt: Float64Array,
+  wmin: Float64Array,
+  wmax: Float64Array,
+  xmin: Float64Array,
+  xmax: Float64Array,
+): void {
+  const { x0, x1, w0, w1, sdq, airglow } = b;
+  const yb = b.yFlat;
+  const nr = yb.length >> 1;
+  for (let e = 0; e < rows; e++) {
+    const x = X[e];
+    if (!(x >= x0 && x < x1)) continue;
+    if ((DQ[e] & sdq) !== 0) continue;
+    const w = W[e];
+    if (!(w > w0 && w < w1)) continue;
+    if (airglow && ((w >= LA0 && w <= LA1) || (w >= OI0 && w <= OI1))) continue;
+    const y = Y[e];
+    for (let r = 0; r < nr; r++) {
+      if (!(y >= yb[2 * r] && y < yb[2 * r + 1])) continue;
+      const j = at + r;
+      cnt[j]++;
+      if (w < wmin[j]) wmin[j] = w;
+      if (w > wmax[j]) wmax[j] = w;
+      if (x < xmin[j]) xmin[j] = x;
+      if (x > xmax[j]) xmax[j] = x;
+    }
+  }
+}
+
+/** Pass 1. */
+export async function scanSelections(plans: readonly SegmentPlan[]): Promise<ScanResult> {
+  const res: ScanResult = {
+    spectrum: plans.map(emptyStats),
+    backgrounds: plans.map((p) => p.backgrounds.map(emptyStats)),
+    tmin: plans.map(() => Infinity),
+    tmax: plans.map(() => -Infinity),
+    rows: plans.map((p) => p.table.rows),
+  };
+  for (const [table, idx] of byTable(plans)) {
+    let tmin = Infinity;
+    let tmax = -Infinity;
+    // stats per (plan, region) in flat typed arrays: count, wmin, wmax, xmin, xmax
+    const regionsOf = idx.map((i) => 1 + plans[i].backgrounds.length);
+    const base: number[] = [];
+    let nreg = 0;
+    for (const r of regionsOf) {
+      base.push(nreg);
+      nreg += r;
+    }
+    const cnt = new Float64Array(nreg);
+    const wmin = new Float64Array(nreg).fill(Infinity);
+    const wmax = new Float64Array(nreg).fill(-Infinity);
+    const xmin = new Float64Array(nreg).fill(Infinity);
+    const xmax = new Float64Array(nreg).fill(-Infinity);
+    for await (const ch of table.chunks()) {
+      const T = ch.col('TIME');
+      const X = ch.col(plans[idx[0]].xColumn);
+      const Y = ch.col(plans[idx[0]].yColumn);
+      const W = ch.col('WAVELENGTH');
+      const DQ = ch.col('DQ');
+      const bounds = idx.map((i) => boundsOf(plans[i], ch.isFloat32(plans[idx[0]].yColumn)));
+      const rows = ch.rows;
+      [tmin, tmax] = extremes(T, rows, tmin, tmax);
+      for (let k = 0; k < idx.length; k++) {
+        scanChunk(bounds[k], base[k], rows, X, Y, W, DQ, cnt, wmin, wmax, xmin, xmax);
+      }
+    }
+    idx.forEach((i, k) => {
+      res.tmin[i] = tmin;
+      res.tmax[i] = tmax;
+      for (let r = 0; r < regionsOf[k]; r++) {
+        const j = base[k] + r;
+        const s = r === 0 ? res.spectrum[i] : res.backgrounds[i][r - 1];
+        s.count = cnt[j];
+        s.wmin = wmin[j];
+        s.wmax = wmax[j];
+        s.xmin = xmin[j];
+        s.xmax = xmax[j];
+      }
+    });
+  }
+  return res;
+}
+
+/** Python 3 round(): half to even. */
+export function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  if (d < 0.5) return f;
+  if (d > 0.5) return f + 1;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+/** §6.6 N_pix from the source selection's x extremes; 1 when nothing was selected. */
+export function nPixels(s: RegionStats, xlim: readonly [number, number]): number {
+  if (s.count === 0) return 1;
+  return roundHalfEven(Math.min(s.xmax, xlim[1])) - roundHalfEven(Math.max(s.xmin, xlim[0])) + 1;
+}
+
+/** Per-plan calibration for pass 2 (curves already stretched to their selection). */
+export interface PlanCalibration {
+  /** Source-region sensitivity (undefined = unity). */
+  sourceSensitivity?: Sensitivity;
+  /** Background-selection sensitivity (stretched over the concatenated background selection). */
+  backgroundSensitivity?: Sensitivity;
+  tds?: TdsCorrection;
+  /** Multiplies H(background ε) (§6.6 b_S). */
+  backgroundScale: number;
+  nPix: number;
+}
+
+export interface PlanSums {
+  gross: CountArray;
+  background: CountArray;
+  /** Σ ε/(step·T[·R]) per bin, before division by R̄ (if mean) and N_pix. */
+  fluxRaw: Float64Array;
+  backgroundFluxRaw: Float64Array;
+  /** Mean of R_e over the source selection (1 when unity or per-event). */
+  meanSensitivity: number;
+}
+
+interface Hists {
+  gross: EventHistogram;
+  flux: EventHistogram;
+  bkg: EventHistogram;
+  bflux: EventHistogram;
+}
+
+/** One chunk of pass 2 for one plan; returns the new source position and Σ R of the chunk. */
+function accumulateChunk(
+  b: Bounds,
+  cal: PlanCalibration,
+  h: Hists,
+  srcStart: number,
+  bkgCount: number[],
+  bkgOffset: number[],
+  perEvent: boolean,
+  step: number,
+  f32: boolean,
+  rows: number,
+  T: Float64Array,
+  X: Float64Array,
+  Y: Float64Array,
+  W: Float64Array,
+  DQ: Float64Array,
+  EPS: Float64Array,
+): { src: number; sumR: number } {
+  const { x0, x1, w0, w1, sdq, airglow } = b;
+  const yb = b.yFlat;
+  const nr = yb.length >> 1;
+  const { gross, flux, bkg, bflux } = h;
+  const srcSens = cal.sourceSensitivity;
+  const bkgSens = cal.backgroundSensitivity;
+  const tdsCal = cal.tds;
+  let src = srcStart;
+  let sR = 0;
+  for (let e = 0; e < rows; e++) {
+    const x = X[e];
+    if (!(x >= x0 && x < x1)) continue;
+    if ((DQ[e] & sdq) !== 0) continue;
+    const w = W[e];
+    if (!(w > w0 && w < w1)) continue;
+    if (airglow && ((w >= LA0 && w <= LA1) || (w >= OI0 && w <= OI1))) continue;
+    const y = Y[e];
+    let tds = -1;
+    for (let r = 0; r < nr; r++) {
+      if (!(y >= yb[2 * r] && y < yb[2 * r + 1])) continue;
+      const t = T[e];
+      const eps = EPS[e];
+      // numpy: float32 ε / int step stays float32 (§6.6 weights)
+      const epsStep = f32 ? Math.fround(eps / step) : eps / step;
+      if (tds < 0) tds = tdsCal !== undefined ? tdsCal.at(w) : 1;
+      if (r === 0) {
+        const R = srcSens !== undefined ? srcSens.at(w) : 1;
+        gross.addAt(src, t, eps);
+        flux.addAt(src, t, perEvent ? epsStep / tds / R : epsStep / tds);
+        src++;
+        sR += R;
+      } else {
+        const R = bkgSens !== undefined ? bkgSens.at(w) : 1;
+        const pos = bkgOffset[r - 1] + bkgCount[r - 1]++;
+        bkg.addAt(pos, t, eps);
+        bflux.addAt(pos, t, epsStep / tds / R);
+      }
+    }
+  }
+  return { src, sumR: sR };
+}
+
+/** Pass 2: histograms per plan. `float32Weights` when EPSILON is float32 (COS), as numpy sums. */
+export async function accumulate(
+  plans: readonly SegmentPlan[],
+  scan: ScanResult,
+  cals: readonly PlanCalibration[],
+  grid: TimeGrid,
+  algorithm: AlgorithmParams,
+  step: number,
+): Promise<PlanSums[]> {
+  const perEvent = algorithm.sourceSensitivity === 'per-event';
+  const hists: Hists[] = [];
+  const counters = plans.map((p) => ({ src: 0, bkg: p.backgrounds.map(() => 0) }));
+  const offsets = plans.map((_, i) => {
+    const o: number[] = [];
+    let acc = 0;
+    for (const s of scan.backgrounds[i]) {
+      o.push(acc);
+      acc += s.count;
+    }
+    return { offsets: o, total: acc };
+  });
+  const sumR = plans.map(() => 0);
+  let epsIsF32: boolean | undefined;
+
+  const ensure = (i: number, f32: boolean): void => {
+    if (hists[i] !== undefined) return;
+    const nSrc = scan.spectrum[i].count;
+    const nBkg = offsets[i].total;
+    hists[i] = {
+      gross: makeHistogram(grid.edges, nSrc, f32, algorithm.summation),
+      flux: makeHistogram(grid.edges, nSrc, false, algorithm.summation),
+      bkg: makeHistogram(grid.edges, nBkg, f32, algorithm.summation),
+      bflux: makeHistogram(grid.edges, nBkg, false, algorithm.summation),
+    };
+  };
+
+  for (const [table, idx] of byTable(plans)) {
+    for await (const ch of table.chunks()) {
+      const T = ch.col('TIME');
+      const X = ch.col(plans[idx[0]].xColumn);
+      const Y = ch.col(plans[idx[0]].yColumn);
+      const W = ch.col('WAVELENGTH');
+      const DQ = ch.col('DQ');
+      const EPS = ch.col('EPSILON');
+      const f32 = ch.isFloat32('EPSILON');
+      epsIsF32 = f32;
+      const bounds = idx.map((i) => boundsOf(plans[i], ch.isFloat32(plans[idx[0]].yColumn)));
+      for (const i of idx) ensure(i, f32);
+      for (let k = 0; k < idx.length; k++) {
+        const i = idx[k];
+        const c = counters[i];
+        const done = accumulateChunk(bounds[k], cals[i], hists[i], c.src, c.bkg, offsets[i].offsets, perEvent, step, f32, ch.rows, T, X, Y, W, DQ, EPS);
+        c.src = done.src;
+        sumR[i] += done.sumR;
+      }
+    }
+  }
+  const nb = Math.max(0, grid.edges.length - 1);
+  return plans.map((_, i) => {
+    if (hists[i] === undefined) ensure(i, epsIsF32 ?? true);
+    const h = hists[i];
+    const n = scan.spectrum[i].count;
+    const mean = !perEvent && n > 0 ? sumR[i] / n : 1;
+    const out: PlanSums = {
+      gross: h.gross.finish(),
+      background: h.bkg.finish(),
+      fluxRaw: h.flux.finish() as Float64Array,
+      backgroundFluxRaw: h.bflux.finish() as Float64Array,
+      meanSensitivity: mean,
+    };
+    if (out.gross.length !== nb) throw new Error('internal: histogram length mismatch');
+    return out;
+  });
+}

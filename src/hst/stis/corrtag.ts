@@ -1,0 +1,212 @@
+/**
+ * STIS TIME-TAG → corrtag (§7.1): flat-field ε (§7.2), bad-pixel DQ (§7.3), a wavelength per event
+ * from the x1d beside the file, written as the library's 8-column corrtag. The input tag file is
+ * never modified or deleted (the original deleted it).
+ */
+import { existsSync } from 'node:fs';
+import { FitsReader, writeFits, type CardInput, type Header } from '../../fits/index.js';
+import { asciiText, pyTimestamp } from '../../lightcurve/individual.js';
+import { packageVersion } from '../../lightcurve/version.js';
+import { RefLog, type RefContext } from '../reffiles.js';
+import { badPixelDq, flatEpsilon, type Positions } from './flats.js';
+
+export interface CorrtagOptions {
+  refs?: RefContext;
+  /** ε = 1/(P·L) instead of P·L (corrected algorithm). */
+  flatDivide?: boolean;
+  /** Where to write; default `<input with _tag.fits → _corrtag.fits>`. */
+  output?: string;
+}
+
+export interface CorrtagResult {
+  output: string;
+  x1d: string | undefined;
+  log: RefLog;
+  events: number;
+}
+
+/** §7.1 step 1: the x1d beside a tag or corrtag file. */
+export function x1dNameFor(path: string): string {
+  if (path.includes('_tag.fits')) return path.replace('_tag.fits', '_x1d.fits');
+  if (path.includes('_corrtag.fits')) return path.replace('_corrtag.fits', '_x1d.fits');
+  throw new Error(`${path}: not a STIS _tag.fits or _corrtag.fits name, so its x1d cannot be found`);
+}
+
+export function corrtagNameFor(path: string): string {
+  if (!path.includes('_tag.fits')) throw new Error(`${path}: not a STIS _tag.fits name`);
+  return path.replace('_tag.fits', '_corrtag.fits');
+}
+
+/** `integerize_pixels`: round half to even, clip to [0, 2047], halve → x1d pixel 0…1023. */
+export function x1dPixel(x: number): number {
+  let r = Math.round(x);
+  if (Math.abs(x % 1) === 0.5) r = 2 * Math.round(x / 2);
+  if (r < 0) r = 0;
+  if (r > 2047) r = 2047;
+  return r >> 1;
+}
+
+export interface X1dOrder {
+  sporder: number;
+  wavelength: Float64Array;
+  a2center: number;
+  extrsize: number;
+  bk1size: number;
+  bk2size: number;
+  bk1offst: number;
+  bk2offst: number;
+}
+
+/** Rows of an x1d's HDU 1, in table order. */
+export async function readX1d(path: string): Promise<X1dOrder[]> {
+  const f = await FitsReader.open(path);
+  try {
+    const t = await f.readTable(1);
+    const col = (k: string): ArrayLike<number> => {
+      const c = t.columns.get(k);
+      if (c === undefined || c.kind !== 'numeric') throw new Error(`${path}: x1d has no numeric column ${k}`);
+      return c.data as ArrayLike<number>;
+    };
+    const w = t.columns.get('WAVELENGTH');
+    if (w === undefined || w.kind !== 'numeric') throw new Error(`${path}: x1d has no WAVELENGTH column`);
+    const opt = (k: string): ArrayLike<number> | undefined => (t.columns.has(k) ? col(k) : undefined);
+    const [sp, a2, ex, b1s, b2s, b1o, b2o] = ['SPORDER', 'A2CENTER', 'EXTRSIZE', 'BK1SIZE', 'BK2SIZE', 'BK1OFFST', 'BK2OFFST'].map(opt);
+    const orders: X1dOrder[] = [];
+    for (let r = 0; r < t.rows; r++) {
+      const cell = (w.data as ArrayLike<number>) as Float64Array;
+      orders.push({
+        sporder: sp?.[r] ?? 1,
+        wavelength: Float64Array.from(cell.subarray(r * w.cellSize, (r + 1) * w.cellSize)),
+        a2center: a2?.[r] ?? NaN,
+        extrsize: ex?.[r] ?? NaN,
+        bk1size: b1s?.[r] ?? NaN,
+        bk2size: b2s?.[r] ?? NaN,
+        bk1offst: b1o?.[r] ?? NaN,
+        bk2offst: b2o?.[r] ?? NaN,
+      });
+    }
+    return orders;
+  } finally {
+    await f.close();
+  }
+}
+
+/** §7.1 step 4: a wavelength per event. */
+export function assignWavelengths(
+  primary: Header,
+  events: Header,
+  xcorr: Float64Array,
+  ycorr: Float64Array,
+  orders: X1dOrder[] | undefined,
+  log: RefLog,
+): Float64Array {
+  const n = xcorr.length;
+  const out = new Float64Array(n);
+  if ((primary.string('OBSTYPE') ?? '').trim().toUpperCase() === 'IMAGING') return out;
+  if (orders === undefined || orders.length === 0) {
+    const c = primary.number('CENTRWV');
+    if (c === undefined) throw new Error('no x1d and no CENTRWV keyword: cannot assign wavelengths (§7.1)');
+    log.fallback('x1d', `no x1d file; every event gets CENTRWV = ${c}`);
+    return out.fill(c);
+  }
+  const optElem = (primary.string('OPT_ELEM') ?? '').trim().toUpperCase();
+  if (optElem.startsWith('E')) {
+    // Echelle: later orders overwrite earlier ones where boxes overlap; y compared unscaled (§15.17)
+    const offset = events.number('SHIFTA2') ?? 0;
+    for (const o of orders) {
+      const centre = o.a2center + offset;
+      const lo = centre - o.extrsize;
+      const hi = centre + o.extrsize;
+      for (let i = 0; i < n; i++) if (ycorr[i] > lo && ycorr[i] < hi) out[i] = o.wavelength[x1dPixel(xcorr[i])];
+    }
+    return out;
+  }
+  const w = orders[0].wavelength;
+  for (let i = 0; i < n; i++) out[i] = w[x1dPixel(xcorr[i])];
+  return out;
+}
+
+const STRUCTURAL = /^(SIMPLE|BITPIX|NAXIS\d*|EXTEND|XTENSION|PCOUNT|GCOUNT|TFIELDS|THEAP|GROUPS|EXTNAME|EXTVER|CHECKSUM|DATASUM|END|T(TYPE|FORM|UNIT|DIM|DISP|NULL|SCAL|ZERO|BCOL)\d+)$/;
+
+function copyCards(h: Header): CardInput[] {
+  return h.cards
+    .filter((c) => !STRUCTURAL.test(c.key))
+    .map((c) => ({ key: c.hierarch === true ? `HIERARCH ${c.key}` : c.key, value: c.value, comment: c.comment, type: c.type }));
+}
+
+/** §7.1 stis_corrtag(tagfile): write the corrtag and return where. */
+export async function stisCorrtag(input: string, opts: CorrtagOptions = {}): Promise<CorrtagResult> {
+  const refs = opts.refs ?? {};
+  const log = new RefLog();
+  const f = await FitsReader.open(input);
+  let primary: Header;
+  let events: Header;
+  let time: Float64Array;
+  let rawx: Float64Array;
+  let rawy: Float64Array;
+  let xcorr: Float64Array;
+  let ycorr: Float64Array;
+  let pos: Positions;
+  try {
+    primary = f.hdus[0].header;
+    const h1 = f.hdus[1];
+    if (h1 === undefined || h1.table === undefined) throw new Error(`${input}: HDU 1 is not an events table`);
+    events = h1.header;
+    const names = new Set(h1.table.columns.map((c) => c.name.toUpperCase()));
+    const raw = names.has('DETAXIS1');
+    const cols = raw ? ['TIME', 'DETAXIS1', 'AXIS1', 'AXIS2'] : ['TIME', 'RAWX', 'RAWY', 'XCORR', 'YCORR'];
+    const t = await f.readTable(1, { columns: cols });
+    const get = (k: string): Float64Array => Float64Array.from(t.columns.get(k)?.data as ArrayLike<number>);
+    time = get('TIME');
+    if (raw) {
+      rawx = get('DETAXIS1');
+      rawy = get('AXIS2');
+      xcorr = get('AXIS1');
+      ycorr = get('AXIS2');
+    } else {
+      // re-processing a corrtag: coordinates truncated to int32 (§7.1 step 2)
+      rawx = get('RAWX');
+      rawy = get('RAWY');
+      xcorr = get('XCORR').map((v) => Math.trunc(v));
+      ycorr = get('YCORR').map((v) => Math.trunc(v));
+    }
+    // AXIS1/AXIS2 for a tag; int32(XCORR/YCORR) otherwise — both equal the xcorr/ycorr above
+    pos = { x: Int32Array.from(xcorr, (v) => v - 1), y: Int32Array.from(ycorr, (v) => v - 1) };
+  } finally {
+    await f.close();
+  }
+  const epsilon = await flatEpsilon(primary, pos, refs, log, opts.flatDivide ?? false);
+  const dq = await badPixelDq(primary, pos, refs, log);
+  const x1d = x1dNameFor(input);
+  const orders = existsSync(x1d) ? await readX1d(x1d) : undefined;
+  const wavelength = assignWavelengths(primary, events, xcorr, ycorr, orders, log);
+  const output = opts.output ?? corrtagNameFor(input);
+  if (output === input) throw new Error(`${input}: refusing to overwrite the input file`);
+  const head: CardInput[] = [
+    { key: 'GEN_DATE', value: pyTimestamp(), comment: 'Creation Date' },
+    { key: 'LC_VER', value: packageVersion(), comment: 'hstlc version used' },
+  ];
+  const hist: CardInput[] = [...log.used].map(([k, p]) => ({ key: 'HISTORY', value: asciiText(`${k} used: ${p}`) }));
+  for (const w of log.warnings) hist.push({ key: 'HISTORY', value: asciiText(`WARNING ${w}`) });
+  hist.push({ key: 'HISTORY', value: `flat-field epsilon = ${opts.flatDivide === true ? '1/(P*L)' : 'P*L (as the original)'}` });
+  await writeFits(output, [
+    { type: 'PRIMARY', cards: [...head, ...copyCards(primary), ...hist] },
+    {
+      type: 'BINTABLE',
+      name: (events.string('EXTNAME') ?? 'EVENTS').trim() || 'EVENTS',
+      extver: events.has('EXTVER') ? events.integer('EXTVER') : undefined,
+      cards: copyCards(events),
+      columns: [
+        { name: 'time', data: time, format: 'D', unit: 'second' },
+        { name: 'rawx', data: rawx, format: 'D', unit: 'pixel' },
+        { name: 'rawy', data: rawy, format: 'D', unit: 'pixel' },
+        { name: 'xcorr', data: xcorr, format: 'D', unit: 'pixel' },
+        { name: 'ycorr', data: ycorr, format: 'D', unit: 'pixel' },
+        { name: 'epsilon', data: epsilon, format: 'D', unit: 'factor' },
+        { name: 'wavelength', data: wavelength, format: 'D', unit: 'angstrom' },
+        { name: 'dq', data: dq, format: 'I', unit: 'DQ' },
+      ],
+    },
+  ]);
+  return { output, x1d: orders !== undefined ? x1d : undefined, log, events: time.length };
+}

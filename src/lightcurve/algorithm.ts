@@ -1,0 +1,83 @@
+/**
+ * `compat` and `corrected` differ only in these parameters (issue 4); every extraction and composite
+ * takes one set and records all of it in the output header (ALGORITH + one keyword per switch).
+ */
+import type { Summation } from './binning.js';
+
+export type AlgorithmName = 'compat' | 'corrected';
+
+export interface AlgorithmParams {
+  name: AlgorithmName;
+  /**
+   * §6.6/§15.14 background scale. 'original': (floor(B_HGT2/2)/floor(SP_HGT/2))/2;
+   * 'height-ratio': spectrum height / (background-1 height + background-2 height).
+   */
+  backgroundScale: 'original' | 'height-ratio';
+  /** §6.6 source flux: divide by the mean sensitivity of the selection, or each event's own. */
+  sourceSensitivity: 'mean' | 'per-event';
+  /** §6.2 days per second for MJD: the original's 1.15741e-5, or 1/86400. */
+  daysPerSecond: number;
+  /** §6.2 COS NUV IMAGING: count the forced region once per stripe (×3) or once in total. */
+  imagingOncePerFile: boolean;
+  /** §6.7/6.8 COS FLUXTAB/TDSTAB row: primary SEGMENT ('primary'; NUV → no row) or the stripe (NUVA/B/C). */
+  nuvRowByStripe: boolean;
+  /** §7.2 STIS flat: ε = P·L ('multiply', as built) or ε = 1/(P·L) ('divide'). */
+  stisFlatDivide: boolean;
+  /** §7.4 STIS extraction: whole detector (as built) or the x1d's extraction box and background regions. */
+  stisUseX1dBox: boolean;
+  /** §9.3(b) drop a composite member that has any zero-gross bin (as built). */
+  compositeDropZeroBins: boolean;
+  /** Drop bins that lie outside the exposure's good time intervals (GTI extension). */
+  dropBinsOutsideGti: boolean;
+  /** 'numpy' reproduces numpy's float32 cumulative histogram; 'float64' sums in double precision. */
+  summation: Summation;
+}
+
+export const COMPAT: AlgorithmParams = Object.freeze({
+  name: 'compat',
+  backgroundScale: 'original',
+  sourceSensitivity: 'mean',
+  daysPerSecond: 1.15741e-5,
+  imagingOncePerFile: false,
+  nuvRowByStripe: false,
+  stisFlatDivide: false,
+  stisUseX1dBox: false,
+  compositeDropZeroBins: true,
+  dropBinsOutsideGti: false,
+  summation: 'numpy',
+});
+
+export const CORRECTED: AlgorithmParams = Object.freeze({
+  name: 'corrected',
+  backgroundScale: 'height-ratio',
+  sourceSensitivity: 'per-event',
+  daysPerSecond: 1 / 86400,
+  imagingOncePerFile: true,
+  nuvRowByStripe: true,
+  stisFlatDivide: true,
+  stisUseX1dBox: true,
+  compositeDropZeroBins: false,
+  dropBinsOutsideGti: true,
+  summation: 'float64',
+});
+
+export function algorithmParams(name: AlgorithmName | undefined): AlgorithmParams {
+  return name === 'compat' ? COMPAT : CORRECTED;
+}
+
+/** Header cards recording the algorithm and every switch (8-character keys, HSTLC-specific). */
+export function algorithmCards(p: AlgorithmParams): Array<{ key: string; value: string | number | boolean; comment: string }> {
+  return [
+    { key: 'ALGORITH', value: p.name, comment: 'hstlc extraction algorithm (compat|corrected)' },
+    { key: 'BKGSCALE', value: p.backgroundScale, comment: 'background scale rule (original|height-ratio)' },
+    { key: 'SRCSENS', value: p.sourceSensitivity, comment: 'source sensitivity (mean|per-event)' },
+    { key: 'DAYPSEC', value: p.daysPerSecond, comment: 'days per second used for MJD' },
+    { key: 'IMGONCE', value: p.imagingOncePerFile, comment: 'NUV imaging counted once, not per stripe' },
+    { key: 'NUVROWS', value: p.nuvRowByStripe, comment: 'NUV FLUXTAB/TDSTAB rows matched per stripe' },
+    { key: 'STFLTDIV', value: p.stisFlatDivide, comment: 'STIS flats divide (eps = 1/(P*L))' },
+    { key: 'STX1DBOX', value: p.stisUseX1dBox, comment: 'STIS extraction box from the x1d' },
+    { key: 'CMPZERO', value: p.compositeDropZeroBins, comment: 'composite drops members with zero-count bins' },
+    { key: 'GTIDROP', value: p.dropBinsOutsideGti, comment: 'bins outside good time intervals dropped' },
+    { key: 'SUMMODE', value: p.summation, comment: 'histogram summation (numpy|float64)' },
+  ];
+}
