@@ -50,10 +50,11 @@ export interface WriteOptions {
 const STRUCTURAL =
   /^(SIMPLE|BITPIX|NAXIS\d*|EXTEND|XTENSION|PCOUNT|GCOUNT|TFIELDS|THEAP|GROUPS|BSCALE|BZERO|EXTNAME|EXTVER|CHECKSUM|DATASUM|END|T(TYPE|FORM|UNIT|DIM|DISP|NULL|SCAL|ZERO|BCOL)\d+)$/;
 
-function userCards(header: Header, cards: readonly CardInput[] | undefined): void {
+function userCards(header: Header, cards: readonly CardInput[] | undefined, primary: boolean): void {
   for (const c of cards ?? []) {
     const key = c.key.trim().toUpperCase();
-    if (STRUCTURAL.test(key)) continue;
+    // A primary HDU has no `name` option, so its EXTNAME/EXTVER (e.g. EXTNAME = 'PRIMARY') come as cards.
+    if (STRUCTURAL.test(key) && !(primary && (key === 'EXTNAME' || key === 'EXTVER'))) continue;
     header.add(c);
   }
 }
@@ -378,7 +379,7 @@ function encodeHdu(spec: HduSpec): EncodedHdu {
     if (spec.name !== undefined) h.add(card('EXTNAME', spec.name, 'extension name'));
     if (spec.extver !== undefined) h.add(card('EXTVER', spec.extver, 'extension version number'));
   }
-  userCards(h, spec.cards);
+  userCards(h, spec.cards, spec.type === 'PRIMARY');
   return { header: h, data };
 }
 

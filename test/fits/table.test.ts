@@ -107,3 +107,15 @@ test('a write that fails part-way leaves neither a partial file nor a temporary 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a primary HDU keeps an EXTNAME given as a card; extensions take theirs from the name', async () => {
+  const b = encodeFits([
+    { type: 'PRIMARY', cards: [{ key: 'EXTNAME', value: 'PRIMARY' }, { key: 'NAXIS', value: 5 }] },
+    { type: 'BINTABLE', name: 'EVENTS', cards: [{ key: 'EXTNAME', value: 'IGNORED' }], columns: [{ name: 'T', data: new Float32Array(1) }] },
+  ]);
+  const f = await FitsReader.fromBytes(b);
+  assert.equal(f.hdus[0].header.get('EXTNAME'), 'PRIMARY');
+  assert.equal(f.hdus[0].header.get('NAXIS'), 0, 'structural keywords come from the data, not from given cards');
+  assert.equal(f.hdus[1].name, 'EVENTS');
+  assert.equal(f.hdus[1].header.cards.filter((c) => c.key === 'EXTNAME').length, 1);
+});
