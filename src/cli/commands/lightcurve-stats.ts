@@ -1,6 +1,43 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { analyzeLightcurveFile, type LightcurveAnalysis, type PeriodogramSummary, type StatsRow } from '../../analysis/index.js';
+import type { GridKind, PeriodogramMethod } from '../../analysis/index.js';
 import type { CliContext } from '../context.js';
-import { examples, notAvailableYet } from '../not-available.js';
+import { ExitCode } from '../errors.js';
+import { examples } from '../not-available.js';
+
+/** One file's outcome: the stats columns under their table names (null = NULL), or why it failed. */
+export type LightcurveStatsResult =
+  | ({ file: string; periodogram_summary: PeriodogramSummary | null } & StatsRow)
+  | { file: string; error: string };
+
+interface LightcurveStatsOptions {
+  algorithm: GridKind;
+  method: PeriodogramMethod;
+}
+
+const fmt = (x: number | null): string => (x === null ? 'NULL' : Number.isInteger(x) ? String(x) : x.toPrecision(7));
+
+function describe(result: LightcurveStatsResult): string[] {
+  if ('error' in result) return [`${result.file}: FAILED: ${result.error}`];
+  const lines = [
+    result.file,
+    `  total ${fmt(result.total)}  mean ${fmt(result.mean)}  mu ${fmt(result.mu)}  stdev ${fmt(result.stdev)}  poisson_factor ${fmt(result.poisson_factor)}`,
+    `  pearson_r ${fmt(result.pearson_r)}  pearson_p ${fmt(result.pearson_p)}  periodogram ${result.periodogram}  deliver ${result.deliver}`,
+    `  best_period ${fmt(result.best_period)} d  best_power ${fmt(result.best_power)}  false_alarm_probability ${fmt(result.false_alarm_probability)}`,
+  ];
+  const summary = result.periodogram_summary;
+  if (summary !== null) {
+    for (const [space, s] of Object.entries(summary.spaces)) {
+      const peaks = s.significant_powers.length === 0 ? 'none' : `${s.significant_powers.length} (max ${fmt(Math.max(...s.significant_powers))})`;
+      lines.push(`  ${space.padEnd(5)} ${summary.grid} grid, ${s.n} periods (${s.method}): mean ${fmt(s.mean)}  mean+3σ ${fmt(s.three_sigma)}  max ${fmt(s.max_power)}  significant ${peaks}`);
+    }
+  }
+  return lines;
+}
+
+function toResult(file: string, analysis: LightcurveAnalysis): LightcurveStatsResult {
+  return { file, ...analysis.row, periodogram_summary: analysis.periodogram ?? null };
+}
 
 /** `hstlc lightcurve-stats` — the stats row of lightcurve files, no database (§11.2). */
 export function registerLightcurveStats(program: Command, ctx: CliContext): void {
@@ -8,10 +45,38 @@ export function registerLightcurveStats(program: Command, ctx: CliContext): void
     .command('lightcurve-stats')
     .summary('print the statistics of lightcurve files')
     .description(
-      'Compute and print the statistics row (as in the stats table) of each lightcurve file given, ' +
-        'without touching the database. With --json, prints one JSON array.',
+      'Compute and print the statistics row (as in the stats table) and periodogram summary of each ' +
+        'lightcurve file given, without touching the database. With --json, prints one JSON array, one ' +
+        'object per file (NULL values as null). A file that cannot be read is reported and the others ' +
+        'still run; the exit code is then 1.',
     )
     .argument('<files...>', 'lightcurve FITS files')
-    .addHelpText('after', examples('$ hstlc lightcurve-stats lb4m01a1q_curve.fits', '$ hstlc lightcurve-stats --json outputs/*/*.fits'))
-    .action(notAvailableYet(ctx, 'lightcurve-stats'));
+    .addOption(
+      new Option('--algorithm <grid>', "periodogram grid: 'corrected' (oversampled in frequency) or 'compat' (the original's)")
+        .choices(['compat', 'corrected'])
+        .default('corrected'),
+    )
+    .addOption(
+      new Option('--method <method>', "periodogram computation: 'auto', 'exact' (direct sum) or 'fast' (NUFFT, same decisions)")
+        .choices(['auto', 'exact', 'fast'])
+        .default('auto'),
+    )
+    .addHelpText(
+      'after',
+      examples('$ hstlc lightcurve-stats lb4m01a1q_curve.fits', '$ hstlc lightcurve-stats --json --algorithm compat outputs/*/*.fits'),
+    )
+    .action(async (files: string[], options: LightcurveStatsOptions) => {
+      const results: LightcurveStatsResult[] = [];
+      for (const file of files) {
+        try {
+          results.push(toResult(file, await analyzeLightcurveFile(file, { grid: options.algorithm, method: options.method })));
+        } catch (e) {
+          const reason = e instanceof Error ? e.message : String(e);
+          results.push({ file, error: reason });
+          ctx.out.error(`${file}: ${reason}`);
+          ctx.setExitCode(ExitCode.ITEMS_FAILED);
+        }
+      }
+      ctx.out.result(results, (rs) => rs.flatMap(describe));
+    });
 }

@@ -1,0 +1,82 @@
+/** The non-uniform FFT sums behind the fast periodogram, against direct summation. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { NUFFT_RELATIVE_ERROR, nufftType1, trigSums } from '../../src/analysis/periodogram/nufft.js';
+import { rng } from './helpers.js';
+
+function directSums(t: Float64Array, w: Float64Array, omega: Float64Array, t0: number): { re: number[]; im: number[] } {
+  const re: number[] = [];
+  const im: number[] = [];
+  for (const wq of omega) {
+    let r = 0;
+    let i = 0;
+    for (let j = 0; j < t.length; j++) {
+      const p = wq * (t[j] - t0);
+      r += w[j] * Math.cos(p);
+      i += w[j] * Math.sin(p);
+    }
+    re.push(r);
+    im.push(i);
+  }
+  return { re, im };
+}
+
+describe('nufft', () => {
+  it('type 1 matches the direct sum on uniform modes', () => {
+    const rand = rng(5);
+    const n = 500;
+    const m = 256;
+    const x = Float64Array.from({ length: n }, () => (rand() - 0.5) * Math.PI);
+    const cRe = Float64Array.from({ length: n }, () => rand() - 0.5);
+    const cIm = Float64Array.from({ length: n }, () => rand() - 0.5);
+    const f = nufftType1(x, cRe, cIm, m);
+    let sumAbs = 0;
+    for (let j = 0; j < n; j++) sumAbs += Math.hypot(cRe[j], cIm[j]);
+    let worst = 0;
+    for (let k = -m / 2; k < m / 2; k++) {
+      let r = 0;
+      let i = 0;
+      for (let j = 0; j < n; j++) {
+        const c = Math.cos(k * x[j]);
+        const s = Math.sin(k * x[j]);
+        r += cRe[j] * c - cIm[j] * s;
+        i += cRe[j] * s + cIm[j] * c;
+      }
+      worst = Math.max(worst, Math.hypot(r - f[2 * (k + m / 2)], i - f[2 * (k + m / 2) + 1]) / sumAbs);
+    }
+    assert.ok(worst < 1e-11, `worst ${worst}`);
+  });
+
+  it('type 3 (trigSums) stays within NUFFT_RELATIVE_ERROR·Σ|w| for gapped times and any frequencies', () => {
+    const rand = rng(9);
+    const cases = [
+      // one exposure of 2-s bins, short-space frequencies (rad/day)
+      { t: Float64Array.from({ length: 800 }, (_, i) => 55200.3 + (i * 2) / 86400), omega: Float64Array.from({ length: 300 }, () => 900 + rand() * 1.08e5) },
+      // visits days apart, irregular times
+      {
+        t: Float64Array.from({ length: 1200 }, (_, i) => 55000 + Math.floor(i / 400) * 7.3 + rand() * 0.05),
+        omega: Float64Array.from({ length: 300 }, () => 150 + rand() * 2e4),
+      },
+      // a span of years: several time blocks
+      {
+        t: Float64Array.from({ length: 900 }, (_, i) => 55000 + Math.floor(i / 300) * 400 + (i % 300) * (2 / 86400)),
+        omega: Float64Array.from({ length: 200 }, () => 900 + rand() * 1.08e5),
+      },
+    ];
+    for (const [k, c] of cases.entries()) {
+      const w = Float64Array.from(c.t, () => rand() * 2 - 1);
+      const t0 = c.t[0] + 0.37;
+      const got = trigSums(c.t, w, c.omega, t0);
+      const want = directSums(c.t, w, c.omega, t0);
+      let sumAbs = 0;
+      for (const v of w) sumAbs += Math.abs(v);
+      let worst = 0;
+      for (let q = 0; q < c.omega.length; q++) worst = Math.max(worst, Math.hypot(got.re[q] - want.re[q], got.im[q] - want.im[q]) / sumAbs);
+      // The direct sum itself carries ~|ω·(t − t0)|·2^-53 phase rounding per term: allow it.
+      let maxPhase = 0;
+      for (const wq of c.omega) for (const tj of c.t) maxPhase = Math.max(maxPhase, Math.abs(wq * (tj - t0)));
+      const phaseNoise = 4 * maxPhase * 2 ** -53;
+      assert.ok(worst < NUFFT_RELATIVE_ERROR + phaseNoise, `case ${k}: ${worst}`);
+    }
+  });
+});
