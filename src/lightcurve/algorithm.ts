@@ -29,6 +29,11 @@ export interface AlgorithmParams {
   compositeDropZeroBins: boolean;
   /** Drop bins that lie outside the exposure's good time intervals (GTI extension). */
   dropBinsOutsideGti: boolean;
+  /**
+   * §6.5 end of the time grid: EXPTIME (as built; with a gap in the GTIs, EXPTIME is live time and
+   * the events after it are lost) or the last GTI stop.
+   */
+  gridEndAtGti: boolean;
   /** 'numpy' reproduces numpy's float32 cumulative histogram; 'float64' sums in double precision. */
   summation: Summation;
 }
@@ -44,6 +49,7 @@ export const COMPAT: AlgorithmParams = Object.freeze({
   stisUseX1dBox: false,
   compositeDropZeroBins: true,
   dropBinsOutsideGti: false,
+  gridEndAtGti: false,
   summation: 'numpy',
 });
 
@@ -58,6 +64,7 @@ export const CORRECTED: AlgorithmParams = Object.freeze({
   stisUseX1dBox: true,
   compositeDropZeroBins: false,
   dropBinsOutsideGti: true,
+  gridEndAtGti: true,
   summation: 'float64',
 });
 
@@ -78,6 +85,7 @@ export function algorithmCards(p: AlgorithmParams): Array<{ key: string; value: 
     { key: 'STX1DBOX', value: p.stisUseX1dBox, comment: 'STIS extraction box from the x1d' },
     { key: 'CMPZERO', value: p.compositeDropZeroBins, comment: 'composite drops members with zero-count bins' },
     { key: 'GTIDROP', value: p.dropBinsOutsideGti, comment: 'bins outside good time intervals dropped' },
+    { key: 'GRIDGTI', value: p.gridEndAtGti, comment: 'time grid ends at the last GTI, not EXPTIME' },
     { key: 'SUMMODE', value: p.summation, comment: 'histogram summation (numpy|float64)' },
   ];
 }

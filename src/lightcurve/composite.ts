@@ -6,6 +6,7 @@ import { FitsReader, writeFits, type CardInput, type Header } from '../fits/inde
 import type { AlgorithmParams } from './algorithm.js';
 import { CORRECTED } from './algorithm.js';
 import { columnSpecs, exposureSummary, extensionCards, provenanceCards } from './individual.js';
+import { binInsideGti, readGti } from './gti.js';
 import { concatColumns, selectRows, type Lightcurve, type LightcurveColumns, type LightcurveMeta } from './table.js';
 
 /** `hlsp_hstlc_hst_<instrume>-<detector>_<targname>_<opt_elem>_<cenwave>_<aperture>_v1_sci.fits`, lower case (§9.2). */
@@ -101,28 +102,6 @@ export interface CompositeOptions {
   names?: readonly string[];
 }
 
-/** Good time intervals (seconds from exposure start) of an event file's GTI extension, if any. */
-export async function readGti(path: string): Promise<Array<[number, number]> | undefined> {
-  const f = await FitsReader.open(path);
-  try {
-    const h = f.hdus.find((x) => x.name.toUpperCase() === 'GTI' && x.table !== undefined);
-    if (h === undefined) return undefined;
-    const t = await f.readTable(h, { columns: ['START', 'STOP'] });
-    const a = t.columns.get('START')?.data as ArrayLike<number>;
-    const b = t.columns.get('STOP')?.data as ArrayLike<number>;
-    const out: Array<[number, number]> = [];
-    for (let i = 0; i < t.rows; i++) out.push([Number(a[i]), Number(b[i])]);
-    return out;
-  } finally {
-    await f.close();
-  }
-}
-
-/** A bin is inside the GTIs when it lies wholly within one interval. */
-export function binInsideGti(t0: number, t1: number, gti: ReadonlyArray<[number, number]>): boolean {
-  return gti.some(([a, b]) => t0 >= a && t1 <= b);
-}
-
 interface Primary {
   header: Header;
 }
@@ -159,6 +138,8 @@ export function mjdToIso(mjd: number): string {
 }
 
 /** §9.3(d) primary keywords of the HLSP. */
+export { binInsideGti, readGti };
+
 export async function hlspPrimaryCards(files: readonly string[], c: LightcurveColumns): Promise<CardInput[]> {
   const sets = { TELESCOP: new Set<string>(), INSTRUME: new Set<string>(), DETECTOR: new Set<string>(), OPT_ELEM: new Set<string>() };
   const primaries: Primary[] = [];

@@ -5,7 +5,8 @@
 import { basename } from 'node:path';
 import { CORRECTED, type AlgorithmParams } from '../../lightcurve/algorithm.js';
 import { timeGrid } from '../../lightcurve/binning.js';
-import { deriveColumns, pyFloat, pyInt, type CountArray, type Descriptive, type Lightcurve, type PyNumber } from '../../lightcurve/table.js';
+import { deriveColumns, pyFloat, pyInt, selectRows, type CountArray, type Descriptive, type Lightcurve, type PyNumber } from '../../lightcurve/table.js';
+import { binInsideGti, readGti } from '../../lightcurve/gti.js';
 import type { Header } from '../../fits/index.js';
 import { EventTable } from '../events.js';
 import { RefLog, type RefContext } from '../reffiles.js';
@@ -145,7 +146,12 @@ export async function extractCos(path: string, opts: ExtractOptions = {}): Promi
       if (e === undefined) throw new Error(`${p.file}: events header has no EXPTIME`);
       exptime = Math.max(exptime, e);
     });
-    end = Math.min(end, exptime);
+    // Corrected: the grid runs to the last good time interval, so an exposure with a gap (where
+    // EXPTIME, the live time, is shorter than the span) keeps its later events.
+    const gti = algorithm.gridEndAtGti || algorithm.dropBinsOutsideGti ? await readGti(segments[0].path) : undefined;
+    const gtiEnd = gti !== undefined && gti.length > 0 ? Math.max(...gti.map(([, b]) => b)) : undefined;
+    const cutAt = algorithm.gridEndAtGti && gtiEnd !== undefined ? gtiEnd : exptime;
+    end = Math.min(end, cutAt);
     const grid = timeGrid(start, end, step);
 
     const cals: PlanCalibration[] = [];
@@ -222,7 +228,7 @@ export async function extractCos(path: string, opts: ExtractOptions = {}): Promi
     const times = grid.edges.slice(0, n);
     const mjd = new Float64Array(n);
     for (let k = 0; k < n; k++) mjd[k] = expstart + times[k] * algorithm.daysPerSecond;
-    const columns = deriveColumns({
+    let columns = deriveColumns({
       dataset: new Float64Array(n).fill(1),
       times,
       mjd,
@@ -231,6 +237,10 @@ export async function extractCos(path: string, opts: ExtractOptions = {}): Promi
       background: counts(bkg64),
       flux: cut(flux),
     });
+    if (algorithm.dropBinsOutsideGti && gti !== undefined && gti.length > 0) {
+      columns = selectRows(columns, (i) => binInsideGti(columns.times[i], columns.times[i] + step, gti));
+      if (columns.times.length === 0) throw new Error(`${path}: no ${step} s time bin lies inside the good time intervals`);
+    }
     const refFiles = Object.fromEntries(log.used);
     return {
       columns,
@@ -248,7 +258,7 @@ export async function extractCos(path: string, opts: ExtractOptions = {}): Promi
         describe: describeFrom(primary),
         algorithm,
         refFiles,
-        warnings: [...log.warnings, ...(scan.tmax.some((t) => t > exptime) ? [`event times go beyond EXPTIME ${exptime}; cut there`] : [])],
+        warnings: [...log.warnings, ...(scan.tmax.some((t) => t > cutAt) ? [`event times go beyond ${cutAt === exptime ? `EXPTIME ${exptime}` : `the last GTI stop ${cutAt}`}; cut there`] : [])],
         sourceEvents: scan.spectrum.reduce((s, x) => s + x.count, 0),
       },
     };
