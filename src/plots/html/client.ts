@@ -1,0 +1,138 @@
+/**
+ * The pages' own scripts and styles, written to plot_dir/assets/ next to the vendored ECharts and
+ * Tabulator. They hold no data: each page embeds its data as a JSON block (escape.ts jsonForScript), so
+ * no header or database string is ever parsed as code or markup. Written for plain browsers (ES5 syntax).
+ */
+
+/** Initialises every chart described in `<script type="application/json" id="hstlc-charts">`. */
+export const CHARTS_JS = `(function () {
+  'use strict';
+  var block = document.getElementById('hstlc-charts');
+  if (!block || typeof echarts === 'undefined') return;
+  var specs = JSON.parse(block.textContent);
+  var charts = [];
+  specs.forEach(function (spec) {
+    var el = document.getElementById(spec.id);
+    if (!el) return;
+    var chart = echarts.init(el, null, { renderer: 'canvas' });
+    chart.setOption(spec.option);
+    charts.push(chart);
+  });
+  window.addEventListener('resize', function () {
+    charts.forEach(function (c) { c.resize(); });
+  });
+  window.hstlcCharts = charts;
+  document.documentElement.setAttribute('data-charts-ready', String(charts.length));
+})();
+`;
+
+/** Builds the exploratory table from `<script type="application/json" id="hstlc-table">`. */
+export const TABLE_JS = `(function () {
+  'use strict';
+  var block = document.getElementById('hstlc-table');
+  if (!block || typeof Tabulator === 'undefined') return;
+  var spec = JSON.parse(block.textContent);
+
+  function number(cell) {
+    var v = cell.getValue();
+    if (v === null || v === undefined) return '';
+    if (typeof v !== 'number') return String(v);
+    if (Number.isInteger(v)) return String(v);
+    return Math.abs(v) !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6) ? v.toExponential(3) : String(Number(v.toPrecision(5)));
+  }
+
+  // Built with DOM calls, never innerHTML: the strings come from FITS headers and the database.
+  function plot(cell) {
+    var row = cell.getRow().getData();
+    if (!row.thumbnail) return '';
+    var img = document.createElement('img');
+    img.src = row.thumbnail;
+    img.alt = 'lightcurve of ' + row.target;
+    // Fixed size (the PNG is 1000 × 300): Tabulator sizes rows before images load.
+    img.width = 300;
+    img.height = 90;
+    if (!row.dashboard) return img;
+    var a = document.createElement('a');
+    a.href = row.dashboard;
+    a.target = '_blank';
+    a.rel = 'noopener';
+    a.appendChild(img);
+    return a;
+  }
+
+  var minFilter = function (headerValue, rowValue) {
+    if (headerValue === '' || headerValue === null) return true;
+    return rowValue !== null && rowValue >= Number(headerValue);
+  };
+
+  var columns = spec.columns.map(function (c) {
+    var col = { title: c.title, field: c.field, headerSort: c.sortable !== false };
+    if (c.kind === 'plot') {
+      col.formatter = plot;
+      col.headerSort = false;
+      col.width = 316;
+    } else if (c.kind === 'number') {
+      col.formatter = number;
+      col.sorter = 'number';
+      col.hozAlign = 'right';
+      col.headerFilter = 'input';
+      col.headerFilterPlaceholder = '≥';
+      col.headerFilterFunc = minFilter;
+    } else {
+      col.sorter = 'string';
+      col.headerFilter = 'input';
+      col.headerFilterPlaceholder = 'filter';
+    }
+    return col;
+  });
+
+  var table = new Tabulator('#hstlc-table-view', {
+    data: spec.rows,
+    columns: columns,
+    layout: 'fitDataTable',
+    placeholder: spec.empty,
+    pagination: true,
+    paginationSize: 50,
+    initialSort: spec.initialSort ? [spec.initialSort] : [],
+  });
+  table.on('tableBuilt', function () {
+    document.documentElement.setAttribute('data-table-ready', String(spec.rows.length));
+  });
+
+  var search = document.getElementById('hstlc-search');
+  if (search) {
+    search.addEventListener('input', function () {
+      var q = search.value.toLowerCase();
+      if (!q) { table.clearFilter(); return; }
+      table.setFilter(function (data) {
+        return spec.columns.some(function (c) {
+          var v = data[c.field];
+          return c.kind !== 'plot' && v !== null && v !== undefined && String(v).toLowerCase().indexOf(q) >= 0;
+        });
+      });
+    });
+  }
+  window.hstlcTable = table;
+})();
+`;
+
+export const SITE_CSS = `:root { color-scheme: light; }
+body { font-family: "DejaVu Sans", system-ui, sans-serif; margin: 0; color: #222; background: #fafafa; }
+header.site { background: #1d3557; color: #fff; padding: 0.6rem 1.2rem; }
+header.site a { color: #fff; margin-right: 1rem; }
+header.site h1 { font-size: 1.3rem; margin: 0.2rem 0 0.4rem; }
+main { padding: 1rem 1.2rem; }
+.chart { width: 100%; min-width: 600px; background: #fff; border: 1px solid #ddd; margin-bottom: 1rem; }
+.note { color: #555; }
+.empty { padding: 1rem; background: #fff3cd; border: 1px solid #e0c36c; }
+dl.stats { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; }
+dl.stats dt { font-weight: bold; }
+table.plain { border-collapse: collapse; background: #fff; }
+table.plain th, table.plain td { border: 1px solid #ccc; padding: 0.25rem 0.6rem; text-align: left; vertical-align: middle; }
+table.plain td.num { text-align: right; }
+ul.cards { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 1rem; }
+ul.cards li { background: #fff; border: 1px solid #ddd; padding: 0.5rem; width: 320px; }
+ul.cards img { width: 300px; height: auto; display: block; }
+#hstlc-search { margin: 0 0 0.6rem; padding: 0.3rem; width: 20rem; }
+.tabulator img { display: block; }
+`;

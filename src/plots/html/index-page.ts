@@ -1,0 +1,81 @@
+/** index.html: counts, a link to every page, and the most interesting targets first (issue 7). */
+import { configLabel } from '../charts/common.js';
+import { escapeHtml, relativeUrl } from '../escape.js';
+import { PAGES } from '../layout.js';
+import type { StatsRecord } from '../types.js';
+import { page } from './page.js';
+import { formatNumber } from './parts.js';
+import { POISSON_THRESHOLD, classify } from './tables.js';
+import { CONFIG_GROUPS } from '../charts/summary.js';
+
+export interface IndexEntry {
+  stats: StatsRecord;
+  thumbnail: string | null;
+  dashboard: string | null;
+  periodogram: string | null;
+}
+
+export interface IndexInput {
+  composites: readonly IndexEntry[];
+  individuals: number;
+  /** How many of the most interesting composites get a card. */
+  highlight?: number;
+}
+
+function link(href: string, text: string): string {
+  return `<a href="${escapeHtml(relativeUrl(href))}">${escapeHtml(text)}</a>`;
+}
+
+/** Most interesting first: poisson factor descending, NULL last, then target name. */
+export function byInterest(a: IndexEntry, b: IndexEntry): number {
+  const fa = a.stats.poisson_factor ?? -Infinity;
+  const fb = b.stats.poisson_factor ?? -Infinity;
+  if (fa !== fb) return fb - fa;
+  return a.stats.targname < b.stats.targname ? -1 : a.stats.targname > b.stats.targname ? 1 : 0;
+}
+
+function card(e: IndexEntry): string {
+  const s = e.stats;
+  const img = e.thumbnail ? `<img src="${escapeHtml(relativeUrl(e.thumbnail))}" alt="lightcurve of ${escapeHtml(s.targname)}" width="300" height="90" loading="lazy">` : '';
+  const title = `<strong>${escapeHtml(s.targname)}</strong> <span class="note">${escapeHtml(configLabel({ ...s, exptime: s.exptime }))}</span>`;
+  const pg = e.periodogram ? ` · ${link(e.periodogram, 'periodogram')}` : '';
+  const body = e.dashboard ? `<a href="${escapeHtml(relativeUrl(e.dashboard))}">${img}${title}</a>` : `${img}${title}`;
+  return `<li>${body}<br>poisson factor ${escapeHtml(formatNumber(s.poisson_factor))} · pearson r ${escapeHtml(formatNumber(s.pearson_r))}${pg}</li>`;
+}
+
+export function indexPage(input: IndexInput): string {
+  const kinds = { interesting: 0, boring: 0, null: 0 };
+  for (const e of input.composites) kinds[classify(e.stats)]++;
+  const flagged = input.composites.filter((e) => e.stats.periodogram);
+  const sorted = [...input.composites].sort(byInterest);
+  const highlight = sorted.filter((e) => classify(e.stats) === 'interesting').slice(0, input.highlight ?? 24);
+  const counts = `<table class="plain" id="counts">
+<tr><th>composite lightcurves</th><td class="num">${input.composites.length}</td></tr>
+<tr><th>${link(PAGES.interesting, `interesting (poisson factor ≥ ${POISSON_THRESHOLD})`)}</th><td class="num">${kinds.interesting}</td></tr>
+<tr><th>${link(PAGES.boring, `boring (poisson factor < ${POISSON_THRESHOLD})`)}</th><td class="num">${kinds.boring}</td></tr>
+<tr><th>${link(PAGES.null, 'without statistics (poisson factor NULL)')}</th><td class="num">${kinds.null}</td></tr>
+<tr><th>with a significant periodogram peak</th><td class="num">${flagged.length}</td></tr>
+<tr><th>individual lightcurves drawn</th><td class="num">${input.individuals}</td></tr>
+</table>`;
+  const pages = `<ul>
+<li>${link(PAGES.exptime, 'Cumulative exposure time per target (top 30)')}</li>
+${CONFIG_GROUPS.map((g) => `<li>${link(`pie_config_${g.key}.html`, g.title)}</li>`).join('\n')}
+<li>${link(PAGES.optElem, 'Lightcurves per optical element')}</li>
+</ul>`;
+  const top = highlight.length ? `<ul class="cards" id="most-interesting">${highlight.map(card).join('\n')}</ul>` : '<p class="empty">No interesting composite lightcurves yet.</p>';
+  const periodic = flagged.length
+    ? `<ul id="periodograms">${flagged
+        .sort(byInterest)
+        .map((e) => `<li>${e.dashboard ? link(e.dashboard, e.stats.targname) : escapeHtml(e.stats.targname)} — ${escapeHtml(configLabel({ ...e.stats }))}${e.periodogram ? ` · ${link(e.periodogram, 'periodogram')}` : ''}</li>`)
+        .join('\n')}</ul>`
+    : '<p class="note">No lightcurve has a significant periodogram peak.</p>';
+  const body = `<h2>Counts</h2>
+${counts}
+<h2>Charts</h2>
+${pages}
+<h2>Most interesting first</h2>
+${top}
+<h2>Periodic candidates</h2>
+${periodic}`;
+  return page({ title: 'HST Light Curves', root: '', body });
+}

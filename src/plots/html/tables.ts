@@ -1,0 +1,119 @@
+/**
+ * §12.3 exploratory tables over composites, fixed (§15.24): interesting = poisson_factor ≥ 1.2, boring =
+ * < 1.2, null = NULL (a real NULL test, not the string 'NULL'); every page is written, even when empty.
+ */
+import { escapeHtml, jsonForScript } from '../escape.js';
+import type { StatsRecord } from '../types.js';
+import { dataBlock, page } from './page.js';
+
+export const POISSON_THRESHOLD = 1.2;
+export const TABLE_KINDS = ['interesting', 'boring', 'null'] as const;
+export type TableKind = (typeof TABLE_KINDS)[number];
+
+export function classify(stats: StatsRecord): TableKind {
+  const f = stats.poisson_factor;
+  if (f === null || !Number.isFinite(f)) return 'null';
+  return f >= POISSON_THRESHOLD ? 'interesting' : 'boring';
+}
+
+/** One row as the page's script receives it; strings stay raw here and are set as text in the browser. */
+export interface TableRow {
+  target: string;
+  /** Relative URLs (already percent-encoded) of the thumbnail and the dashboard, or null. */
+  thumbnail: string | null;
+  dashboard: string | null;
+  instrument: string;
+  grating: string;
+  cenwave: number | null;
+  aperture: string;
+  exptime: number | null;
+  total: number;
+  mean: number | null;
+  poisson_f: number | null;
+  pearson_r: number | null;
+  pearson_p: number | null;
+  filename: string;
+}
+
+export interface TableEntry {
+  stats: StatsRecord;
+  thumbnail: string | null;
+  dashboard: string | null;
+}
+
+/** JSON has no NaN or Infinity; say "no value" explicitly. */
+function finiteOrNull(v: number | null): number | null {
+  return v !== null && Number.isFinite(v) ? v : null;
+}
+
+export function tableRow(entry: TableEntry): TableRow {
+  const s = entry.stats;
+  return {
+    target: s.targname,
+    thumbnail: entry.thumbnail,
+    dashboard: entry.dashboard,
+    instrument: s.instrument,
+    grating: s.opt_elem,
+    cenwave: s.cenwave,
+    aperture: s.aperture,
+    exptime: finiteOrNull(s.exptime),
+    total: s.total,
+    mean: finiteOrNull(s.mean),
+    poisson_f: finiteOrNull(s.poisson_factor),
+    pearson_r: finiteOrNull(s.pearson_r),
+    pearson_p: finiteOrNull(s.pearson_p),
+    // §12.3: the full path, so a row can be traced to its file.
+    filename: s.lightcurve_path ? `${s.lightcurve_path.replace(/\/+$/, '')}/${s.lightcurve_filename}` : s.lightcurve_filename,
+  };
+}
+
+/** §12.3 columns, in order. */
+export const TABLE_COLUMNS: ReadonlyArray<{ field: keyof TableRow | 'plot'; title: string; kind: 'text' | 'number' | 'plot' }> = [
+  { field: 'target', title: 'target', kind: 'text' },
+  { field: 'plot', title: 'plot', kind: 'plot' },
+  { field: 'instrument', title: 'instrument', kind: 'text' },
+  { field: 'grating', title: 'grating', kind: 'text' },
+  { field: 'cenwave', title: 'cenwave', kind: 'number' },
+  { field: 'aperture', title: 'aperture', kind: 'text' },
+  { field: 'exptime', title: 'exptime', kind: 'number' },
+  { field: 'total', title: 'total', kind: 'number' },
+  { field: 'mean', title: 'mean', kind: 'number' },
+  { field: 'poisson_f', title: 'poisson_f', kind: 'number' },
+  { field: 'pearson_r', title: 'pearson_r', kind: 'number' },
+  { field: 'pearson_p', title: 'pearson_p', kind: 'number' },
+  { field: 'filename', title: 'filename', kind: 'text' },
+];
+
+const TITLES: Record<TableKind, string> = {
+  interesting: `Interesting lightcurves (poisson factor ≥ ${POISSON_THRESHOLD})`,
+  boring: `Boring lightcurves (poisson factor < ${POISSON_THRESHOLD})`,
+  null: 'Lightcurves without statistics (poisson factor NULL)',
+};
+
+const EMPTY: Record<TableKind, string> = {
+  interesting: `No composite lightcurve has a poisson factor of ${POISSON_THRESHOLD} or more.`,
+  boring: `No composite lightcurve has a poisson factor below ${POISSON_THRESHOLD}.`,
+  null: 'Every composite lightcurve has statistics.',
+};
+
+export function tablePage(kind: TableKind, rows: readonly TableRow[]): string {
+  const count = rows.length === 0 ? `<p class="empty" id="hstlc-empty">${escapeHtml(EMPTY[kind])}</p>` : `<p class="note">${rows.length} composite lightcurve(s). Click a column title to sort; type in the boxes under the titles to filter (numbers: at least); click a thumbnail for the dashboard.</p>`;
+  const body = `${count}
+<input id="hstlc-search" type="search" placeholder="search every column" aria-label="search every column">
+<div id="hstlc-table-view"></div>
+<noscript><p class="empty">The table needs JavaScript.</p></noscript>`;
+  const spec = {
+    rows,
+    columns: TABLE_COLUMNS,
+    empty: EMPTY[kind],
+    initialSort: kind === 'null' ? { column: 'target', dir: 'asc' } : { column: 'poisson_f', dir: 'desc' },
+  };
+  return page({
+    title: TITLES[kind],
+    root: '',
+    body,
+    styles: ['tabulatorCss'],
+    scripts: ['tabulatorJs', 'table'],
+    data: dataBlock('hstlc-table', jsonForScript(spec)),
+  });
+}
