@@ -8,6 +8,7 @@ import { Migrator, sql, type Migration, type MigrationProvider, type MigrationRe
 import type { HstlcDb } from './connect.js';
 import { pipelineTables } from './migrations/0001-pipeline-tables.js';
 import { bookkeepingTables } from './migrations/0002-bookkeeping.js';
+import { statsPeriodogramColumns } from './migrations/0003-stats-periodogram.js';
 
 export type { MigrationResult } from 'kysely';
 
@@ -19,6 +20,7 @@ export function migrationsFor(dialect: HstlcDb['dialect']): Record<string, Migra
   return {
     '0001-pipeline-tables': pipelineTables(dialect),
     '0002-bookkeeping': bookkeepingTables(dialect),
+    '0003-stats-periodogram': statsPeriodogramColumns(dialect),
   };
 }
 

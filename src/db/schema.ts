@@ -71,7 +71,8 @@ export interface StatsTable {
   id: Generated<number>;
   lightcurve_path: string;
   lightcurve_filename: string;
-  total: number;
+  /** NULL only when the counts sum to NaN/inf (0003; the original aborted the run there, §11.2). */
+  total: number | null;
   mean: number | null;
   mu: number | null;
   stdev: number | null;
@@ -80,6 +81,10 @@ export interface StatsTable {
   pearson_p: number | null;
   periodogram: DbBoolean;
   deliver: DbBoolean;
+  /** Ours (0003): period (days) and normalized power of the highest periodogram point, and its Baluev FAP. */
+  best_period: number | null;
+  best_power: number | null;
+  false_alarm_probability: number | null;
 }
 
 export interface DownloadsTable {

@@ -1,4 +1,8 @@
-/** The stats table (§10.2, §11): one row per lightcurve file, upserted by file name. */
+/**
+ * The stats table (§10.2, §11): one row per lightcurve file, upserted by its full path — the pair
+ * (lightcurve_path, lightcurve_filename), unique since migration 0003 (the original keyed by base name
+ * only, §15.23).
+ */
 import type { Kysely } from 'kysely';
 import { writeInChunks, type ItemResult } from './batch.js';
 import type { HstlcDb } from './connect.js';
@@ -9,7 +13,8 @@ import { finiteOrNull, toBoolean } from './values.js';
 export interface StatsInput {
   lightcurve_path: string;
   lightcurve_filename: string;
-  total: number;
+  /** Integer; null only when the counts do not sum to a finite number. */
+  total: number | null;
   mean: number | null;
   mu: number | null;
   stdev: number | null;
@@ -18,51 +23,85 @@ export interface StatsInput {
   pearson_p: number | null;
   periodogram?: boolean;
   deliver?: boolean;
+  /** Ours (0003). Left out: unchanged on update, NULL on insert. */
+  best_period?: number | null;
+  best_power?: number | null;
+  false_alarm_probability?: number | null;
 }
 
-export interface Stats extends Omit<StatsInput, 'periodogram' | 'deliver'> {
+export interface Stats extends Omit<StatsInput, 'periodogram' | 'deliver' | 'best_period' | 'best_power' | 'false_alarm_probability'> {
   id: number;
   periodogram: boolean;
   deliver: boolean;
+  best_period: number | null;
+  best_power: number | null;
+  false_alarm_probability: number | null;
 }
 
 const FLOATS = ['mean', 'mu', 'stdev', 'poisson_factor', 'pearson_r', 'pearson_p'] as const;
+const EXTRAS = ['best_period', 'best_power', 'false_alarm_probability'] as const;
+/** The column is INTEGER on every dialect (§10.2). */
+const INT32_MAX = 2 ** 31 - 1;
+
+type StatsValues = Omit<StatsInput, 'periodogram' | 'deliver'> & { periodogram?: boolean | number; deliver?: boolean | number };
 
 export async function upsertStats(db: Kysely<Database>, dialect: HstlcDb['dialect'], input: StatsInput): Promise<number> {
-  if (!Number.isSafeInteger(input.total)) throw new RowValidationError(`stats.total must be an integer, got ${input.total}`);
+  if (input.total !== null && !(Number.isSafeInteger(input.total) && Math.abs(input.total) <= INT32_MAX)) {
+    throw new RowValidationError(`stats.total must be a 32-bit integer or null, got ${input.total}`);
+  }
   if (input.lightcurve_filename.length > WIDTH.composite) throw new RowValidationError(`stats.lightcurve_filename is longer than ${WIDTH.composite} characters`);
   if (input.lightcurve_path.length > WIDTH.path) throw new RowValidationError(`stats.lightcurve_path is longer than ${WIDTH.path} characters`);
+  const sqliteBool = (b: boolean): boolean | number => (dialect === 'sqlite' ? Number(b) : b);
   const values = {
-    lightcurve_path: input.lightcurve_path,
     total: input.total,
     ...Object.fromEntries(FLOATS.map((k) => [k, finiteOrNull(input[k])])),
     // Columns the caller leaves out keep their value on update, as the original's upsert (§10.3).
+    ...Object.fromEntries(EXTRAS.filter((k) => input[k] !== undefined).map((k) => [k, finiteOrNull(input[k])])),
     // better-sqlite3 binds no booleans: SQLite stores them as 0/1 anyway.
-    ...(input.periodogram !== undefined ? { periodogram: dialect === 'sqlite' ? Number(input.periodogram) : input.periodogram } : {}),
-    ...(input.deliver !== undefined ? { deliver: dialect === 'sqlite' ? Number(input.deliver) : input.deliver } : {}),
-  } as Omit<StatsInput, 'lightcurve_filename' | 'periodogram' | 'deliver'> & { periodogram?: boolean | number; deliver?: boolean | number };
-  const insert = db.insertInto('stats').values({ ...values, lightcurve_filename: input.lightcurve_filename });
+    ...(input.periodogram !== undefined ? { periodogram: sqliteBool(input.periodogram) } : {}),
+    ...(input.deliver !== undefined ? { deliver: sqliteBool(input.deliver) } : {}),
+  } as Omit<StatsValues, 'lightcurve_path' | 'lightcurve_filename'>;
+  const insert = db.insertInto('stats').values({ ...values, lightcurve_path: input.lightcurve_path, lightcurve_filename: input.lightcurve_filename });
   if (dialect === 'mysql') return Number((await insert.onDuplicateKeyUpdate({ ...values, id: lastInsertId }).executeTakeFirstOrThrow()).insertId);
-  return (await insert.onConflict((oc) => oc.column('lightcurve_filename').doUpdateSet(values)).returning('id').executeTakeFirstOrThrow()).id;
+  return (
+    await insert
+      .onConflict((oc) => oc.columns(['lightcurve_path', 'lightcurve_filename']).doUpdateSet(values))
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
 }
 
-/** Upsert many stats rows, one result each; NaN and infinities are stored as NULL. */
+/** Upsert many stats rows, one result each (keyed by path/filename); NaN and infinities are stored as NULL. */
 export async function upsertStatsBatch(handle: HstlcDb, inputs: readonly StatsInput[], chunkSize?: number): Promise<ItemResult[]> {
+  const keyOf = (i: StatsInput): string => `${i.lightcurve_path}/${i.lightcurve_filename}`;
   return writeInChunks(
     handle.db,
     inputs,
-    (i) => i.lightcurve_filename,
-    async (trx, input) => ({ key: input.lightcurve_filename, status: 'done', id: await upsertStats(trx, handle.dialect, input) }),
+    keyOf,
+    async (trx, input) => ({ key: keyOf(input), status: 'done', id: await upsertStats(trx, handle.dialect, input) }),
     chunkSize,
   );
 }
 
-export async function findStats(db: Kysely<Database>, lightcurveFilename: string): Promise<Stats | undefined> {
-  const row = await db.selectFrom('stats').selectAll().where('lightcurve_filename', '=', lightcurveFilename).executeTakeFirst();
-  return row && { ...row, periodogram: toBoolean(row.periodogram), deliver: toBoolean(row.deliver) };
+function fromRow(row: Awaited<ReturnType<typeof selectStats>>[number]): Stats {
+  return { ...row, periodogram: toBoolean(row.periodogram), deliver: toBoolean(row.deliver) };
+}
+
+function selectStats(db: Kysely<Database>) {
+  return db.selectFrom('stats').selectAll().orderBy('lightcurve_filename').orderBy('lightcurve_path').execute();
+}
+
+/**
+ * The row of a lightcurve file by base name and, when given, its directory. Without the directory, the
+ * first of the rows with that name (there is one unless two directories hold a file of the same name).
+ */
+export async function findStats(db: Kysely<Database>, lightcurveFilename: string, lightcurvePath?: string): Promise<Stats | undefined> {
+  let q = db.selectFrom('stats').selectAll().where('lightcurve_filename', '=', lightcurveFilename);
+  if (lightcurvePath !== undefined) q = q.where('lightcurve_path', '=', lightcurvePath);
+  const row = await q.orderBy('id').executeTakeFirst();
+  return row && fromRow(row);
 }
 
 export async function listStats(db: Kysely<Database>): Promise<Stats[]> {
-  const rows = await db.selectFrom('stats').selectAll().orderBy('lightcurve_filename').execute();
-  return rows.map((row) => ({ ...row, periodogram: toBoolean(row.periodogram), deliver: toBoolean(row.deliver) }));
+  return (await selectStats(db)).map(fromRow);
 }

@@ -1,6 +1,62 @@
+import path from 'node:path';
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { HomeLockedError } from '../../archive/home-lock.js';
+import { connectDatabase } from '../../db/index.js';
+import type { TextSink } from '../../log/console.js';
+import { createProgress, isCI, type Progress } from '../../log/progress.js';
+import { runIngest, type IngestProgress, type IngestSummary } from '../../pipeline/index.js';
+import { loadAliasFile } from '../../targets/aliases.js';
 import type { CliContext } from '../context.js';
-import { examples, notAvailableYet } from '../not-available.js';
+import { ExitCode } from '../errors.js';
+import { examples } from '../not-available.js';
+
+/** Progress that can also show the current file and the failures so far (a bar on a terminal). */
+interface IngestProgressView {
+  update(done: number, p: IngestProgress): void;
+  stop(): void;
+}
+
+function startProgress(ctx: CliContext, first: IngestProgress, log: { info(m: string): void }): IngestProgressView {
+  const stream = ctx.io.stderr as TextSink & NodeJS.WritableStream;
+  const label = first.phase === 'files' ? 'ingest' : 'composites';
+  if (stream.isTTY === true && !isCI(ctx.io.env) && !ctx.globals().quiet) {
+    const bar = new cliProgress.SingleBar(
+      { stream, format: `${label} [{bar}] {value}/{total} | {failures} failed | {current}`, hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(first.total, 0, { failures: 0, current: '' });
+    return { update: (done, p) => bar.update(done, { failures: p.failures, current: p.current }), stop: () => bar.stop() };
+  }
+  const lines: Progress = createProgress({ total: first.total, label, stream, env: ctx.io.env, logger: log, quiet: ctx.globals().quiet });
+  return { update: (done) => lines.update(done), stop: () => lines.stop() };
+}
+
+/** The user's target aliases (`HEADER-NAME: CANONICAL`), read when present (src/targets). */
+export const ALIAS_FILE = 'target_aliases.yaml';
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+/** The summary table printed at the end (the JSON output is the summary itself). */
+export function describeSummary(s: IngestSummary): string[] {
+  const lines: string[] = [];
+  const c = s.counts;
+  lines.push(`${pad('files', 12)}${c.done} done, ${c.bad} bad, ${c.failed} failed, ${c.skipped} skipped`);
+  lines.push(`${pad('composites', 12)}${s.compositeCounts.done} done, ${s.compositeCounts.failed} failed`);
+  if (s.recovered.length > 0) lines.push(`${pad('recovered', 12)}${s.recovered.length} interrupted ingest(s) completed`);
+  const secs = s.elapsedMs / 1000;
+  const total = s.files.length;
+  lines.push(`${pad('time', 12)}${secs.toFixed(1)} s, ${(total / Math.max(secs, 1e-3)).toFixed(2)} files/s, ${s.numCores} core(s)`);
+  const notable = s.files.filter((f) => f.status !== 'done');
+  if (notable.length > 0) {
+    lines.push('');
+    for (const f of notable) lines.push(`${pad(f.status, 8)}${path.basename(f.file)}: ${f.reason ?? ''}`);
+  }
+  for (const k of s.composites.filter((x) => x.status === 'failed')) lines.push(`${pad('failed', 8)}${k.name}: ${k.reason ?? ''}`);
+  return lines;
+}
 
 /** `hstlc ingest` — alias `ingest_hstlc [-corrtag_extract]` (§5). */
 export function registerIngest(program: Command, ctx: CliContext): void {
@@ -10,12 +66,50 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .description(
       'Ingest every TIME-TAG file waiting in ingest_dir: run the quality checks (failures go to bad_data_dir), ' +
         'record metadata, move the files to filesystem_dir/<TARGNAME>/, write each individual lightcurve ' +
-        'and refresh the composites. Each file is done or failed on its own; the run can be repeated.',
+        'and refresh the composites. Each file is done or failed on its own; the run can be repeated, and ' +
+        `an interrupted run is completed by the next one. Target aliases are read from <home_dir>/${ALIAS_FILE} ` +
+        'when it exists. Work runs on num_cores threads.',
     )
     .option('--corrtag-extract', 're-derive STIS corrtags that were already made from TIME-TAG files')
     .addHelpText(
       'after',
-      examples('$ hstlc ingest', '$ hstlc ingest --corrtag-extract', '$ ingest_hstlc -corrtag_extract   (original name)'),
+      examples('$ hstlc ingest', '$ hstlc ingest --corrtag-extract', '$ hstlc --json ingest', '$ ingest_hstlc -corrtag_extract   (original name)'),
     )
-    .action(notAvailableYet(ctx, 'ingest'));
+    .action(async (opts: { corrtagExtract?: boolean }) => {
+      const cfg = await ctx.config();
+      const log = await ctx.logger({ file: true });
+      const aliases = await loadAliasFile(path.join(cfg.home_dir, ALIAS_FILE));
+      const handle = await connectDatabase(cfg.db);
+      let progress: IngestProgressView | undefined;
+      let phase: 'files' | 'composites' | undefined;
+      try {
+        const summary = await runIngest(handle, {
+          settings: cfg,
+          corrtagExtract: opts.corrtagExtract === true,
+          aliases,
+          env: ctx.io.env,
+          logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
+          onProgress: (p) => {
+            if (phase !== p.phase) {
+              progress?.stop();
+              phase = p.phase;
+              progress = startProgress(ctx, p, log);
+            }
+            progress?.update(p.done, p);
+          },
+        });
+        progress?.stop();
+        const lines = describeSummary(summary);
+        for (const line of lines) if (line !== '') log.info({ fileOnly: true }, line);
+        ctx.out.result(summary, () => lines);
+        if (!summary.ok) ctx.setExitCode(ExitCode.ITEMS_FAILED);
+      } catch (err) {
+        progress?.stop();
+        if (!(err instanceof HomeLockedError)) throw err;
+        ctx.out.error(err.message);
+        ctx.setExitCode(ExitCode.ITEMS_FAILED);
+      } finally {
+        await handle.close();
+      }
+    });
 }

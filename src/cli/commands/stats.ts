@@ -1,6 +1,45 @@
-import { Argument, type Command } from 'commander';
+import path from 'node:path';
+import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
+import type { GridKind, PeriodogramMethod } from '../../analysis/index.js';
+import { connectDatabase } from '../../db/index.js';
+import type { TextSink } from '../../log/console.js';
+import { createProgress, type Progress } from '../../log/progress.js';
+import { invalidProductTypeMessage, isProductType, runStats, type StatsSummary } from '../../pipeline/stats.js';
+import type { ProductType } from '../../pipeline/stats-unit.js';
 import type { CliContext } from '../context.js';
-import { examples, notAvailableYet } from '../not-available.js';
+import { ExitCode } from '../errors.js';
+import { examples } from '../not-available.js';
+
+/** §11.1: the original asserted this and printed its own message; ours exits 2 with the same words. */
+function productType(value: string): ProductType {
+  if (!isProductType(value)) throw new InvalidArgumentError(invalidProductTypeMessage(value));
+  return value;
+}
+
+const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+
+/** The lines printed at the end (with --json, the summary itself is printed). */
+export function describeStatsSummary(s: StatsSummary): string[] {
+  const secs = s.elapsedMs / 1000;
+  const lines = [
+    `${pad('lightcurves', 13)}${s.counts.done} done, ${s.counts.failed} failed (${s.type})`,
+    `${pad('flags', 13)}${s.interesting} interesting (periodogram), ${s.deliverable} deliverable`,
+    `${pad('periodogram', 13)}${s.grid} grid, ${s.method} method`,
+    `${pad('time', 13)}${secs.toFixed(1)} s, ${s.filesPerSecond.toFixed(2)} files/s, ${s.parallel ? `${s.numCores} threads` : 'in-process'}`,
+  ];
+  if (s.pendingComposites > 0) lines.push(`${pad('skipped', 13)}${s.pendingComposites} composite(s) being rebuilt (no file yet)`);
+  const failed = s.files.filter((f) => f.status === 'failed');
+  if (failed.length > 0) {
+    lines.push('');
+    for (const f of failed) lines.push(`failed  ${path.basename(f.path)}: ${f.reason ?? ''}`);
+  }
+  return lines;
+}
+
+interface StatsCommandOptions {
+  algorithm?: GridKind;
+  method: PeriodogramMethod;
+}
 
 /** `hstlc stats` — alias `build_stats_table <product_type>` (§11). */
 export function registerStats(program: Command, ctx: CliContext): void {
@@ -9,13 +48,54 @@ export function registerStats(program: Command, ctx: CliContext): void {
     .summary('compute the statistics table of the lightcurves')
     .description(
       'Compute the statistics of every lightcurve recorded in the database (counts, Pearson test, ' +
-        'periodogram peaks, the "interesting" flags) and store them in the stats table.',
+        'periodogram peaks, the "interesting" flags) and store them in the stats table, one row per ' +
+        'lightcurve file. A file that cannot be read is reported and the others still run (exit code 1). ' +
+        'The periodogram grid is the config\'s "algorithm" unless --algorithm is given.',
     )
-    .addArgument(
-      new Argument('[type]', 'which lightcurves: individual, composite or both')
-        .choices(['individual', 'composite', 'both'])
-        .default('both'),
+    .addArgument(new Argument('[type]', 'which lightcurves: individual, composite or both').argParser(productType).default('both'))
+    .addOption(new Option('--algorithm <grid>', "periodogram grid: 'corrected' (oversampled in frequency) or 'compat' (the original's)").choices(['compat', 'corrected']))
+    .addOption(
+      new Option('--method <method>', "periodogram computation: 'auto', 'exact' (direct sum) or 'fast' (NUFFT, same decisions)")
+        .choices(['auto', 'exact', 'fast'])
+        .default('auto'),
     )
-    .addHelpText('after', examples('$ hstlc stats', '$ hstlc stats composite', '$ build_stats_table both   (original name)'))
-    .action(notAvailableYet(ctx, 'stats'));
+    .addHelpText(
+      'after',
+      examples('$ hstlc stats', '$ hstlc stats composite', '$ hstlc --json stats individual --algorithm compat', '$ build_stats_table both   (original name)'),
+    )
+    .action(async (type: ProductType, opts: StatsCommandOptions) => {
+      const cfg = await ctx.config();
+      const log = await ctx.logger({ file: true });
+      const handle = await connectDatabase(cfg.db);
+      let progress: Progress | undefined;
+      try {
+        const summary = await runStats(handle, {
+          type,
+          grid: opts.algorithm ?? cfg.algorithm,
+          method: opts.method,
+          numCores: cfg.num_cores,
+          logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
+          onProgress: (p) => {
+            progress ??= createProgress({
+              total: p.total,
+              label: 'stats',
+              stream: ctx.io.stderr as TextSink & NodeJS.WritableStream,
+              env: ctx.io.env,
+              logger: { info: (m) => log.info(m) },
+              quiet: ctx.globals().quiet,
+            });
+            progress.update(p.done);
+          },
+        });
+        progress?.stop();
+        progress = undefined;
+        const lines = describeStatsSummary(summary);
+        for (const line of lines) if (line !== '') log.info({ fileOnly: true }, line);
+        ctx.out.result(summary, () => lines);
+        if (!summary.ok) ctx.setExitCode(ExitCode.ITEMS_FAILED);
+      } finally {
+        progress?.stop();
+        await handle.close();
+      }
+    });
 }

@@ -1,0 +1,105 @@
+/**
+ * The composite step of ingest (§9.1–9.2) with the original's bugs fixed: every group with a new or
+ * re-processed member (outputs.composite_path NULL) is rebuilt — replacing the old composite atomically
+ * instead of failing forever on an existing file (§15.8) — from its members in file-name order, and the
+ * members' outputs rows point at it in one transaction. A failed group stays pending and is reported.
+ */
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { compositeGroupMembers, pendingCompositeGroups, setCompositeOutput, type CompositeGroup, type CompositeMember, type HstlcDb } from '../db/index.js';
+import { compositePath, type ArchiveLayout } from '../archive/layout.js';
+import { makeDirectory, setPermissions } from '../archive/permissions.js';
+import { hlspName } from '../lightcurve/composite.js';
+import { forEachInOrder, type Pool } from './pool.js';
+import type { UnitOptions } from './units.js';
+import type { StageLogger } from './log.js';
+
+export interface CompositeItem {
+  name: string;
+  group: CompositeGroup;
+  status: 'done' | 'failed';
+  /** Member files (archived paths), in the order used. */
+  members: string[];
+  /** Members the composite left out (e.g. no bin inside the good time intervals), with why. */
+  dropped: Array<{ file: string; reason: string }>;
+  rows?: number;
+  reason?: string;
+}
+
+export interface CompositeStepOptions {
+  layout: ArchiveLayout;
+  unitOptions: UnitOptions;
+  numCores: number;
+  logger: StageLogger;
+  onProgress?: (done: number, total: number, current: string) => void;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A composite is written to `.<name>.<pid>.<hex>.part` and renamed (src/fits writeFileAtomic); a run
+ * killed mid-write leaves that temporary file. Remove those of processes that are gone.
+ */
+export async function removeStalePartFiles(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = /^\..+\.(\d+)\.[0-9a-f]+\.part$/.exec(name);
+    if (m === null || alive(Number(m[1]))) continue;
+    await rm(path.join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+export async function makeComposites(handle: HstlcDb, pool: Pool, o: CompositeStepOptions): Promise<CompositeItem[]> {
+  o.logger.info('Creating composite lightcurves');
+  await makeDirectory(o.layout.compositeDir);
+  for (const name of await removeStalePartFiles(o.layout.compositeDir)) o.logger.info(`Removed ${name}, left by an interrupted run`);
+  const groups = await pendingCompositeGroups(handle.db);
+  o.logger.info(`Creating ${groups.length} composites using ${o.numCores} core(s)`);
+  const plans: Array<{ group: CompositeGroup; name: string; members: CompositeMember[]; files: string[] }> = [];
+  for (const group of groups) {
+    const members = await compositeGroupMembers(handle.db, group);
+    const name = hlspName(group);
+    plans.push({ group, name, members, files: members.map((m) => path.join(m.path, m.filename)) });
+  }
+  const items: CompositeItem[] = [];
+  await forEachInOrder(
+    pool,
+    'composite',
+    plans.map((p) => ({ files: p.files, output: compositePath(o.layout, p.name), options: o.unitOptions })),
+    async (i, outcome) => {
+      const plan = plans[i]!;
+      const g = plan.group;
+      o.logger.info(`Processing dataset: ${g.instrume}\t${g.detector}\t${g.targname}\t${g.opt_elem}\t${g.cenwave}\t${g.aperture}: ${plan.files.length} files to process`);
+      const base = { name: plan.name, group: g, members: plan.files };
+      if (!outcome.ok) {
+        o.logger.error(`Failed to create composite for dataset ${plan.name}: ${outcome.error.message}`);
+        items.push({ ...base, status: 'failed', dropped: [], reason: outcome.error.message });
+      } else {
+        const r = outcome.value;
+        await setPermissions(r.output);
+        // §9.2.4: every member of the group, including any the composite left out, points at it.
+        await setCompositeOutput(handle, plan.members.map((m) => m.metadata_id), o.layout.compositeDir, plan.name);
+        o.logger.info(`\tComposite lightcurve saved to ${r.output}`);
+        const dropped = r.members.filter((m) => !m.kept).map((m) => ({ file: m.file, reason: m.reason ?? 'dropped' }));
+        items.push({ ...base, status: 'done', dropped, rows: r.rows });
+      }
+      o.onProgress?.(i + 1, plans.length, plan.name);
+    },
+  );
+  return items;
+}

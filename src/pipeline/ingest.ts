@@ -1,0 +1,421 @@
+/**
+ * The ingest stage (`hstlc ingest [--corrtag-extract]`, §5.1): gather (§1.4) → per file, in a worker,
+ * the quality checks (§3) and the individual lightcurve into a staging directory (units.ts) → per file,
+ * in this thread and in file order, the bad-data row and quarantine, or target resolution (§4), the
+ * metadata (§5.3), the rows and the moves into the archive (§5.4), made crash-safe by an intent journal
+ * (journal.ts) → the composites of the groups that changed (§9, composites.ts).
+ *
+ * Order of one good file: staged outputs (nothing visible yet) → intent → metadata + outputs rows in one
+ * transaction → moves (staged corrtag and lightcurve into place, then the FUV partner, the x1d, the event
+ * file last) → intent removed. Killed anywhere, the next run either finds the file untouched in ingest_dir
+ * (before the intent) or rolls the intent forward (after it); either way the end state is that of an
+ * uninterrupted run, without duplicate rows.
+ *
+ * Fixed relative to the original (§15): "No events" is recorded (quality/), a bad file's companions go
+ * with it to bad_data_dir (§15.21), a file whose lightcurve fails is not recorded or moved but left in
+ * ingest_dir as failed (§15.20), outputs go under outputs_dir (§15.19), a move never deletes what it does
+ * not replace (§15.18), and composites are rebuilt when their group changes (§15.8). The STIS tag file
+ * is archived beside its corrtag instead of being deleted.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Header } from '../fits/index.js';
+import type { HstlcSettings } from '../config/types.js';
+import {
+  countByStatus,
+  finishRun,
+  recordBadData,
+  recordIngestedFile,
+  resolveAndRecordTarget,
+  startRun,
+  todayIsoDate,
+  validateMetadata,
+  RowValidationError,
+  WIDTH,
+  type HstlcDb,
+  type IndividualOutput,
+  type MetadataInput,
+  type ItemStatus,
+} from '../db/index.js';
+import { fileDicts } from '../archive/metadata.js';
+import { gatherIngestFiles } from '../archive/gather.js';
+import { individualDir, layoutFromSettings, targetDir, type ArchiveLayout } from '../archive/layout.js';
+import { moveBadFile } from '../archive/companions.js';
+import { moveFile } from '../archive/move.js';
+import { fuvPartnerOf, rootnameOf, x1dOf } from '../archive/names.js';
+import { lockHome } from '../archive/home-lock.js';
+import { makeDirectory, setPermissions } from '../archive/permissions.js';
+import type { AliasTable } from '../targets/aliases.js';
+import { makeComposites, type CompositeItem } from './composites.js';
+import { intentIsCompletable, journalDir, pendingIntents, removeIntent, writeIntent, type IngestIntent, type MoveStep } from './journal.js';
+import { SILENT, type StageLogger } from './log.js';
+import { createPool, forEachInOrder, type Pool } from './pool.js';
+import type { PrepareInput, PrepareResult, UnitOptions } from './units.js';
+
+export type IngestSettings = Pick<
+  HstlcSettings,
+  | 'home_dir'
+  | 'ingest_dir'
+  | 'filesystem_dir'
+  | 'outputs_dir'
+  | 'composite_dir'
+  | 'bad_data_dir'
+  | 'log_dir'
+  | 'download_dir'
+  | 'ref_dir'
+  | 'num_cores'
+  | 'bad_proposals'
+  | 'algorithm'
+  | 'step'
+>;
+
+/** Points of one file's ingest at which a test may inject a fault (a throwing hook aborts the run). */
+export type IngestStep =
+  | 'prepared'
+  | 'bad-recorded'
+  | 'resolved'
+  | 'intent-written'
+  | 'committed'
+  | `moved-${MoveStep['role']}`
+  | 'done'
+  | 'composites';
+
+export interface IngestOptions {
+  settings: IngestSettings;
+  /** `--corrtag-extract` (§5.1): re-derive STIS corrtags found in ingest_dir. */
+  corrtagExtract?: boolean;
+  /** The user's target aliases (src/targets). */
+  aliases?: AliasTable;
+  matchRadiusArcsec?: number;
+  /** lref/oref from the environment (§6.9); default process.env. */
+  env?: Record<string, string | undefined>;
+  logger?: StageLogger;
+  onProgress?: (p: IngestProgress) => void;
+  /** Fault injection for tests: called at each step; if it throws, the run stops there like a crash. */
+  onStep?: (step: IngestStep, file: string) => void | Promise<void>;
+  /** Take the home_dir lock (default true). */
+  lock?: boolean;
+}
+
+export interface IngestProgress {
+  phase: 'files' | 'composites';
+  done: number;
+  total: number;
+  current: string;
+  failures: number;
+}
+
+export interface FileResult {
+  file: string;
+  status: ItemStatus;
+  /** Bad: the bad_data reason; failed: why; done: remarks such as a recovered intent. */
+  reason?: string;
+  targname?: string;
+  /** Where the file was archived (done) or quarantined (bad). */
+  archived?: string;
+  lightcurve?: string;
+  events?: number;
+  /** Remarks of the extraction (reference-file fallbacks and the like). */
+  warnings?: string[];
+}
+
+export interface IngestSummary {
+  numCores: number;
+  files: FileResult[];
+  composites: CompositeItem[];
+  counts: Record<ItemStatus, number>;
+  compositeCounts: { done: number; failed: number };
+  /** Intents of an interrupted run completed first. */
+  recovered: string[];
+  events: number;
+  elapsedMs: number;
+  ok: boolean;
+}
+
+/** A hook's failure: not a per-file failure but the end of the run (it stands for a crash). */
+export class IngestAborted extends Error {
+  constructor(
+    readonly step: IngestStep,
+    readonly file: string,
+    cause: unknown,
+  ) {
+    super(`ingest aborted at ${step} of ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'IngestAborted';
+  }
+}
+
+export const STAGING_DIR = '.hstlc-staging';
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * §1.4 plus one rule of ours: a STIS `<root>_corrtag.fits` beside its `<root>_tag.fits` is the tag's
+ * derived product (both come back after a reset-filesystem); the tag is ingested, the corrtag is
+ * replaced by the one made from it. Returns the files and, per tag, such a superseded corrtag.
+ */
+export async function filesToIngest(ingestDir: string): Promise<{ files: string[]; superseded: Map<string, string> }> {
+  await mkdir(ingestDir, { recursive: true });
+  const all = await gatherIngestFiles(ingestDir);
+  const names = new Set(all.map((f) => path.basename(f)));
+  const superseded = new Map<string, string>();
+  const files: string[] = [];
+  for (const f of all) {
+    const m = /^(.*)_corrtag\.fits$/.exec(path.basename(f));
+    if (m && names.has(`${m[1]}_tag.fits`)) {
+      superseded.set(path.join(ingestDir, `${m[1]}_tag.fits`), f);
+      continue;
+    }
+    files.push(f);
+  }
+  return { files, superseded };
+}
+
+interface Context {
+  handle: HstlcDb;
+  layout: ArchiveLayout;
+  journal: string;
+  options: IngestOptions;
+  logger: StageLogger;
+  ingestDate: string;
+}
+
+async function step(ctx: Context, s: IngestStep, file: string): Promise<void> {
+  if (ctx.options.onStep === undefined) return;
+  try {
+    await ctx.options.onStep(s, file);
+  } catch (err) {
+    throw new IngestAborted(s, file, err);
+  }
+}
+
+/** The moves of one good file, in order (see the module comment). */
+function plannedMoves(prepared: Extract<PrepareResult, { status: 'prepared' }>, dirs: { target: string; outputs: string }, superseded: string | undefined, lightcurveName: string): MoveStep[] {
+  const file = prepared.file;
+  const moves: MoveStep[] = [];
+  // The stale corrtag goes first, so the fresh one made from the tag replaces it.
+  if (superseded !== undefined) moves.push({ src: superseded, dst: path.join(dirs.target, path.basename(superseded)), role: 'superseded' });
+  if (prepared.stagedCorrtag !== undefined) moves.push({ src: prepared.stagedCorrtag, dst: path.join(dirs.target, prepared.archivedName), role: 'corrtag' });
+  moves.push({ src: prepared.stagedLightcurve, dst: path.join(dirs.outputs, lightcurveName), role: 'lightcurve' });
+  const partner = fuvPartnerOf(file);
+  if (partner !== undefined) moves.push({ src: partner, dst: path.join(dirs.target, path.basename(partner)), role: 'partner' });
+  moves.push({ src: x1dOf(file), dst: path.join(dirs.target, path.basename(x1dOf(file))), role: 'x1d' });
+  moves.push({ src: file, dst: path.join(dirs.target, path.basename(file)), role: 'event' });
+  return moves;
+}
+
+/** Rows (idempotent upserts), then the moves not yet done, then the intent goes. */
+async function carryOut(ctx: Context, intent: IngestIntent): Promise<void> {
+  await recordIngestedFile(ctx.handle, intent.record);
+  await step(ctx, 'committed', intent.file);
+  await makeDirectory(intent.record.metadata.path);
+  if (intent.record.output !== undefined) await makeDirectory(intent.record.output.individual_path);
+  for (const m of intent.moves) {
+    const outcome = await moveFile(m.src, m.dst);
+    if (outcome === 'moved' && m.role === 'lightcurve') await setPermissions(m.dst);
+    await step(ctx, `moved-${m.role}`, intent.file);
+  }
+  await removeIntent(ctx.journal, intent.file);
+}
+
+/** Roll forward what an interrupted run had committed to (journal.ts). */
+async function recover(ctx: Context): Promise<FileResult[]> {
+  const results: FileResult[] = [];
+  for (const intent of await pendingIntents(ctx.journal)) {
+    if (!(await intentIsCompletable(intent))) {
+      ctx.logger.warn(`Dropping the interrupted ingest of ${intent.file}: its files are gone`);
+      await removeIntent(ctx.journal, intent.file);
+      continue;
+    }
+    ctx.logger.info(`Completing the interrupted ingest of ${intent.file}`);
+    try {
+      await carryOut(ctx, intent);
+      results.push(resultOfIntent(intent, 'completed an interrupted ingest'));
+    } catch (err) {
+      if (err instanceof IngestAborted) throw err;
+      // Rows the database refuses never will be accepted: drop the intent (its files are still in
+      // ingest_dir or where its moves put them) rather than fail on it at every run.
+      if (err instanceof RowValidationError) await removeIntent(ctx.journal, intent.file);
+      ctx.logger.error(`Failed to complete the interrupted ingest of ${intent.file}: ${message(err)}`);
+      results.push({ file: intent.file, status: 'failed', reason: `interrupted ingest not completed: ${message(err)}` });
+    }
+  }
+  return results;
+}
+
+function resultOfIntent(intent: IngestIntent, reason?: string): FileResult {
+  const lc = intent.moves.find((m) => m.role === 'lightcurve');
+  return {
+    file: intent.file,
+    status: 'done',
+    ...(reason !== undefined ? { reason } : {}),
+    targname: intent.record.metadata.targname,
+    archived: path.join(intent.record.metadata.path, intent.record.metadata.filename),
+    ...(lc !== undefined ? { lightcurve: lc.dst } : {}),
+  };
+}
+
+function validateRecord(metadata: MetadataInput, output: IndividualOutput): void {
+  validateMetadata(metadata);
+  if (output.individual_path.length > WIDTH.path) throw new RowValidationError(`outputs.individual_path is longer than ${WIDTH.path} characters`);
+  if (output.individual_filename.length > WIDTH.filename) throw new RowValidationError(`outputs.individual_filename '${output.individual_filename}' is longer than ${WIDTH.filename} characters`);
+}
+
+async function commitBad(ctx: Context, r: Extract<PrepareResult, { status: 'bad' }>): Promise<FileResult> {
+  ctx.logger.info(`\tBad data for ${r.file}: ${r.reason} (${r.detail})`);
+  await recordBadData(ctx.handle.db, ctx.handle.dialect, { filename: path.basename(r.file), reason: r.reason, ingest_date: ctx.ingestDate });
+  await step(ctx, 'bad-recorded', r.file);
+  await makeDirectory(ctx.layout.badDataDir);
+  const moved = await moveBadFile(r.file, ctx.layout.badDataDir);
+  for (const m of moved) if (m.outcome === 'moved') await setPermissions(m.dst);
+  const failed = moved.find((m) => m.outcome === 'failed');
+  if (failed !== undefined) return { file: r.file, status: 'failed', reason: `${r.reason}, but not quarantined: ${failed.error ?? 'move failed'}` };
+  return { file: r.file, status: 'bad', reason: r.reason, archived: path.join(ctx.layout.badDataDir, path.basename(r.file)) };
+}
+
+async function commitGood(ctx: Context, r: Extract<PrepareResult, { status: 'prepared' }>, superseded: string | undefined): Promise<FileResult> {
+  const header = new Header(r.primary);
+  const number = (k: string): number | undefined => {
+    const v = header.get(k);
+    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+  };
+  const targ = header.get('TARGNAME');
+  if (typeof targ !== 'string') throw new Error(`keyword TARGNAME missing from HDU 0 (or not text)`);
+  const ra = number('RA_TARG');
+  const dec = number('DEC_TARG');
+  const resolution = await resolveAndRecordTarget(ctx.handle, targ.trim(), {
+    ...(ctx.options.aliases !== undefined ? { aliases: ctx.options.aliases } : {}),
+    ...(ra !== undefined ? { ra } : {}),
+    ...(dec !== undefined ? { dec } : {}),
+    ...(ctx.options.matchRadiusArcsec !== undefined ? { radiusArcsec: ctx.options.matchRadiusArcsec } : {}),
+  });
+  if (resolution.method !== 'unchanged') ctx.logger.info(`\tTarget ${JSON.stringify(targ.trim())} → ${resolution.canonical} (${resolution.notes.join('; ') || resolution.method})`);
+  await step(ctx, 'resolved', r.file);
+  const dicts = fileDicts(header, ctx.layout, {
+    filename: r.archivedName,
+    originalFilename: path.basename(r.file),
+    targname: resolution.canonical,
+    ingestDate: ctx.ingestDate,
+  });
+  // Refuse what the database would refuse before anything is promised (an intent that can never be
+  // recorded would otherwise be retried on every run).
+  validateRecord(dicts.metadata, dicts.output);
+  const intent: IngestIntent = {
+    version: 1,
+    file: r.file,
+    record: { metadata: dicts.metadata, output: dicts.output },
+    moves: plannedMoves(r, { target: targetDir(ctx.layout, resolution.canonical), outputs: individualDir(ctx.layout, resolution.canonical) }, superseded, dicts.output.individual_filename),
+  };
+  await writeIntent(ctx.journal, intent);
+  await step(ctx, 'intent-written', r.file);
+  await carryOut(ctx, intent);
+  return { ...resultOfIntent(intent), events: r.events, ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}) };
+}
+
+export function unitOptions(settings: IngestSettings, env: Record<string, string | undefined>): UnitOptions {
+  return {
+    algorithm: settings.algorithm,
+    step: settings.step,
+    badProposals: settings.bad_proposals,
+    refDir: settings.ref_dir,
+    env: { lref: env['lref'], oref: env['oref'] },
+  };
+}
+
+/** Run the stage. Throws only for what stops the whole run (lock held, database down, IngestAborted). */
+export async function runIngest(handle: HstlcDb, options: IngestOptions): Promise<IngestSummary> {
+  const started = Date.now();
+  const settings = options.settings;
+  const logger = options.logger ?? SILENT;
+  const layout = layoutFromSettings(settings);
+  const lock = options.lock === false ? undefined : await lockHome(settings.home_dir, 'ingest');
+  const ctx: Context = { handle, layout, journal: journalDir(settings.home_dir), options, logger, ingestDate: todayIsoDate() };
+  let pool: Pool | undefined;
+  let runId: number | undefined;
+  try {
+    runId = await startRun(handle, 'ingest');
+    const files: FileResult[] = await recover(ctx);
+    const recovered = files.map((f) => f.file);
+
+    // Nothing in staging belongs to a live run (we hold the lock, intents are done): start clean.
+    const staging = path.join(settings.home_dir, STAGING_DIR, 'ingest');
+    await rm(staging, { recursive: true, force: true });
+    const { files: todo, superseded } = await filesToIngest(settings.ingest_dir);
+    const numCores = Math.max(1, settings.num_cores);
+    logger.info(`Ingesting ${todo.length} files using ${numCores} core(s)`);
+    const units = unitOptions(settings, options.env ?? process.env);
+    const inputs: PrepareInput[] = todo.map((file, i) => ({
+      file,
+      // Named by position and rootname, never the file name: HST name rules look for `_tag.fits`
+      // anywhere in a path (§7.1), so a directory called `<root>_tag.fits` would misdirect them.
+      stagingDir: path.join(staging, `${String(i).padStart(6, '0')}-${rootnameOf(file)}`),
+      corrtagExtract: options.corrtagExtract === true,
+      options: units,
+    }));
+    pool = createPool({ numCores });
+    let failures = 0;
+    let events = 0;
+    await forEachInOrder(pool, 'prepare', inputs, async (i, outcome) => {
+      const file = todo[i]!;
+      logger.info(`Ingesting ${file}`);
+      let result: FileResult;
+      try {
+        if (!outcome.ok) throw outcome.error;
+        const r = outcome.value;
+        await step(ctx, 'prepared', file);
+        if (r.status === 'bad') result = await commitBad(ctx, r);
+        else if (r.status === 'failed') result = { file, status: 'failed', reason: r.reason };
+        else {
+          result = await commitGood(ctx, r, superseded.get(file));
+          events += r.events;
+          for (const w of r.warnings) logger.warn(`\t${path.basename(file)}: ${w}`);
+        }
+        await step(ctx, 'done', file);
+      } catch (err) {
+        if (err instanceof IngestAborted) throw err;
+        result = { file, status: 'failed', reason: message(err) };
+      }
+      if (result.status === 'failed') {
+        failures++;
+        logger.error(`Failed to ingest ${file}: ${result.reason ?? ''}`);
+        await rm(inputs[i]!.stagingDir, { recursive: true, force: true }).catch(() => undefined);
+      }
+      files.push(result);
+      options.onProgress?.({ phase: 'files', done: i + 1, total: todo.length, current: path.basename(file), failures });
+    });
+    await rm(staging, { recursive: true, force: true });
+    await step(ctx, 'composites', '');
+
+    const composites = await makeComposites(handle, pool, {
+      layout,
+      unitOptions: units,
+      numCores,
+      logger,
+      onProgress: (done, total, current) =>
+        options.onProgress?.({ phase: 'composites', done, total, current, failures: failures }),
+    });
+    logger.info('Processing complete.');
+    const counts = countByStatus(files.map((f) => ({ key: f.file, status: f.status })));
+    const compositeCounts = { done: composites.filter((c) => c.status === 'done').length, failed: composites.filter((c) => c.status === 'failed').length };
+    const summary: IngestSummary = {
+      numCores,
+      files,
+      composites,
+      counts,
+      compositeCounts,
+      recovered,
+      events,
+      elapsedMs: Date.now() - started,
+      ok: counts.failed === 0 && compositeCounts.failed === 0,
+    };
+    await finishRun(handle, runId, summary.ok ? 'ok' : 'failed', { counts, composites: compositeCounts, recovered: recovered.length });
+    return summary;
+  } catch (err) {
+    if (runId !== undefined) await finishRun(handle, runId, 'failed', { error: message(err) }).catch(() => undefined);
+    throw err;
+  } finally {
+    await pool?.close().catch(() => undefined);
+    await lock?.release();
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * The units of work of the ingest stage (DESIGN §9): pure-ish functions of (input paths, options) →
+ * a plain, structured-cloneable result, so the same code runs in-process or in a piscina worker.
+ * They read event files and write only into a staging directory (or, for a composite, one atomic
+ * write of the composite itself); every database write and every move into the archive is left to
+ * the stage, which runs in the main thread in a fixed order (ingest.ts).
+ */
+import { copyFile, mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { FitsReader, type Card } from '../fits/index.js';
+import { checkFile } from '../quality/index.js';
+import type { BadDataReason } from '../quality/reasons.js';
+import { detectFile, type FileKind } from '../hst/detect.js';
+import { extractFile, withEventFiles, type ExtractOptions } from '../hst/extract.js';
+import { validWavelengthRange } from '../hst/wavelength-range.js';
+import { makeComposite, type CompositeResult, type WavelengthRange } from '../lightcurve/composite.js';
+import { CORRECTED } from '../lightcurve/algorithm.js';
+import { corrtagNameFor, stisCorrtag, x1dNameFor } from '../hst/stis/corrtag.js';
+import { algorithmParams, type AlgorithmName } from '../lightcurve/algorithm.js';
+import { writeIndividual } from '../lightcurve/individual.js';
+import type { Lightcurve } from '../lightcurve/table.js';
+import { moveFile } from '../archive/move.js';
+import { fuvPartnerOf, individualLightcurveName } from '../archive/names.js';
+
+/** What a unit needs from the config: plain data (it crosses to worker threads). */
+export interface UnitOptions {
+  algorithm: AlgorithmName;
+  /** Bin width, seconds (§5.5: the pipeline's 2 s is the config default). */
+  step: number;
+  badProposals: readonly number[];
+  /** The config's ref_dir (lref/, oref/). */
+  refDir: string;
+  /** lref/oref from the environment, if set (§6.9). */
+  env: Record<string, string | undefined>;
+}
+
+export interface PrepareInput {
+  /** Absolute path of the event file in ingest_dir. */
+  file: string;
+  /** A directory of its own for this file's staged outputs (created, emptied first). */
+  stagingDir: string;
+  /** `--corrtag-extract`: re-derive a STIS corrtag found in ingest_dir (§5.2.4). */
+  corrtagExtract: boolean;
+  options: UnitOptions;
+}
+
+export type PrepareResult =
+  | {
+      status: 'prepared';
+      file: string;
+      kind: FileKind;
+      /** The primary header's cards, for §5.3 metadata and target resolution in the main thread. */
+      primary: Card[];
+      /** Base name the file is archived and recorded under (a STIS tag: its corrtag, §5.2.4). */
+      archivedName: string;
+      /** Staged lightcurve, to be moved to outputs_dir/<TARGNAME>/<rootname>_curve.fits. */
+      stagedLightcurve: string;
+      /** Staged STIS corrtag made from a tag file, to be moved next to it in the archive. */
+      stagedCorrtag?: string;
+      /** Events in the file (and its FUV partner), for throughput figures. */
+      events: number;
+      bins: number;
+      warnings: string[];
+    }
+  | { status: 'bad'; file: string; reason: BadDataReason; check: string; detail: string }
+  | { status: 'failed'; file: string; reason: string };
+
+export interface CompositeInput {
+  /** Member event files, in the archive, in group order. */
+  files: string[];
+  /** The composite's final path in composite_dir (written atomically, replacing an old one, §15.8). */
+  output: string;
+  options: UnitOptions;
+}
+
+export interface CompositeUnitResult {
+  output: string;
+  rows: number;
+  wmin: number;
+  wmax: number;
+  members: Array<{ file: string; kept: boolean; reason?: string }>;
+}
+
+export function extractOptions(o: UnitOptions): ExtractOptions {
+  return { step: o.step, algorithm: algorithmParams(o.algorithm), refs: { env: o.env, refDir: o.refDir } };
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Primary cards, and the number of rows of HDU 1 (events). */
+async function headerFacts(file: string): Promise<{ primary: Card[]; rows: number }> {
+  const f = await FitsReader.open(file, { maxHdus: 2 });
+  try {
+    const rows = f.hdus[1]?.header.get('NAXIS2');
+    return { primary: f.hdus[0]!.header.cards.map((c) => ({ ...c })), rows: typeof rows === 'number' ? rows : 0 };
+  } finally {
+    await f.close();
+  }
+}
+
+/**
+ * §5.2.4 STIS tag: its corrtag is made into the staging directory beside a copy of the x1d (the
+ * extraction reads the x1d's box from beside the corrtag), and the lightcurve is extracted from that
+ * corrtag — the very file that is archived, so later composites read the same events.
+ */
+async function fromStisTag(input: PrepareInput, opts: ExtractOptions): Promise<{ lc: Lightcurve; corrtag: string }> {
+  const corrtag = path.join(input.stagingDir, path.basename(corrtagNameFor(input.file)));
+  const x1d = x1dNameFor(input.file);
+  const x1dCopy = path.join(input.stagingDir, path.basename(x1d));
+  if (existsSync(x1d)) await copyFile(x1d, x1dCopy);
+  const made = await stisCorrtag(input.file, { refs: opts.refs, flatDivide: opts.algorithm!.stisFlatDivide, output: corrtag });
+  const { lightcurve } = await extractFile(corrtag, opts);
+  await rm(x1dCopy, { force: true });
+  lightcurve.meta.source = input.file;
+  lightcurve.meta.refFiles = { ...Object.fromEntries(made.log.used), ...lightcurve.meta.refFiles };
+  lightcurve.meta.warnings = [...made.log.warnings, ...lightcurve.meta.warnings];
+  return { lc: lightcurve, corrtag };
+}
+
+/**
+ * Quality check (§3), then the individual lightcurve (§5.5) into the staging directory. Never throws
+ * for a bad or broken file: the result says bad (with the check's reason) or failed (with why).
+ */
+export async function prepareFile(input: PrepareInput): Promise<PrepareResult> {
+  const { file } = input;
+  try {
+    const verdict = await checkFile(file, { badProposals: input.options.badProposals });
+    if (verdict.status === 'error') return { status: 'failed', file, reason: `quality check could not read the file: ${verdict.message}` };
+    if (verdict.status === 'bad') return { status: 'bad', file, reason: verdict.reason, check: verdict.check, detail: verdict.detail };
+
+    const facts = await headerFacts(file);
+    let events = facts.rows;
+    const partner = fuvPartnerOf(file);
+    if (partner !== undefined && existsSync(partner)) events += (await headerFacts(partner)).rows;
+
+    const detection = await detectFile(file);
+    const opts = extractOptions(input.options);
+    await rm(input.stagingDir, { recursive: true, force: true });
+    await mkdir(input.stagingDir, { recursive: true });
+    let lc: Lightcurve;
+    let stagedCorrtag: string | undefined;
+    let archivedName = path.basename(file);
+    if (detection.kind === 'stis-tag') {
+      const made = await fromStisTag(input, opts);
+      lc = made.lc;
+      stagedCorrtag = made.corrtag;
+      archivedName = path.basename(made.corrtag);
+    } else {
+      if (detection.kind === 'stis-corrtag' && input.corrtagExtract) {
+        // §5.2.4 with -corrtag_extract: re-derive the corrtag from itself and replace it in place
+        // (atomically; doing it twice gives the same file, so a crash here is harmless).
+        const redone = path.join(input.stagingDir, path.basename(file));
+        await stisCorrtag(file, { refs: opts.refs, flatDivide: opts.algorithm!.stisFlatDivide, output: redone });
+        await moveFile(redone, file);
+      }
+      lc = (await extractFile(file, opts)).lightcurve;
+    }
+    const stagedLightcurve = path.join(input.stagingDir, individualLightcurveName(file));
+    await writeIndividual(stagedLightcurve, lc);
+    return {
+      status: 'prepared',
+      file,
+      kind: detection.kind,
+      primary: facts.primary,
+      archivedName,
+      stagedLightcurve,
+      ...(stagedCorrtag !== undefined ? { stagedCorrtag } : {}),
+      events,
+      bins: lc.columns.times.length,
+      warnings: lc.meta.warnings,
+    };
+  } catch (err) {
+    return { status: 'failed', file, reason: message(err) };
+  }
+}
+
+/** The wavelength window every IMAGING extraction is forced to (§6.2 override: wlim = (-1, 1)). */
+const IMAGING_RANGE: WavelengthRange = { wmin: -1, wmax: 1 };
+
+/**
+ * §9.3(a) with §15.9 fixed: an IMAGING member has no wavelengths (all 0), so the original found no
+ * range and every all-IMAGING composite failed; its range is the extraction's own IMAGING window.
+ */
+export async function memberRange(file: string): Promise<WavelengthRange | undefined> {
+  const f = await FitsReader.open(file, { maxHdus: 1 });
+  const obstype = (f.hdus[0]!.header.string('OBSTYPE') ?? '').trim().toUpperCase();
+  await f.close();
+  return obstype === 'IMAGING' ? { ...IMAGING_RANGE } : validWavelengthRange(file);
+}
+
+/** `compositeFromFiles` (src/hst/extract.ts) with the range finder above. */
+export async function compositeOfFiles(files: readonly string[], output: string, opts: ExtractOptions): Promise<CompositeResult> {
+  const algorithm = opts.algorithm ?? CORRECTED;
+  return withEventFiles(files, opts, (paths) =>
+    makeComposite(paths, output, {
+      algorithm,
+      names: files,
+      range: memberRange,
+      extract: async (f, wlim) => (await extractFile(f, { ...opts, algorithm, wlim, wlimFloat: true })).lightcurve,
+    }),
+  );
+}
+
+/** §9.2–9.3 one composite; throws (with the reason) when it cannot be made. */
+export async function buildComposite(input: CompositeInput): Promise<CompositeUnitResult> {
+  await mkdir(path.dirname(input.output), { recursive: true });
+  const r = await compositeOfFiles(input.files, input.output, extractOptions(input.options));
+  return {
+    output: r.output,
+    rows: r.rows,
+    wmin: r.range.wmin,
+    wmax: r.range.wmax,
+    members: r.members.map((m) => ({ file: m.file, kept: m.kept, ...(m.reason !== undefined ? { reason: m.reason } : {}) })),
+  };
+}
+
+/** The units by name: what the pool runs (pool.ts) and the worker exposes (worker.ts). */
+export const UNITS = { prepare: prepareFile, composite: buildComposite } as const;
+export type Units = typeof UNITS;
+export type UnitName = keyof Units;

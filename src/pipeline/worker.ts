@@ -1,0 +1,26 @@
+/**
+ * The piscina worker entry (pool.ts): each unit of units.ts as a named export, which `pool.run(input,
+ * { name })` calls. Loaded as worker.ts under tsx (tests) and as dist/pipeline/worker.js when built.
+ */
+import { UNITS, type CompositeInput, type CompositeUnitResult, type PrepareInput, type PrepareResult } from './units.js';
+import { statsUnit, type StatsUnitInput, type StatsUnitResult } from './stats-unit.js';
+
+export async function prepare(input: PrepareInput): Promise<PrepareResult> {
+  return UNITS.prepare(input);
+}
+
+export async function composite(input: CompositeInput): Promise<CompositeUnitResult> {
+  return UNITS.composite(input);
+}
+
+/** The stats stage's unit (stats-unit.ts; stats-runner.ts looks for it under this name). */
+export async function stats(input: StatsUnitInput): Promise<StatsUnitResult> {
+  return statsUnit(input);
+}
+
+/** A cheap round trip for the pool's own test: which thread ran it. */
+export async function ping(input: { delayMs: number }): Promise<{ threadId: number; pid: number }> {
+  const { threadId } = await import('node:worker_threads');
+  await new Promise((r) => setTimeout(r, input.delayMs));
+  return { threadId, pid: process.pid };
+}

@@ -1,0 +1,125 @@
+/** A synthetic archive, a home for it, and a comparable snapshot of the end state of an ingest. */
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { resolveSettings } from '../../src/config/index.js';
+import type { ConnectionInfo } from '../../src/config/connection.js';
+import type { HstlcSettings } from '../../src/config/types.js';
+import type { HstlcDb } from '../../src/db/index.js';
+import { FitsReader } from '../../src/fits/index.js';
+import { generateArchive, type ArchiveManifest } from '../../src/hst/synthetic/index.js';
+
+export interface Archive {
+  dir: string;
+  manifest: ArchiveManifest;
+}
+
+const made: string[] = [];
+
+export async function tinyArchive(seed = 1): Promise<Archive> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hstlc-arch-'));
+  made.push(dir);
+  const manifest = await generateArchive({ dir, seed, size: 'tiny' });
+  return { dir, manifest };
+}
+
+/** A home_dir holding a copy of the archive's ingest/ and ref/, and its settings. */
+export function homeFor(archive: Archive, opts: { numCores?: number; db?: ConnectionInfo } = {}): { home: string; settings: HstlcSettings } {
+  const home = mkdtempSync(path.join(tmpdir(), 'hstlc-home-'));
+  made.push(home);
+  cpSync(path.join(archive.dir, 'ingest'), path.join(home, 'ingest'), { recursive: true });
+  cpSync(path.join(archive.dir, 'ref'), path.join(home, 'ref'), { recursive: true });
+  const settings = resolveSettings(
+    { home_dir: home, num_cores: opts.numCores ?? 1, bad_proposals: archive.manifest.bad_proposals },
+    { baseDir: home, homedir: home, cores: 2 },
+  );
+  if (opts.db !== undefined) settings.db = opts.db;
+  return { home, settings };
+}
+
+export function cleanupHomes(): void {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+/** Every file under `dir` (relative, sorted), hidden names included so leftovers show up. */
+export function listTree(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (d: string, rel: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = path.join(d, name);
+      const r = rel === '' ? name : `${rel}/${name}`;
+      if (statSync(p).isDirectory()) walk(p, r);
+      else out.push(r);
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+/** Digest of a FITS file's table data (HDU 1 columns), which excludes GEN_DATE and CHECKSUM cards. */
+export async function tableDigest(file: string): Promise<string> {
+  const f = await FitsReader.open(file);
+  try {
+    const t = await f.readTable(1);
+    const h = createHash('sha256');
+    for (const [name, col] of t.columns) {
+      h.update(name);
+      const data = col.data as ArrayLike<unknown> & { buffer?: ArrayBuffer; byteOffset?: number; byteLength?: number };
+      if (data.buffer !== undefined) h.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      else h.update(JSON.stringify(Array.from(data as ArrayLike<unknown>, (v) => (typeof v === 'bigint' ? v.toString() : v))));
+    }
+    return h.digest('hex');
+  } finally {
+    await f.close();
+  }
+}
+
+export interface Snapshot {
+  trees: Record<'ingest' | 'filesystem' | 'outputs' | 'bad_data', string[]>;
+  /** Event and x1d files in the archive and bad_data: byte digests (they are moved, never rewritten). */
+  rawDigests: Record<string, string>;
+  /** Lightcurves and composites: table digests. */
+  productDigests: Record<string, string>;
+  metadata: unknown[];
+  outputs: unknown[];
+  badData: unknown[];
+  targetNames: unknown[];
+}
+
+function sortRows<T>(rows: T[]): T[] {
+  return rows.map((r) => JSON.stringify(r)).sort().map((s) => JSON.parse(s) as T);
+}
+
+export async function snapshot(settings: HstlcSettings, handle: HstlcDb): Promise<Snapshot> {
+  const rel = (p: string) => path.relative(settings.home_dir, p);
+  const trees = {
+    ingest: listTree(settings.ingest_dir),
+    filesystem: listTree(settings.filesystem_dir),
+    outputs: listTree(settings.outputs_dir),
+    bad_data: listTree(settings.bad_data_dir),
+  };
+  const rawDigests: Record<string, string> = {};
+  for (const [root, files] of [[settings.filesystem_dir, trees.filesystem], [settings.bad_data_dir, trees.bad_data]] as const) {
+    for (const f of files) {
+      // The STIS corrtag is made by ingest (GEN_DATE in its header): compare its table instead.
+      if (f.endsWith('_corrtag.fits') && f.split('/').pop()!.startsWith('o')) continue;
+      rawDigests[rel(path.join(root, f))] = createHash('sha256').update(readFileSync(path.join(root, f))).digest('hex');
+    }
+  }
+  const productDigests: Record<string, string> = {};
+  for (const f of trees.outputs) if (f.endsWith('.fits')) productDigests[f] = await tableDigest(path.join(settings.outputs_dir, f));
+  for (const f of trees.filesystem) if (/\/o[^/]*_corrtag\.fits$/.test(f)) productDigests[f] = await tableDigest(path.join(settings.filesystem_dir, f));
+  const metadata = (await handle.db.selectFrom('metadata').selectAll().execute()).map(({ id: _id, ...r }) => ({ ...r, path: rel(r.path) }));
+  const outputs = (
+    await handle.db
+      .selectFrom('outputs')
+      .innerJoin('metadata', 'metadata.id', 'outputs.metadata_id')
+      .select(['metadata.filename', 'outputs.individual_path', 'outputs.individual_filename', 'outputs.composite_path', 'outputs.composite_filename'])
+      .execute()
+  ).map((r) => ({ ...r, individual_path: r.individual_path && rel(r.individual_path), composite_path: r.composite_path && rel(r.composite_path) }));
+  const badData = (await handle.db.selectFrom('bad_data').select(['filename', 'reason', 'ingest_date']).execute());
+  const targetNames = await handle.db.selectFrom('target_names').select(['header_name', 'canonical', 'method']).execute();
+  return { trees, rawDigests, productDigests, metadata: sortRows(metadata), outputs: sortRows(outputs), badData: sortRows(badData), targetNames: sortRows(targetNames) };
+}

@@ -1,0 +1,75 @@
+/**
+ * The worker pool: in-process with one core, piscina threads with more — from the TypeScript sources
+ * (worker-tsx.mjs) and, when built, from dist/ — results per item and in input order.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { threadId } from 'node:worker_threads';
+import { createPool, forEachInOrder, workerEntry, type Outcome, type Pool } from '../../src/pipeline/pool.js';
+
+async function collect(pool: Pool, delays: number[]): Promise<Array<Outcome<{ threadId: number; pid: number }>>> {
+  const out: Array<Outcome<{ threadId: number; pid: number }>> = [];
+  const order: number[] = [];
+  await forEachInOrder(pool, 'ping', delays.map((delayMs) => ({ delayMs })), (i, o) => {
+    order.push(i);
+    out.push(o);
+  });
+  assert.deepEqual(order, delays.map((_, i) => i), 'results are handed over in input order');
+  return out;
+}
+
+describe('worker pool', () => {
+  it('runs in this thread with num_cores 1', async () => {
+    const pool = createPool({ numCores: 1 });
+    assert.equal(pool.inProcess, true);
+    const out = await collect(pool, [5, 0, 1]);
+    for (const o of out) assert.ok(o.ok && o.value.threadId === threadId);
+    await pool.close();
+  });
+
+  it('runs in piscina worker threads from the TypeScript sources, results in input order', async () => {
+    assert.match(workerEntry(), /worker-tsx\.mjs$/);
+    const pool = createPool({ numCores: 2 });
+    try {
+      assert.equal(pool.inProcess, false);
+      // The first item is slowest: the second finishes first, yet is handed over second.
+      const out = await collect(pool, [150, 0, 0, 0]);
+      const threads = new Set(out.map((o) => (o.ok ? o.value.threadId : -1)));
+      assert.ok(!threads.has(threadId) && !threads.has(-1), 'every unit ran in a worker thread');
+      // (Whether the second thread was up in time to take a unit depends on the machine's load.)
+      assert.ok(threads.size >= 1 && threads.size <= 2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("turns a unit that throws into that item's failure, and stops when the handler throws", async () => {
+    const pool = createPool({ numCores: 2 });
+    const seen: string[] = [];
+    await assert.rejects(
+      forEachInOrder(pool, 'composite', [{ files: ['/nonexistent/a_corrtag.fits'], output: '/tmp/hstlc-pool-test/x.fits', options: { algorithm: 'corrected', step: 2, badProposals: [], refDir: '/nonexistent', env: {} } }, { files: [], output: '/tmp/hstlc-pool-test/y.fits', options: { algorithm: 'corrected', step: 2, badProposals: [], refDir: '/nonexistent', env: {} } }], (i, o) => {
+        seen.push(o.ok ? 'ok' : o.error.message);
+        if (i === 0) throw new Error('handler stops the run');
+      }),
+      /handler stops the run/,
+    );
+    assert.equal(seen.length, 1);
+    assert.match(seen[0]!, /nonexistent/);
+  });
+
+  const built = fileURLToPath(new URL('../../dist/pipeline/pool.js', import.meta.url));
+  it('runs from the compiled dist/ (worker.js)', { skip: existsSync(built) ? false : 'dist/pipeline is not built (npm run build)' }, async () => {
+    const mod = (await import(built)) as typeof import('../../src/pipeline/pool.js');
+    assert.match(mod.workerEntry(), /dist\/pipeline\/worker\.js$/);
+    const pool = mod.createPool({ numCores: 2 });
+    try {
+      const out: boolean[] = [];
+      await mod.forEachInOrder(pool, 'ping', [{ delayMs: 1 }, { delayMs: 1 }], (_i, o) => void out.push(o.ok && o.value.threadId !== threadId));
+      assert.deepEqual(out, [true, true]);
+    } finally {
+      await pool.close();
+    }
+  });
+});
