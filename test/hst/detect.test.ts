@@ -67,3 +67,11 @@ describe('reference files (§6.9)', () => {
     assert.equal(resolveRefFile('N/A', {}).exists, false);
   });
 });
+
+it('STIS companion names change the base name only, never a directory that looks like one', async () => {
+  const { x1dNameFor, corrtagNameFor } = await import('../../src/hst/stis/corrtag.js');
+  assert.equal(x1dNameFor('/data/run_tag.fits/o6a501030_tag.fits'), '/data/run_tag.fits/o6a501030_x1d.fits');
+  assert.equal(x1dNameFor('o6a501030_corrtag.fits'), 'o6a501030_x1d.fits');
+  assert.equal(corrtagNameFor('/x_tag.fits/o6a501030_tag.fits'), '/x_tag.fits/o6a501030_corrtag.fits');
+  assert.throws(() => corrtagNameFor('/x_tag.fits/o6a501030_x1d.fits'), /not a STIS _tag\.fits name/);
+});

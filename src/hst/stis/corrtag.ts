@@ -4,6 +4,7 @@
  * never modified or deleted (the original deleted it).
  */
 import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { FitsReader, writeFits, type CardInput, type Header } from '../../fits/index.js';
 import { asciiText, pyTimestamp } from '../../lightcurve/individual.js';
 import { packageVersion } from '../../lightcurve/version.js';
@@ -26,15 +27,23 @@ export interface CorrtagResult {
 }
 
 /** §7.1 step 1: the x1d beside a tag or corrtag file. */
+/** Replace a suffix of the file's base name only: a directory whose name contains it is left alone. */
+function withSuffix(path: string, from: string, to: string): string | undefined {
+  const name = basename(path);
+  if (!name.endsWith(from)) return undefined;
+  return join(dirname(path), name.slice(0, -from.length) + to);
+}
+
 export function x1dNameFor(path: string): string {
-  if (path.includes('_tag.fits')) return path.replace('_tag.fits', '_x1d.fits');
-  if (path.includes('_corrtag.fits')) return path.replace('_corrtag.fits', '_x1d.fits');
-  throw new Error(`${path}: not a STIS _tag.fits or _corrtag.fits name, so its x1d cannot be found`);
+  const x1d = withSuffix(path, '_tag.fits', '_x1d.fits') ?? withSuffix(path, '_corrtag.fits', '_x1d.fits');
+  if (x1d === undefined) throw new Error(`${path}: not a STIS _tag.fits or _corrtag.fits name, so its x1d cannot be found`);
+  return x1d;
 }
 
 export function corrtagNameFor(path: string): string {
-  if (!path.includes('_tag.fits')) throw new Error(`${path}: not a STIS _tag.fits name`);
-  return path.replace('_tag.fits', '_corrtag.fits');
+  const corrtag = withSuffix(path, '_tag.fits', '_corrtag.fits');
+  if (corrtag === undefined) throw new Error(`${path}: not a STIS _tag.fits name`);
+  return corrtag;
 }
 
 /** `integerize_pixels`: round half to even, clip to [0, 2047], halve → x1d pixel 0…1023. */
