@@ -17,6 +17,7 @@
  * not replace (§15.18), and composites are rebuilt when their group changes (§15.8). The STIS tag file
  * is archived beside its corrtag instead of being deleted.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Header } from '../fits/index.js';
@@ -44,13 +45,14 @@ import { moveBadFile } from '../archive/companions.js';
 import { moveFile } from '../archive/move.js';
 import { fuvPartnerOf, rootnameOf, x1dOf } from '../archive/names.js';
 import { lockHome } from '../archive/home-lock.js';
+import { pngBeside } from '../plots/layout.js';
 import { makeDirectory, setPermissions } from '../archive/permissions.js';
 import type { AliasTable } from '../targets/aliases.js';
 import { makeComposites, type CompositeItem } from './composites.js';
 import { intentIsCompletable, journalDir, pendingIntents, removeIntent, writeIntent, type IngestIntent, type MoveStep } from './journal.js';
 import { SILENT, type StageLogger } from './log.js';
 import { createPool, forEachInOrder, type Pool } from './pool.js';
-import type { PrepareInput, PrepareResult, UnitOptions } from './units.js';
+import { drawQuicklook, type PrepareInput, type PrepareResult, type UnitOptions } from './units.js';
 
 export type IngestSettings = Pick<
   HstlcSettings,
@@ -95,6 +97,8 @@ export interface IngestOptions {
   onStep?: (step: IngestStep, file: string) => void | Promise<void>;
   /** Take the home_dir lock (default true). */
   lock?: boolean;
+  /** Write each individual lightcurve's quicklook PNG beside it (issue 7; default true). */
+  quicklook?: boolean;
 }
 
 export interface IngestProgress {
@@ -114,6 +118,8 @@ export interface FileResult {
   /** Where the file was archived (done) or quarantined (bad). */
   archived?: string;
   lightcurve?: string;
+  /** The quicklook PNG beside the lightcurve, when it was written. */
+  quicklook?: string;
   events?: number;
   /** Remarks of the extraction (reference-file fallbacks and the like). */
   warnings?: string[];
@@ -231,7 +237,10 @@ async function recover(ctx: Context): Promise<FileResult[]> {
     ctx.logger.info(`Completing the interrupted ingest of ${intent.file}`);
     try {
       await carryOut(ctx, intent);
-      results.push(resultOfIntent(intent, 'completed an interrupted ingest'));
+      const result = resultOfIntent(intent, 'completed an interrupted ingest');
+      const quicklook = ctx.options.quicklook === false ? undefined : await redrawQuicklook(ctx, intent);
+      if (quicklook !== undefined) result.quicklook = quicklook;
+      results.push(result);
     } catch (err) {
       if (err instanceof IngestAborted) throw err;
       // Rows the database refuses never will be accepted: drop the intent (its files are still in
@@ -242,6 +251,23 @@ async function recover(ctx: Context): Promise<FileResult[]> {
     }
   }
   return results;
+}
+
+/** An interrupted ingest's staged quicklook is gone with the staging directory: draw it again here. */
+async function redrawQuicklook(ctx: Context, intent: IngestIntent): Promise<string | undefined> {
+  const lc = intent.moves.find((m) => m.role === 'lightcurve');
+  if (lc === undefined || !existsSync(lc.dst)) return undefined;
+  const png = pngBeside(lc.dst);
+  if (existsSync(png)) return png;
+  const event = intent.moves.find((m) => m.role === 'event');
+  try {
+    await drawQuicklook(lc.dst, event === undefined ? undefined : existsSync(event.dst) ? event.dst : event.src);
+    await setPermissions(png);
+    return png;
+  } catch (err) {
+    ctx.logger.warn(`\t${path.basename(intent.file)}: quicklook PNG not written: ${message(err)}`);
+    return undefined;
+  }
 }
 
 function resultOfIntent(intent: IngestIntent, reason?: string): FileResult {
@@ -310,7 +336,30 @@ async function commitGood(ctx: Context, r: Extract<PrepareResult, { status: 'pre
   await writeIntent(ctx.journal, intent);
   await step(ctx, 'intent-written', r.file);
   await carryOut(ctx, intent);
-  return { ...resultOfIntent(intent), events: r.events, ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}) };
+  const warnings = [...r.warnings];
+  const quicklook = await placeQuicklook(ctx, r, intent, warnings);
+  return { ...resultOfIntent(intent), ...(quicklook !== undefined ? { quicklook } : {}), events: r.events, ...(warnings.length > 0 ? { warnings } : {}) };
+}
+
+/**
+ * The staged quicklook PNG goes beside the lightcurve once that is in place. Not part of the intent: a
+ * crash before the intent is done is completed by recover(), which draws the PNG again; a crash after
+ * it and before this move loses only the quicklook (`hstlc plots` draws its own). A failure is a warning.
+ */
+async function placeQuicklook(ctx: Context, r: Extract<PrepareResult, { status: 'prepared' }>, intent: IngestIntent, warnings: string[]): Promise<string | undefined> {
+  const lc = intent.moves.find((m) => m.role === 'lightcurve');
+  if (r.stagedQuicklook === undefined || lc === undefined) return undefined;
+  const dst = pngBeside(lc.dst);
+  try {
+    if ((await moveFile(r.stagedQuicklook, dst)) !== 'moved') throw new Error('the staged PNG is gone');
+    await setPermissions(dst);
+    return dst;
+  } catch (err) {
+    const text = `quicklook PNG not written: ${message(err)}`;
+    warnings.push(text);
+    ctx.logger.warn(`\t${path.basename(r.file)}: ${text}`);
+    return undefined;
+  }
 }
 
 export function unitOptions(settings: IngestSettings, env: Record<string, string | undefined>): UnitOptions {
@@ -352,6 +401,7 @@ export async function runIngest(handle: HstlcDb, options: IngestOptions): Promis
       stagingDir: path.join(staging, `${String(i).padStart(6, '0')}-${rootnameOf(file)}`),
       corrtagExtract: options.corrtagExtract === true,
       options: units,
+      quicklook: options.quicklook !== false,
     }));
     pool = createPool({ numCores });
     let failures = 0;

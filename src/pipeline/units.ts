@@ -8,7 +8,7 @@
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { FitsReader, type Card } from '../fits/index.js';
+import { FitsReader, Header, type Card } from '../fits/index.js';
 import { checkFile } from '../quality/index.js';
 import type { BadDataReason } from '../quality/reasons.js';
 import { detectFile, type FileKind } from '../hst/detect.js';
@@ -22,6 +22,8 @@ import { writeIndividual } from '../lightcurve/individual.js';
 import type { Lightcurve } from '../lightcurve/table.js';
 import { moveFile } from '../archive/move.js';
 import { fuvPartnerOf, individualLightcurveName } from '../archive/names.js';
+import { readLightcurve } from '../plots/read.js';
+import { writeQuicklookPng } from '../plots/draw.js';
 
 /** What a unit needs from the config: plain data (it crosses to worker threads). */
 export interface UnitOptions {
@@ -43,6 +45,8 @@ export interface PrepareInput {
   /** `--corrtag-extract`: re-derive a STIS corrtag found in ingest_dir (§5.2.4). */
   corrtagExtract: boolean;
   options: UnitOptions;
+  /** Draw the quicklook PNG beside the staged lightcurve (issue 7; default true). */
+  quicklook?: boolean;
 }
 
 export type PrepareResult =
@@ -56,6 +60,8 @@ export type PrepareResult =
       archivedName: string;
       /** Staged lightcurve, to be moved to outputs_dir/<TARGNAME>/<rootname>_curve.fits. */
       stagedLightcurve: string;
+      /** Staged quicklook PNG of the lightcurve, to be moved beside it (absent if it could not be drawn). */
+      stagedQuicklook?: string;
       /** Staged STIS corrtag made from a tag file, to be moved next to it in the archive. */
       stagedCorrtag?: string;
       /** Events in the file (and its FUV partner), for throughput figures. */
@@ -120,6 +126,37 @@ async function fromStisTag(input: PrepareInput, opts: ExtractOptions): Promise<{
   return { lc: lightcurve, corrtag };
 }
 
+/** What the quicklook's title shows, from the event file's primary header (cenwave and aperture are in no lightcurve header). */
+function quicklookMeta(primary: Card[]): { targname?: string; cenwave?: number; aperture?: string; opt_elem?: string; detector?: string } {
+  const h = new Header(primary);
+  const text = (k: string): string | undefined => h.string(k)?.trim() || undefined;
+  const cenwave = h.number('CENWAVE');
+  return {
+    ...(text('TARGNAME') !== undefined ? { targname: text('TARGNAME') } : {}),
+    ...(cenwave !== undefined && Number.isFinite(cenwave) ? { cenwave } : {}),
+    ...(text('APERTURE') !== undefined ? { aperture: text('APERTURE') } : {}),
+    ...(text('OPT_ELEM') !== undefined ? { opt_elem: text('OPT_ELEM') } : {}),
+    ...(text('DETECTOR') !== undefined ? { detector: text('DETECTOR') } : {}),
+  };
+}
+
+/**
+ * Draw the quicklook PNG beside a lightcurve already in place, titled from its event file's primary
+ * header (ingest uses it when completing an interrupted ingest, whose staged PNG is gone). Returns the PNG.
+ */
+export async function drawQuicklook(lightcurve: string, eventFile: string | undefined): Promise<string> {
+  let meta = {};
+  if (eventFile !== undefined && existsSync(eventFile)) {
+    const f = await FitsReader.open(eventFile, { maxHdus: 1 });
+    try {
+      meta = quicklookMeta(f.hdus[0]!.header.cards);
+    } finally {
+      await f.close();
+    }
+  }
+  return writeQuicklookPng(await readLightcurve(lightcurve, { meta, ...(eventFile !== undefined ? { datasetNames: [path.basename(eventFile)] } : {}) }), lightcurve);
+}
+
 /**
  * Quality check (§3), then the individual lightcurve (§5.5) into the staging directory. Never throws
  * for a bad or broken file: the result says bad (with the check's reason) or failed (with why).
@@ -160,6 +197,16 @@ export async function prepareFile(input: PrepareInput): Promise<PrepareResult> {
     }
     const stagedLightcurve = path.join(input.stagingDir, individualLightcurveName(file));
     await writeIndividual(stagedLightcurve, lc);
+    const warnings = [...lc.meta.warnings];
+    let stagedQuicklook: string | undefined;
+    if (input.quicklook !== false) {
+      // The original's disabled step (§15.13): a failure is a warning on this file, never its failure.
+      try {
+        stagedQuicklook = writeQuicklookPng(await readLightcurve(stagedLightcurve, { meta: quicklookMeta(facts.primary), datasetNames: [archivedName] }), stagedLightcurve);
+      } catch (err) {
+        warnings.push(`quicklook PNG not drawn: ${message(err)}`);
+      }
+    }
     return {
       status: 'prepared',
       file,
@@ -167,10 +214,11 @@ export async function prepareFile(input: PrepareInput): Promise<PrepareResult> {
       primary: facts.primary,
       archivedName,
       stagedLightcurve,
+      ...(stagedQuicklook !== undefined ? { stagedQuicklook } : {}),
       ...(stagedCorrtag !== undefined ? { stagedCorrtag } : {}),
       events,
       bins: lc.columns.times.length,
-      warnings: lc.meta.warnings,
+      warnings,
     };
   } catch (err) {
     return { status: 'failed', file, reason: message(err) };

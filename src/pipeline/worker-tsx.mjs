@@ -9,4 +9,6 @@ const worker = await import('./worker.ts');
 export const prepare = worker.prepare;
 export const composite = worker.composite;
 export const stats = worker.stats;
+export const renderImage = worker.renderImage;
+export const plotsPeriodogram = worker.plotsPeriodogram;
 export const ping = worker.ping;

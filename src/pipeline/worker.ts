@@ -4,6 +4,8 @@
  */
 import { UNITS, type CompositeInput, type CompositeUnitResult, type PrepareInput, type PrepareResult } from './units.js';
 import { statsUnit, type StatsUnitInput, type StatsUnitResult } from './stats-unit.js';
+import { periodogramUnit, type PeriodogramUnitInput, type PeriodogramUnitResult } from './plots-periodogram.js';
+import { renderImage as renderPlotImage, type ImageJob } from '../plots/units.js';
 
 export async function prepare(input: PrepareInput): Promise<PrepareResult> {
   return UNITS.prepare(input);
@@ -16,6 +18,16 @@ export async function composite(input: CompositeInput): Promise<CompositeUnitRes
 /** The stats stage's unit (stats-unit.ts; stats-runner.ts looks for it under this name). */
 export async function stats(input: StatsUnitInput): Promise<StatsUnitResult> {
   return statsUnit(input);
+}
+
+/** The plots stage's units (plots.ts): one PNG of a lightcurve file (src/plots/units.ts)… */
+export async function renderImage(job: ImageJob): Promise<Uint8Array> {
+  return renderPlotImage(job);
+}
+
+/** …and one lightcurve's periodogram, reduced for drawing (plots-periodogram.ts). */
+export async function plotsPeriodogram(input: PeriodogramUnitInput): Promise<PeriodogramUnitResult> {
+  return periodogramUnit(input);
 }
 
 /** A cheap round trip for the pool's own test: which thread ran it. */

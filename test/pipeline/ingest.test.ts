@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { pngSize } from '../../src/plots/render.js';
+import { LIGHTCURVE_SIZE } from '../../src/plots/charts/lightcurve.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -35,6 +37,8 @@ function expectedTrees(m: ArchiveManifest): Snapshot['trees'] {
   for (const f of good(m)) {
     for (const name of new Set([f.file, archivedName(f), ...f.companions])) filesystem.push(`${f.canonical_target}/${name}`);
     outputs.push(`${f.canonical_target}/${curveOf(f)}`);
+    // Issue 7: the quicklook PNG beside each individual lightcurve.
+    outputs.push(`${f.canonical_target}/${f.rootname}_curve.png`);
   }
   for (const c of m.composites) outputs.push(`composite/${c.name}`);
   const badData = bad(m).flatMap((f) => [f.file, ...f.companions]);
@@ -79,6 +83,10 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(listTree(settings.ingest_dir), expected.ingest);
       assert.deepEqual(listTree(settings.filesystem_dir), expected.filesystem);
       assert.deepEqual(listTree(settings.outputs_dir), expected.outputs);
+      for (const f of first.files.filter((x) => x.status === 'done')) {
+        assert.ok(f.quicklook !== undefined && existsSync(f.quicklook), `${f.file}: quicklook`);
+        assert.deepEqual(pngSize(readFileSync(f.quicklook)), LIGHTCURVE_SIZE);
+      }
       assert.deepEqual(listTree(settings.bad_data_dir), expected.bad_data);
       assert.deepEqual(listTree(path.join(settings.home_dir, '.hstlc-journal')), []);
       assert.equal(existsSync(path.join(settings.home_dir, '.hstlc-staging', 'ingest')), false);

@@ -27,9 +27,4 @@ test('hstlc plots --from-dir builds the site and a second run redraws nothing', 
   assert.equal((JSON.parse(second.stdout) as { written: number }).written, 0);
 });
 
-test('hstlc plots without --from-dir says the database mode is not available yet (exit 2)', async () => {
-  const { cwd, homedir } = await sandbox();
-  const r = await run(['plots'], { cwd, homedir });
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /--from-dir/);
-});
+// `hstlc plots` without --from-dir reads the database: test/pipeline/plots-cli.test.ts.

@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
+import { Option } from 'commander';
+import path from 'node:path';
 import { resolve } from 'node:path';
+import type { GridKind, PeriodogramMethod } from '../../analysis/index.js';
+import { HomeLockedError } from '../../archive/home-lock.js';
+import { connectDatabase } from '../../db/index.js';
 import type { TextSink } from '../../log/console.js';
 import { createProgress, type Progress } from '../../log/progress.js';
+import { runPlots, type PlotsSummary } from '../../pipeline/plots.js';
 import { recordsFromDir } from '../../plots/from-dir.js';
 import { buildSite, type SiteResult } from '../../plots/site.js';
 import type { CliContext } from '../context.js';
@@ -14,7 +20,11 @@ interface PlotsOptions {
   periodograms?: string;
   plotDir?: string;
   force?: boolean;
+  algorithm?: GridKind;
+  method: PeriodogramMethod;
 }
+
+const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 
 function describe(result: SiteResult, plotDir: string): string[] {
   const lines = [
@@ -26,58 +36,134 @@ function describe(result: SiteResult, plotDir: string): string[] {
   return lines;
 }
 
+/** The lines printed at the end of a database run (with --json, the summary itself is printed). */
+export function describePlotsSummary(s: PlotsSummary): string[] {
+  const c = s.counts;
+  const lines = [
+    `${pad('lightcurves', 13)}${c.done} drawn, ${c.unchanged} unchanged, ${c.failed} failed, ${c.skipped} skipped (${c.composites} composites, ${c.individuals} individual)`,
+    `${pad('tables', 13)}${s.tables.interesting} interesting, ${s.tables.boring} boring, ${s.tables.null} without statistics`,
+    `${pad('outputs', 13)}${s.outputs.written} written, ${s.outputs.unchanged} unchanged, ${s.outputs.removed} removed, ${s.outputs.failed} failed`,
+    `${pad('periodograms', 13)}${s.periodograms.computed} computed, ${s.periodograms.cached} cached (${s.grid} grid)`,
+    `${pad('time', 13)}${(s.elapsedMs / 1000).toFixed(1)} s, ${s.parallel ? `${s.numCores} threads` : 'in-process'}`,
+    `${pad('site', 13)}${s.site}`,
+  ];
+  if (s.pendingComposites > 0) lines.push(`${pad('skipped', 13)}${s.pendingComposites} composite(s) being rebuilt (no file yet)`);
+  const notable = s.items.filter((x) => x.status === 'failed' || x.status === 'skipped');
+  const pages = s.pages.filter((p) => p.status === 'failed');
+  if (notable.length > 0 || pages.length > 0) lines.push('');
+  for (const x of notable) lines.push(`${pad(x.status, 8)}${path.basename(x.path)}: ${x.reason ?? ''}`);
+  for (const p of pages) lines.push(`${pad('failed', 8)}${p.path}: ${p.error ?? ''}`);
+  return lines;
+}
+
 /** `hstlc plots` — alias `make_hstlc_plots` (§12). */
 export function registerPlots(program: Command, ctx: CliContext): void {
   program
     .command('plots')
     .summary('make every plot and web page')
     .description(
-      'Make the static and interactive plot of every composite lightcurve, the exploratory tables, ' +
-        'histograms and configuration charts, the periodograms of flagged datasets and an index.html, ' +
-        'all in plot_dir. The pages work offline. Only what changed since the last run is redrawn. ' +
-        'Until the plots stage reads the database, give the lightcurves with --from-dir (statistics ' +
-        'from --stats, a JSON array of stats-table rows; periodograms from --periodograms).',
+      'Make the static image of every lightcurve recorded in the database, the interactive dashboard of ' +
+        'every composite, the periodogram of each, the exploratory tables (interesting, boring, no ' +
+        'statistics), histograms and configuration charts and an index.html, all in plot_dir. The pages ' +
+        'work offline. Statistics come from the stats table (run `hstlc stats` first); periodograms are ' +
+        'computed on the config\'s "algorithm" grid unless --algorithm is given. Only what changed since ' +
+        'the last run is redrawn. A lightcurve that fails is reported and the others still run (exit 1). ' +
+        'With --from-dir, a folder of lightcurve files is plotted instead of the database (statistics from ' +
+        '--stats, a JSON array of stats-table rows; periodograms from --periodograms).',
     )
-    .option('--from-dir <dir>', 'lightcurve FITS files to plot (searched recursively)')
-    .option('--stats <file>', 'JSON array of stats records (stats table rows, matched by lightcurve_filename)')
-    .option('--periodograms <dir>', 'folder of <name>.json periodograms ({short,med,long: {periods_days, power}})')
     .option('--plot-dir <dir>', 'where to write the site (default: plot_dir of the config)')
     .option('--force', 'redraw everything, even what is unchanged')
+    .addOption(new Option('--algorithm <grid>', "periodogram grid: 'corrected' or 'compat' (default: the config's)").choices(['compat', 'corrected']))
+    .addOption(new Option('--method <method>', "periodogram computation: 'auto', 'exact' or 'fast'").choices(['auto', 'exact', 'fast']).default('auto'))
+    .option('--from-dir <dir>', 'plot the lightcurve FITS files of this folder instead of the database (searched recursively)')
+    .option('--stats <file>', 'with --from-dir: JSON array of stats records (matched by lightcurve_filename)')
+    .option('--periodograms <dir>', 'with --from-dir: folder of <name>.json periodograms ({short,med,long: {periods_days, power}})')
     .addHelpText(
       'after',
-      examples('$ hstlc plots --from-dir outputs/composite --stats stats.json --plot-dir site', '$ make_hstlc_plots   (original name)'),
+      examples(
+        '$ hstlc plots',
+        '$ hstlc --json plots --force',
+        '$ hstlc plots --from-dir outputs/composite --stats stats.json --plot-dir site',
+        '$ make_hstlc_plots   (original name)',
+      ),
     )
     .action(async (opts: PlotsOptions) => {
-      if (!opts.fromDir) {
-        ctx.out.error('hstlc plots: reading the database is not available yet in this version; use --from-dir DIR');
-        ctx.setExitCode(ExitCode.USAGE);
+      if (opts.fromDir) {
+        await fromDir(ctx, opts);
         return;
       }
-      const plotDir = opts.plotDir ?? (await ctx.config()).plot_dir;
-      const log = await ctx.logger({ file: opts.plotDir === undefined });
-      const records = await recordsFromDir({ dir: opts.fromDir, statsFile: opts.stats, periodogramDir: opts.periodograms });
-      log.info(`Creating plots for ${records.length} lightcurves in ${plotDir}`);
+      const cfg = await ctx.config();
+      const log = await ctx.logger({ file: true });
+      const handle = await connectDatabase(cfg.db);
       let progress: Progress | undefined;
-      const result = await buildSite({
-        plotDir,
-        records,
-        force: opts.force === true,
-        onItem: (item, done, total) => {
-          progress ??= createProgress({
-            total,
-            label: 'plots',
-            stream: ctx.io.stderr as TextSink & NodeJS.WritableStream,
-            env: ctx.io.env,
-            logger: { info: (m) => log.info(m) },
-            quiet: ctx.globals().quiet,
-          });
-          progress.update(done);
-          if (item.status === 'failed') log.error(`Failed to plot ${item.name}: ${item.error ?? ''}`);
-        },
-      });
-      progress?.stop();
-      log.info('Processing complete');
-      ctx.out.result(result, (r) => describe(r, plotDir));
-      if (result.failed > 0) ctx.setExitCode(ExitCode.ITEMS_FAILED);
+      let phase: string | undefined;
+      try {
+        const summary = await runPlots(handle, {
+          settings: cfg,
+          ...(opts.plotDir !== undefined ? { plotDir: opts.plotDir } : {}),
+          force: opts.force === true,
+          grid: opts.algorithm ?? cfg.algorithm,
+          method: opts.method,
+          logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
+          onProgress: (p) => {
+            if (phase !== p.phase) {
+              progress?.stop();
+              phase = p.phase;
+              progress = createProgress({
+                total: p.total,
+                label: p.phase,
+                stream: ctx.io.stderr as TextSink & NodeJS.WritableStream,
+                env: ctx.io.env,
+                logger: { info: (m) => log.info(m) },
+                quiet: ctx.globals().quiet,
+              });
+            }
+            progress?.update(p.done);
+          },
+        });
+        progress?.stop();
+        progress = undefined;
+        const lines = describePlotsSummary(summary);
+        for (const line of lines) if (line !== '') log.info({ fileOnly: true }, line);
+        ctx.out.result(summary, () => lines);
+        if (!summary.ok) ctx.setExitCode(ExitCode.ITEMS_FAILED);
+      } catch (err) {
+        progress?.stop();
+        if (!(err instanceof HomeLockedError)) throw err;
+        ctx.out.error(err.message);
+        ctx.setExitCode(ExitCode.ITEMS_FAILED);
+      } finally {
+        await handle.close();
+      }
     });
+}
+
+/** `--from-dir`: a folder of lightcurves, no database. */
+async function fromDir(ctx: CliContext, opts: PlotsOptions & { fromDir?: string }): Promise<void> {
+  const plotDir = opts.plotDir ?? (await ctx.config()).plot_dir;
+  const log = await ctx.logger({ file: opts.plotDir === undefined });
+  const records = await recordsFromDir({ dir: opts.fromDir!, statsFile: opts.stats, periodogramDir: opts.periodograms });
+  log.info(`Creating plots for ${records.length} lightcurves in ${plotDir}`);
+  let progress: Progress | undefined;
+  const result = await buildSite({
+    plotDir,
+    records,
+    force: opts.force === true,
+    onItem: (item, done, total) => {
+      progress ??= createProgress({
+        total,
+        label: 'plots',
+        stream: ctx.io.stderr as TextSink & NodeJS.WritableStream,
+        env: ctx.io.env,
+        logger: { info: (m) => log.info(m) },
+        quiet: ctx.globals().quiet,
+      });
+      progress.update(done);
+      if (item.status === 'failed') log.error(`Failed to plot ${item.name}: ${item.error ?? ''}`);
+    },
+  });
+  progress?.stop();
+  log.info('Processing complete');
+  ctx.out.result(result, (r) => describe(r, plotDir));
+  if (result.failed > 0) ctx.setExitCode(ExitCode.ITEMS_FAILED);
 }

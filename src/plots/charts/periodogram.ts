@@ -200,8 +200,9 @@ export function periodogramChart(lc: LightcurveData, pg: PeriodogramData, height
         xAxisIndex: 0,
         yAxisIndex: 0,
         data: points,
-        symbol: PLUS_SYMBOL,
-        symbolSize: 6,
+        // Large mode draws built-in symbols only (a path:// symbol there draws nothing): small squares.
+        symbol: points.length > LARGE_THRESHOLD ? 'rect' : PLUS_SYMBOL,
+        symbolSize: points.length > LARGE_THRESHOLD ? 3 : 6,
         itemStyle: { color: PERIODOGRAM_COLORS.points, opacity: 1 },
         // Beyond a few thousand points, one compound path instead of an element per point (faster SVG).
         large: true,

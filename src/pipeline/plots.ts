@@ -1,0 +1,413 @@
+/**
+ * The plots stage, `hstlc plots` (alias `make_hstlc_plots`, §12, issue 7): every lightcurve the outputs
+ * table points at — individual ones and composites — with its metadata and its stats row from the
+ * database, drawn into plot_dir by the site builder (src/plots/site.ts): the PNG of each lightcurve, the
+ * dashboard of each composite, the periodogram of each, the exploratory tables, overview charts and
+ * index.html.
+ *
+ * Nothing is parsed from file names (the original split composite names on '_', §12): target, instrument,
+ * detector, grating, cenwave and aperture come from the metadata rows (a composite's from its members'),
+ * EXPTIME and the member list (MEMBERnn) from the file's headers, the statistics from the stats table.
+ * Periodograms are computed with src/analysis on the config's `algorithm` grid, in the worker pool, and
+ * cached in plot_dir by the file's content (plots-periodogram.ts). PNGs are drawn in the pool too.
+ *
+ * A lightcurve without a stats row is skipped (reported; `hstlc stats` first), as is a composite being
+ * rebuilt (no file yet). One failing lightcurve is reported by name and the others still run; a re-run
+ * redraws only outputs whose inputs changed (site.ts manifest), or everything with `force`.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { GridKind, PeriodogramMethod } from '../analysis/index.js';
+import { lockHome } from '../archive/home-lock.js';
+import type { HstlcSettings } from '../config/types.js';
+import { finishRun, listStats, startRun, type HstlcDb, type Stats } from '../db/index.js';
+import { FitsReader } from '../fits/index.js';
+import { metaFromHeaders } from '../plots/read.js';
+import { buildSite, type ItemResult, type OutputResult, type SiteRecord } from '../plots/site.js';
+import { classify, type TableKind } from '../plots/html/tables.js';
+import { PAGES } from '../plots/layout.js';
+import type { PeriodogramData, StatsRecord } from '../plots/types.js';
+import type { ImageJob } from '../plots/units.js';
+import { SILENT, type StageLogger } from './log.js';
+import { DEFAULT_MAX_POINTS, PeriodogramCache, periodogramKey } from './plots-periodogram.js';
+import { createPool, type Pool } from './pool.js';
+
+export type PlotsSettings = Pick<HstlcSettings, 'home_dir' | 'plot_dir' | 'num_cores' | 'algorithm'>;
+
+export interface PlotsOptions {
+  settings: PlotsSettings;
+  /** Write here instead of settings.plot_dir (`--plot-dir`). */
+  plotDir?: string;
+  /** Redraw everything (`--force`). */
+  force?: boolean;
+  /** Delete outputs of lightcurves no longer in the database (default true). */
+  prune?: boolean;
+  /** Periodogram grid; default settings.algorithm (what the stats stage used). */
+  grid?: GridKind;
+  method?: PeriodogramMethod;
+  /** Points per period space kept for drawing (plots-periodogram.ts). */
+  maxPoints?: number;
+  /** Take the home_dir lock (default true; the pipeline holds it already). */
+  lock?: boolean;
+  /** Where units run; default a pool of settings.num_cores. A given pool is not closed. */
+  pool?: Pool;
+  logger?: StageLogger;
+  onProgress?: (p: PlotsProgress) => void;
+}
+
+export interface PlotsProgress {
+  phase: 'periodograms' | 'plots';
+  done: number;
+  total: number;
+  current: string;
+  failures: number;
+}
+
+export interface PlotsItem {
+  name: string;
+  /** The lightcurve file. */
+  path: string;
+  kind: 'composite' | 'individual';
+  status: 'done' | 'unchanged' | 'failed' | 'skipped';
+  /** Why it failed or was skipped. */
+  reason?: string;
+  /** The exploratory table a composite is listed in. */
+  table?: TableKind;
+  outputs: OutputResult[];
+}
+
+export interface PlotsSummary {
+  plotDir: string;
+  /** plot_dir/index.html. */
+  site: string;
+  grid: GridKind;
+  method: PeriodogramMethod;
+  numCores: number;
+  parallel: boolean;
+  items: PlotsItem[];
+  /** Pages and assets (and removed outputs). */
+  pages: OutputResult[];
+  counts: { composites: number; individuals: number; done: number; unchanged: number; failed: number; skipped: number };
+  /** Composites per exploratory table. */
+  tables: Record<TableKind, number>;
+  /** Output files. */
+  outputs: { written: number; unchanged: number; failed: number; removed: number };
+  periodograms: { computed: number; cached: number; failed: number; none: number };
+  /** Groups being rebuilt (outputs.composite_path NULL): no file to plot yet. */
+  pendingComposites: number;
+  elapsedMs: number;
+  ok: boolean;
+}
+
+interface Candidate {
+  kind: 'composite' | 'individual';
+  path: string;
+  filename: string;
+  meta: { targname: string; instrument: string; detector: string; opt_elem: string; cenwave: number; aperture: string };
+  /** The metadata file names: a composite's members (code-point order), an individual's own file. */
+  members: string[];
+}
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Every lightcurve of the outputs table with the metadata of its row (individual) or group (composite). */
+export async function lightcurvesToPlot(handle: HstlcDb): Promise<{ candidates: Candidate[]; pendingComposites: number }> {
+  const rows = await handle.db
+    .selectFrom('outputs')
+    .innerJoin('metadata', 'metadata.id', 'outputs.metadata_id')
+    .select([
+      'outputs.individual_path',
+      'outputs.individual_filename',
+      'outputs.composite_path',
+      'outputs.composite_filename',
+      'metadata.filename',
+      'metadata.instrume',
+      'metadata.detector',
+      'metadata.targname',
+      'metadata.opt_elem',
+      'metadata.cenwave',
+      'metadata.aperture',
+    ])
+    .execute();
+  const found = new Map<string, Candidate>();
+  const pending = new Set<string>();
+  // Members in code-point order first, so a composite's metadata is that of its first member.
+  rows.sort((a, b) => byText(a.filename, b.filename));
+  for (const row of rows) {
+    const meta = { targname: row.targname, instrument: row.instrume, detector: row.detector, opt_elem: row.opt_elem, cenwave: row.cenwave, aperture: row.aperture };
+    if (row.individual_path !== null && row.individual_filename !== null) {
+      const p = path.join(row.individual_path, row.individual_filename);
+      if (!found.has(p)) found.set(p, { kind: 'individual', path: p, filename: row.individual_filename, meta, members: [row.filename] });
+    }
+    if (row.composite_filename !== null) {
+      if (row.composite_path === null) {
+        pending.add(row.composite_filename);
+        continue;
+      }
+      const p = path.join(row.composite_path, row.composite_filename);
+      let c = found.get(p);
+      if (c === undefined) {
+        c = { kind: 'composite', path: p, filename: row.composite_filename, meta, members: [] };
+        found.set(p, c);
+      }
+      c.members.push(row.filename);
+    }
+  }
+  const candidates = [...found.values()].sort((a, b) => byText(a.path, b.path));
+  return { candidates, pendingComposites: pending.size };
+}
+
+interface FileFacts {
+  hash: string;
+  exptime: number | null;
+  /** MEMBERnn of HDU 1 (our composites name their datasets), in dataset order. */
+  members: string[] | null;
+  /** Largest `dataset` index (1 without the column). */
+  datasets: number;
+}
+
+async function fileFacts(file: string): Promise<FileFacts> {
+  const bytes = await readFile(file);
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  const f = await FitsReader.open(file, { maxHdus: 2 });
+  try {
+    if (f.hdus.length < 2) throw new Error('no lightcurve table in HDU 1');
+    const primary = f.hdus[0]!.header;
+    const table = f.hdus[1]!.header;
+    const meta = metaFromHeaders(primary, table);
+    const n = table.number('NMEMBERS');
+    let members: string[] | null = null;
+    if (n !== undefined && n > 0) {
+      members = [];
+      for (let k = 1; k <= n; k++) {
+        const v = table.string(`MEMBER${String(k).padStart(2, '0')}`);
+        if (v === undefined) {
+          members = null;
+          break;
+        }
+        members.push(v.trim());
+      }
+    }
+    let datasets = 1;
+    if ((f.hdus[1]!.table?.columns ?? []).some((col) => col.name.toLowerCase() === 'dataset')) {
+      const data = (await f.readTable(1, { columns: ['dataset'] })).columns.get('dataset')?.data;
+      if (data && ArrayBuffer.isView(data)) {
+        const values = data as unknown as ArrayLike<number>;
+        for (let i = 0; i < values.length; i++) if (Number(values[i]) > datasets) datasets = Number(values[i]);
+      }
+    }
+    return { hash, exptime: meta.exptime, members, datasets };
+  } finally {
+    await f.close();
+  }
+}
+
+function statsRecord(c: Candidate, row: Stats, exptime: number | null): StatsRecord {
+  return {
+    lightcurve_path: row.lightcurve_path,
+    lightcurve_filename: row.lightcurve_filename,
+    // NULL only when the counts do not sum to a finite number (§11.2); shown as "no value".
+    total: row.total ?? NaN,
+    mean: row.mean,
+    mu: row.mu,
+    stdev: row.stdev,
+    poisson_factor: row.poisson_factor,
+    pearson_r: row.pearson_r,
+    pearson_p: row.pearson_p,
+    periodogram: row.periodogram,
+    deliver: row.deliver,
+    ...c.meta,
+    exptime,
+  };
+}
+
+/** Run `fn` over `items` with at most `width` in flight. */
+async function inWindow<T>(items: readonly T[], width: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, lane));
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Run the stage. Throws only when it cannot run (lock held, database unreachable). */
+export async function runPlots(handle: HstlcDb, options: PlotsOptions): Promise<PlotsSummary> {
+  const started = performance.now();
+  const settings = options.settings;
+  const logger = options.logger ?? SILENT;
+  const plotDir = path.resolve(options.plotDir ?? settings.plot_dir);
+  const grid = options.grid ?? settings.algorithm;
+  const method = options.method ?? 'auto';
+  const maxPoints = options.maxPoints ?? DEFAULT_MAX_POINTS;
+  const numCores = Math.max(1, Math.floor(settings.num_cores));
+  const lock = options.lock === false ? undefined : await lockHome(settings.home_dir, 'plots');
+  let pool: Pool | undefined = options.pool;
+  let runId: number | undefined;
+  try {
+    runId = await startRun(handle, 'plots');
+    pool ??= createPool({ numCores });
+    const { candidates, pendingComposites } = await lightcurvesToPlot(handle);
+    const stats = new Map<string, Stats>();
+    for (const row of await listStats(handle.db)) stats.set(path.join(row.lightcurve_path, row.lightcurve_filename), row);
+
+    const items = new Map<string, PlotsItem>();
+    const planned: Array<{ c: Candidate; row: Stats }> = [];
+    for (const c of candidates) {
+      const row = stats.get(c.path);
+      if (row === undefined) items.set(c.path, { name: c.filename, path: c.path, kind: c.kind, status: 'skipped', reason: 'no statistics yet (run hstlc stats)', outputs: [] });
+      else planned.push({ c, row });
+    }
+    const skipped = candidates.length - planned.length;
+    logger.info(`Creating plots for ${planned.length} lightcurves (${planned.filter((p) => p.c.kind === 'composite').length} composites) in ${plotDir} using ${pool.size} core(s)`);
+    if (skipped > 0) logger.warn(`${skipped} lightcurve(s) have no statistics yet and are not plotted (run hstlc stats first)`);
+    if (pendingComposites > 0) logger.warn(`${pendingComposites} composite(s) are being rebuilt and have no file yet: skipped`);
+
+    // Headers, content hashes and periodograms (cached by content, computed in the pool).
+    const cache = new PeriodogramCache(plotDir);
+    const pgCounts = { computed: 0, cached: 0, failed: 0, none: 0 };
+    const prepErrors = new Map<string, string>();
+    const records: SiteRecord[] = new Array<SiteRecord>(planned.length);
+    let prepared = 0;
+    logger.info(`Making periodograms for ${planned.length} datasets (${grid} grid)`);
+    await inWindow(planned, pool.inProcess ? 1 : pool.size * 2, async ({ c, row }, i) => {
+      let facts: FileFacts | undefined;
+      let periodogram: PeriodogramData | null = null;
+      try {
+        facts = await fileFacts(c.path);
+        // §11.2: no periodogram when total ≤ 0, as the stats stage.
+        if (row.total !== null && row.total > 0) {
+          const unit = { path: c.path, grid, method, maxPoints };
+          const key = periodogramKey(facts.hash, unit);
+          const hit = cache.get(key);
+          if (hit) {
+            periodogram = hit;
+            pgCounts.cached++;
+          } else {
+            const r = await pool!.run('plotsPeriodogram', unit);
+            if (!r.ok) throw new Error(`periodogram: ${r.reason}`);
+            periodogram = r.periodogram;
+            cache.set(key, periodogram);
+            pgCounts.computed++;
+          }
+        } else pgCounts.none++;
+      } catch (err) {
+        if (facts !== undefined) pgCounts.failed++;
+        prepErrors.set(c.path, message(err));
+      }
+      // Member labels: the file's own MEMBERnn, else the database's members when they match in number.
+      const fromDb = facts !== undefined && c.members.length === facts.datasets ? c.members : undefined;
+      const datasetNames = c.kind === 'composite' ? (facts?.members ?? fromDb) : fromDb;
+      records[i] = { kind: c.kind, path: c.path, stats: statsRecord(c, row, facts?.exptime ?? null), periodogram, ...(datasetNames ? { datasetNames } : {}) };
+      options.onProgress?.({ phase: 'periodograms', done: ++prepared, total: planned.length, current: c.filename, failures: prepErrors.size });
+    });
+
+    const threads = pool;
+    const render = pool.inProcess ? undefined : (job: ImageJob) => threads.run('renderImage', job);
+    let failures = 0;
+    const site = await buildSite({
+      plotDir,
+      records,
+      force: options.force === true,
+      prune: options.prune ?? true,
+      concurrency: pool.inProcess ? 1 : pool.size * 2,
+      ...(render ? { renderImage: render } : {}),
+      onItem: (item, done, total) => {
+        if (item.status === 'failed') failures++;
+        options.onProgress?.({ phase: 'plots', done, total, current: item.name, failures });
+      },
+    });
+    if (options.prune ?? true) cache.prune();
+
+    site.items.forEach((result: ItemResult, i) => {
+      const { c } = planned[i]!;
+      const record = records[i]!;
+      const item: PlotsItem = { name: result.name, path: c.path, kind: result.kind, status: result.status, outputs: result.outputs };
+      if (result.error !== undefined) item.reason = result.error;
+      const prep = prepErrors.get(c.path);
+      if (prep !== undefined) {
+        item.status = 'failed';
+        item.reason = item.reason !== undefined && item.reason !== prep ? `${prep}; ${item.reason}` : prep;
+      }
+      if (c.kind === 'composite') item.table = classify(record.stats);
+      items.set(c.path, item);
+      if (item.status === 'failed') logger.error(`Failed to plot ${c.path}: ${item.reason ?? ''}`);
+    });
+    for (const page of site.pages) if (page.status === 'failed') logger.error(`Failed to write ${page.path}: ${page.error ?? ''}`);
+    logger.info('Processing complete');
+
+    const all = [...items.values()].sort((a, b) => byText(a.path, b.path));
+    const count = (s: PlotsItem['status']): number => all.filter((x) => x.status === s).length;
+    const tables: Record<TableKind, number> = { interesting: 0, boring: 0, null: 0 };
+    for (const x of all) if (x.table) tables[x.table]++;
+    const pageFailures = site.pages.filter((p) => p.status === 'failed').length;
+    const summary: PlotsSummary = {
+      plotDir,
+      site: path.join(plotDir, PAGES.index),
+      grid,
+      method,
+      numCores: pool.size,
+      parallel: !pool.inProcess,
+      items: all,
+      pages: site.pages,
+      counts: {
+        composites: all.filter((x) => x.kind === 'composite').length,
+        individuals: all.filter((x) => x.kind === 'individual').length,
+        done: count('done'),
+        unchanged: count('unchanged'),
+        failed: count('failed'),
+        skipped: count('skipped'),
+      },
+      tables,
+      outputs: { written: site.written, unchanged: site.unchanged, failed: site.failed, removed: site.removed },
+      periodograms: pgCounts,
+      pendingComposites,
+      elapsedMs: Math.round(performance.now() - started),
+      ok: count('failed') === 0 && pageFailures === 0,
+    };
+    await finishRun(handle, runId, summary.ok ? 'ok' : 'failed', { counts: summary.counts, outputs: summary.outputs, tables });
+    return summary;
+  } catch (err) {
+    if (runId !== undefined) await finishRun(handle, runId, 'failed', { error: message(err) }).catch(() => undefined);
+    throw err;
+  } finally {
+    if (options.pool === undefined) await pool?.close().catch(() => undefined);
+    await lock?.release();
+  }
+}
+
+/**
+ * The plots stage as `hstlc pipeline` calls it (its `PlotsStage` shape, pipeline.ts): the pipeline holds
+ * the home_dir lock already; counts are lightcurves (drawn / unchanged / failed).
+ */
+export async function plotsForPipeline(input: {
+  handle: HstlcDb;
+  settings: PlotsSettings;
+  logger: StageLogger;
+  onProgress?: (done: number, total: number) => void;
+}): Promise<{ status: 'done' | 'failed'; written: number; unchanged: number; failed: number; site: string | null; message?: string; elapsedMs: number; detail: PlotsSummary }> {
+  const summary = await runPlots(input.handle, {
+    settings: input.settings,
+    lock: false,
+    logger: input.logger,
+    ...(input.onProgress ? { onProgress: (p: PlotsProgress) => (p.phase === 'plots' ? input.onProgress!(p.done, p.total) : undefined) } : {}),
+  });
+  const skipped = summary.counts.skipped + summary.pendingComposites;
+  return {
+    status: summary.ok ? 'done' : 'failed',
+    written: summary.counts.done,
+    unchanged: summary.counts.unchanged,
+    failed: summary.counts.failed,
+    site: summary.site,
+    ...(skipped > 0 ? { message: `${skipped} lightcurve(s) skipped (no statistics yet, or a composite being rebuilt)` } : {}),
+    elapsedMs: summary.elapsedMs,
+    detail: summary,
+  };
+}
