@@ -20,6 +20,7 @@ import {
   registerVersion,
 } from './commands/index.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerStatus } from './commands/status.js';
 import type { CliContext } from './context.js';
 
 const ROOT_HELP_AFTER = `
@@ -77,6 +78,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerStats(program, ctx);
   registerPlots(program, ctx);
   registerPipeline(program, ctx);
+  registerStatus(program, ctx);
   registerDownload(program, ctx);
   registerResetFilesystem(program, ctx);
   registerResetDatabase(program, ctx);

@@ -31,7 +31,7 @@ describe('hstlc demo', () => {
   it('writes DIR/ingest, DIR/ref, DIR/manifest.json and a ready DIR/hstlc.yaml, and says what to run next', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'hstlc-demo-'));
     roots.push(cwd);
-    const r = await runCli(['demo', 'site', '--size', 'tiny', '--seed', '5'], cwd);
+    const r = await runCli(['demo', 'site', '--no-run', '--size', 'tiny', '--seed', '5'], cwd);
     assert.equal(r.code, 0, r.stderr);
     const dir = join(cwd, 'site');
     assert.match(r.stdout, /Next:\n {2}hstlc --config .*site\/hstlc\.yaml pipeline/);
@@ -50,7 +50,7 @@ describe('hstlc demo', () => {
     assert.match(await readFile(join(dir, 'hstlc.yaml'), 'utf8'), new RegExp(`db_connection_string: sqlite:///${dir}/hstlc\\.db`));
 
     // A second run refuses a non-empty directory unless --force; --json reports the same numbers.
-    const again = await runCli(['demo', 'site', '--size', 'tiny'], cwd);
+    const again = await runCli(['demo', 'site', '--no-run', '--size', 'tiny'], cwd);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /not empty/);
     const forced = await runCli(['--json', 'demo', 'site', '--size', 'tiny', '--seed', '5', '--force'], cwd);

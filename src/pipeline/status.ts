@@ -1,0 +1,150 @@
+/**
+ * `hstlc status`: what the database and the disk hold at a glance — rows per table, per state (bad data
+ * by reason, downloads by state, runs by status, stats flags), the composite groups waiting to be
+ * (re)built, the last runs (a 'running' one whose process is gone was interrupted), the files waiting in
+ * ingest_dir and the interrupted ingests the next run will complete. Read only.
+ */
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { describeConnection } from '../config/connection.js';
+import type { HstlcSettings } from '../config/types.js';
+import { pendingCompositeGroups, recentRuns, tableCounts, type CompositeGroup, type HstlcDb, type TableCounts } from '../db/index.js';
+import { filesToIngest } from './ingest.js';
+import { journalDir, pendingIntents } from './journal.js';
+
+export type StatusSettings = Pick<HstlcSettings, 'home_dir' | 'ingest_dir' | 'filesystem_dir' | 'outputs_dir' | 'bad_data_dir' | 'plot_dir' | 'db'>;
+
+export interface RunInfo {
+  id: number;
+  command: string;
+  status: 'running' | 'ok' | 'failed' | 'interrupted';
+  started_at: string;
+  finished_at: string | null;
+  host: string;
+  pid: number;
+  summary: unknown;
+}
+
+export interface StatusReport {
+  database: string;
+  counts: TableCounts;
+  badDataByReason: Record<string, number>;
+  downloadsByState: Record<string, number>;
+  runsByStatus: Record<string, number>;
+  stats: { interesting: number; deliverable: number };
+  pendingComposites: CompositeGroup[];
+  lastRuns: RunInfo[];
+  ingest: { dir: string; waiting: number; files: string[] };
+  interruptedIngests: string[];
+  dirs: { filesystem: string; outputs: string; bad_data: string; plots: string };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function groupCount(handle: HstlcDb, table: 'bad_data' | 'downloads' | 'runs', column: 'reason' | 'state' | 'status'): Promise<Record<string, number>> {
+  const rows = (await handle.db
+    .selectFrom(table)
+    .select([column as never, (eb) => eb.fn.countAll<number | string>().as('n')])
+    .groupBy(column as never)
+    .execute()) as Array<Record<string, unknown>>;
+  const out: Record<string, number> = {};
+  for (const r of rows.map((x) => ({ key: String(x[column]), n: Number(x['n']) })).sort((a, b) => (a.key < b.key ? -1 : 1))) out[r.key] = r.n;
+  return out;
+}
+
+function parseSummary(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export async function collectStatus(handle: HstlcDb, settings: StatusSettings, options: { runs?: number } = {}): Promise<StatusReport> {
+  const counts = await tableCounts(handle.db);
+  // Booleans are 0/1 on SQLite and MySQL, true/false on PostgreSQL: counted here, not in SQL.
+  const flagRows = await handle.db.selectFrom('stats').select(['periodogram', 'deliver']).execute();
+  const flags = {
+    interesting: flagRows.filter((f) => f.periodogram === true || f.periodogram === 1).length,
+    deliverable: flagRows.filter((f) => f.deliver === true || f.deliver === 1).length,
+  };
+  const me = hostname();
+  const lastRuns: RunInfo[] = (await recentRuns(handle.db, options.runs ?? 5)).map((r) => ({
+    id: r.id,
+    command: r.command,
+    status: r.status === 'running' && r.host === me && !alive(r.pid) ? 'interrupted' : r.status,
+    started_at: r.started_at,
+    finished_at: r.finished_at,
+    host: r.host,
+    pid: r.pid,
+    summary: parseSummary(r.summary),
+  }));
+  const { files } = await filesToIngest(settings.ingest_dir);
+  const intents = await pendingIntents(journalDir(settings.home_dir));
+  return {
+    database: describeConnection(settings.db),
+    counts,
+    badDataByReason: await groupCount(handle, 'bad_data', 'reason'),
+    downloadsByState: await groupCount(handle, 'downloads', 'state'),
+    runsByStatus: await groupCount(handle, 'runs', 'status'),
+    stats: flags,
+    pendingComposites: await pendingCompositeGroups(handle.db),
+    lastRuns,
+    ingest: { dir: settings.ingest_dir, waiting: files.length, files: files.map((f) => path.basename(f)) },
+    interruptedIngests: intents.map((i) => path.basename(i.file)),
+    dirs: { filesystem: settings.filesystem_dir, outputs: settings.outputs_dir, bad_data: settings.bad_data_dir, plots: settings.plot_dir },
+  };
+}
+
+const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+
+function byKey(record: Record<string, number>): string {
+  const parts = Object.entries(record).map(([k, n]) => `${n} ${k}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
+function briefSummary(summary: unknown): string {
+  if (summary === null || typeof summary !== 'object') return summary === null ? '' : String(summary);
+  const s = summary as Record<string, unknown>;
+  if (typeof s['error'] === 'string') return `error: ${s['error']}`;
+  const counts = s['counts'] as Record<string, number> | undefined;
+  if (counts !== undefined) return Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ');
+  return '';
+}
+
+export function describeStatus(r: StatusReport): string[] {
+  const c = r.counts;
+  const lines = [
+    `database     ${r.database}`,
+    '',
+    `${pad('metadata', 14)}${c.metadata}`,
+    `${pad('outputs', 14)}${c.outputs}`,
+    `${pad('bad_data', 14)}${c.bad_data}${byKey(r.badDataByReason)}`,
+    `${pad('stats', 14)}${c.stats} (${r.stats.interesting} interesting, ${r.stats.deliverable} deliverable)`,
+    `${pad('target_names', 14)}${c.target_names}`,
+    `${pad('downloads', 14)}${c.downloads}${byKey(r.downloadsByState)}`,
+    `${pad('runs', 14)}${c.runs}${byKey(r.runsByStatus)}`,
+    '',
+    `${pad('pending', 14)}${r.pendingComposites.length} composite group(s) to (re)build (${c.pending_composites} outputs row(s))`,
+  ];
+  for (const g of r.pendingComposites.slice(0, 10)) lines.push(`${pad('', 14)}${g.instrume} ${g.detector} ${g.targname} ${g.opt_elem} ${g.cenwave} ${g.aperture}`);
+  if (r.pendingComposites.length > 10) lines.push(`${pad('', 14)}… and ${r.pendingComposites.length - 10} more`);
+  lines.push(`${pad('ingest_dir', 14)}${r.ingest.waiting} file(s) waiting in ${r.ingest.dir}`);
+  if (r.interruptedIngests.length > 0) lines.push(`${pad('interrupted', 14)}${r.interruptedIngests.length} ingest(s) the next run completes: ${r.interruptedIngests.join(', ')}`);
+  lines.push('', 'last runs:');
+  if (r.lastRuns.length === 0) lines.push('  (none)');
+  for (const run of r.lastRuns) {
+    const brief = briefSummary(run.summary);
+    lines.push(`  ${pad(`#${run.id}`, 6)}${pad(run.command, 18)}${pad(run.status, 12)}${run.started_at}${brief !== '' ? `  ${brief}` : ''}`);
+  }
+  lines.push('', `${pad('archive', 14)}${r.dirs.filesystem}`, `${pad('lightcurves', 14)}${r.dirs.outputs}`, `${pad('plots', 14)}${r.dirs.plots}`);
+  return lines;
+}
