@@ -32,7 +32,8 @@ export interface HomeLock {
 
 export const LOCK_NAME = '.hstlc.lock';
 
-function alive(pid: number): boolean {
+/** Whether a process with this id exists on this host (EPERM: it exists but belongs to someone else). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -79,7 +80,7 @@ export async function lockHome(homeDir: string, command: string): Promise<HomeLo
       const current = await readOwner(file);
       if (current === undefined) continue; // released meanwhile
       const owner = current.owner;
-      const stale = owner === undefined || (owner.host === me.host && !alive(owner.pid));
+      const stale = owner === undefined || (owner.host === me.host && !processAlive(owner.pid));
       if (!stale) throw new HomeLockedError(file, owner);
       // Remove the stale lock only if it is still the one we judged; then race for it like anyone else.
       const again = await readOwner(file);

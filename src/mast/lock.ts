@@ -5,6 +5,7 @@
  */
 import { open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { processAlive } from '../archive/home-lock.js';
 
 export class LockedError extends Error {
   constructor(
@@ -16,15 +17,6 @@ export class LockedError extends Error {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export interface RunLock {
   readonly file: string;
@@ -42,7 +34,7 @@ export async function acquireRunLock(dir: string, pid: number = process.pid): Pr
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(owner) && owner > 0 && owner !== pid && alive(owner)) {
+      if (Number.isInteger(owner) && owner > 0 && owner !== pid && processAlive(owner)) {
         throw new LockedError(`another download is running (pid ${owner}; lock ${file})`, owner);
       }
       // Stale (or unreadable) lock: remove it and try once more.

@@ -13,6 +13,7 @@ import { hlspName } from '../lightcurve/composite.js';
 import { forEachInOrder, type Pool } from './pool.js';
 import type { UnitOptions } from './units.js';
 import type { StageLogger } from './log.js';
+import { processAlive } from '../archive/home-lock.js';
 
 export interface CompositeItem {
   name: string;
@@ -34,14 +35,6 @@ export interface CompositeStepOptions {
   onProgress?: (done: number, total: number, current: string) => void;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * A composite is written to `.<name>.<pid>.<hex>.part` and renamed (src/fits writeFileAtomic); a run
@@ -57,7 +50,7 @@ export async function removeStalePartFiles(dir: string): Promise<string[]> {
   }
   for (const name of names) {
     const m = /^\..+\.(\d+)\.[0-9a-f]+\.part$/.exec(name);
-    if (m === null || alive(Number(m[1]))) continue;
+    if (m === null || processAlive(Number(m[1]))) continue;
     await rm(path.join(dir, name), { force: true });
     removed.push(name);
   }

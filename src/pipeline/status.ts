@@ -11,6 +11,7 @@ import type { HstlcSettings } from '../config/types.js';
 import { pendingCompositeGroups, recentRuns, tableCounts, type CompositeGroup, type HstlcDb, type TableCounts } from '../db/index.js';
 import { filesToIngest } from './ingest.js';
 import { journalDir, pendingIntents } from './journal.js';
+import { processAlive } from '../archive/home-lock.js';
 
 export type StatusSettings = Pick<HstlcSettings, 'home_dir' | 'ingest_dir' | 'filesystem_dir' | 'outputs_dir' | 'bad_data_dir' | 'plot_dir' | 'db'>;
 
@@ -39,14 +40,6 @@ export interface StatusReport {
   dirs: { filesystem: string; outputs: string; bad_data: string; plots: string };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function groupCount(handle: HstlcDb, table: 'bad_data' | 'downloads' | 'runs', column: 'reason' | 'state' | 'status'): Promise<Record<string, number>> {
   const rows = (await handle.db
@@ -80,7 +73,7 @@ export async function collectStatus(handle: HstlcDb, settings: StatusSettings, o
   const lastRuns: RunInfo[] = (await recentRuns(handle.db, options.runs ?? 5)).map((r) => ({
     id: r.id,
     command: r.command,
-    status: r.status === 'running' && r.host === me && !alive(r.pid) ? 'interrupted' : r.status,
+    status: r.status === 'running' && r.host === me && !processAlive(r.pid) ? 'interrupted' : r.status,
     started_at: r.started_at,
     finished_at: r.finished_at,
     host: r.host,
