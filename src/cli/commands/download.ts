@@ -6,8 +6,6 @@ import type { TextSink } from '../../log/console.js';
 import {
   DEFAULT_HTTP,
   DEFAULT_LIMIT,
-  JsonlLedger,
-  ledgerPath,
   runDownload,
   summaryLine,
   writeReport,

@@ -1,15 +1,14 @@
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { HomeLockedError } from '../../archive/home-lock.js';
 import { connectDatabase } from '../../db/index.js';
 import type { TextSink } from '../../log/console.js';
 import { createProgress, isCI, type Progress } from '../../log/progress.js';
 import { runIngest, type IngestProgress, type IngestSummary } from '../../pipeline/index.js';
 import { loadAliasFile } from '../../targets/aliases.js';
 import type { CliContext } from '../context.js';
-import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
+import { reportStage, reportLocked } from '../stage.js';
 
 /** Progress that can also show the current file and the failures so far (a bar on a terminal). */
 interface IngestProgressView {
@@ -99,15 +98,10 @@ export function registerIngest(program: Command, ctx: CliContext): void {
           },
         });
         progress?.stop();
-        const lines = describeSummary(summary);
-        for (const line of lines) if (line !== '') log.info({ fileOnly: true }, line);
-        ctx.out.result(summary, () => lines);
-        if (!summary.ok) ctx.setExitCode(ExitCode.ITEMS_FAILED);
+        reportStage(ctx, log, summary, describeSummary(summary));
       } catch (err) {
         progress?.stop();
-        if (!(err instanceof HomeLockedError)) throw err;
-        ctx.out.error(err.message);
-        ctx.setExitCode(ExitCode.ITEMS_FAILED);
+        reportLocked(ctx, err);
       } finally {
         await handle.close();
       }

@@ -12,6 +12,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
 import { ALIAS_FILE } from './ingest.js';
+import { reportStage, reportLocked } from '../stage.js';
 
 export interface PipelineRunOptions {
   corrtagExtract?: boolean;
@@ -75,16 +76,12 @@ export async function runPipelineCommand(ctx: CliContext, cfg: LoadedConfig, opt
       onPlotsProgress: (phase, done, total) => show(phase, done, total),
     });
     progress?.stop();
-    const lines = describePipeline(summary, cfg);
-    for (const line of lines) if (line !== '') log.info({ fileOnly: true }, line);
-    if (opts.print !== false) ctx.out.result(summary, () => lines);
-    if (!summary.ok) ctx.setExitCode(ExitCode.ITEMS_FAILED);
+    reportStage(ctx, log, summary, describePipeline(summary, cfg), opts.print !== false);
     return summary;
   } catch (err) {
     progress?.stop();
     if (err instanceof HomeLockedError) {
-      ctx.out.error(`the pipeline did not start: ${err.message}`);
-      ctx.setExitCode(ExitCode.ITEMS_FAILED);
+      reportLocked(ctx, err, 'the pipeline did not start: ');
       return undefined;
     }
     if (err instanceof PipelineStopped) {

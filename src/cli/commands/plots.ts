@@ -3,7 +3,6 @@ import { Option } from 'commander';
 import path from 'node:path';
 import { resolve } from 'node:path';
 import type { GridKind, PeriodogramMethod } from '../../analysis/index.js';
-import { HomeLockedError } from '../../archive/home-lock.js';
 import { connectDatabase } from '../../db/index.js';
 import type { TextSink } from '../../log/console.js';
 import { createProgress, type Progress } from '../../log/progress.js';
@@ -13,6 +12,7 @@ import { buildSite, type SiteResult } from '../../plots/site.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
+import { reportStage, reportLocked } from '../stage.js';
 
 interface PlotsOptions {
   fromDir?: string;
@@ -123,15 +123,10 @@ export function registerPlots(program: Command, ctx: CliContext): void {
         });
         progress?.stop();
         progress = undefined;
-        const lines = describePlotsSummary(summary);
-        for (const line of lines) if (line !== '') log.info({ fileOnly: true }, line);
-        ctx.out.result(summary, () => lines);
-        if (!summary.ok) ctx.setExitCode(ExitCode.ITEMS_FAILED);
+        reportStage(ctx, log, summary, describePlotsSummary(summary));
       } catch (err) {
         progress?.stop();
-        if (!(err instanceof HomeLockedError)) throw err;
-        ctx.out.error(err.message);
-        ctx.setExitCode(ExitCode.ITEMS_FAILED);
+        reportLocked(ctx, err);
       } finally {
         await handle.close();
       }

@@ -2,12 +2,13 @@ import { createInterface } from 'node:readline/promises';
 import type { Readable } from 'node:stream';
 import { Argument, InvalidArgumentError, type Command } from 'commander';
 import { describeConnection } from '../../config/connection.js';
-import { HomeLockedError, lockHome } from '../../archive/home-lock.js';
+import { lockHome } from '../../archive/home-lock.js';
 import { connectDatabase, resetDatabase, type ResetReport, type ResetTarget } from '../../db/index.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import type { Writer } from '../io.js';
 import { examples } from '../not-available.js';
+import { reportLocked } from '../stage.js';
 
 export const RESET_TARGETS = ['bad_data', 'metadata', 'outputs', 'stats', 'all', 'production'] as const;
 
@@ -89,9 +90,7 @@ export function registerResetDatabase(program: Command, ctx: CliContext): void {
       if (!(await confirmDestructive(ctx, question, opts.yes))) return;
       // Not while an ingest in the same home_dir is writing rows.
       const lock = await lockHome(cfg.home_dir, 'reset-database').catch((err: unknown) => {
-        if (!(err instanceof HomeLockedError)) throw err;
-        ctx.out.error(err.message);
-        ctx.setExitCode(ExitCode.ITEMS_FAILED);
+        reportLocked(ctx, err);
         return undefined;
       });
       if (lock === undefined) return;

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { HomeLockedError, layoutFromSettings, lockHome, resetFilesystem, type ResetFilesystemReport } from '../../archive/index.js';
+import { layoutFromSettings, lockHome, resetFilesystem, type ResetFilesystemReport } from '../../archive/index.js';
 import { connectDatabase } from '../../db/index.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
 import { confirmDestructive } from './reset-database.js';
+import { reportLocked } from '../stage.js';
 
 function summary(report: ResetFilesystemReport): string[] {
   const lines = [
@@ -35,9 +36,7 @@ export function registerResetFilesystem(program: Command, ctx: CliContext): void
       if (!(await confirmDestructive(ctx, question, opts.yes))) return;
       // Not while an ingest (or another reset) is moving files in the same home_dir.
       const lock = await lockHome(cfg.home_dir, 'reset-filesystem').catch((err: unknown) => {
-        if (!(err instanceof HomeLockedError)) throw err;
-        ctx.out.error(err.message);
-        ctx.setExitCode(ExitCode.ITEMS_FAILED);
+        reportLocked(ctx, err);
         return undefined;
       });
       if (lock === undefined) return;

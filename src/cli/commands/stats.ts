@@ -7,8 +7,8 @@ import { createProgress, type Progress } from '../../log/progress.js';
 import { invalidProductTypeMessage, isProductType, runStats, type StatsSummary } from '../../pipeline/stats.js';
 import type { ProductType } from '../../pipeline/stats-unit.js';
 import type { CliContext } from '../context.js';
-import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
+import { reportStage } from '../stage.js';
 
 /** §11.1: the original asserted this and printed its own message; ours exits 2 with the same words. */
 function productType(value: string): ProductType {
@@ -89,10 +89,7 @@ export function registerStats(program: Command, ctx: CliContext): void {
         });
         progress?.stop();
         progress = undefined;
-        const lines = describeStatsSummary(summary);
-        for (const line of lines) if (line !== '') log.info({ fileOnly: true }, line);
-        ctx.out.result(summary, () => lines);
-        if (!summary.ok) ctx.setExitCode(ExitCode.ITEMS_FAILED);
+        reportStage(ctx, log, summary, describeStatsSummary(summary));
       } finally {
         progress?.stop();
         await handle.close();
