@@ -21,6 +21,7 @@ import {
 } from './commands/index.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerStatus } from './commands/status.js';
+import { registerResolveTarget } from './commands/resolve-target.js';
 import type { CliContext } from './context.js';
 
 const ROOT_HELP_AFTER = `
@@ -79,6 +80,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerPlots(program, ctx);
   registerPipeline(program, ctx);
   registerStatus(program, ctx);
+  registerResolveTarget(program, ctx);
   registerDownload(program, ctx);
   registerResetFilesystem(program, ctx);
   registerResetDatabase(program, ctx);

@@ -57,6 +57,8 @@ export function describeConfig(cfg: LoadedConfig): string[] {
     ['crds_url', cfg.crds_url],
     ['download_concurrency', String(cfg.download_concurrency)],
     ['mast_token', cfg.mast_token ? '(set)' : '(none)'],
+    ['target_aliases', cfg.target_aliases],
+    ['target_match_radius', `${cfg.target_match_radius} arcsec`],
   ];
   const width = Math.max(...rows.map(([key]) => key.length));
   return rows.map(([key, value]) => `${`${key}:`.padEnd(width + 1)} ${value}`);

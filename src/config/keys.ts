@@ -87,6 +87,8 @@ export const FILE_SCHEMA = z
     step: z.number().positive().finite().nullish(),
     download_concurrency: positiveInteger.nullish(),
     mast_token: z.string().min(1).nullish(),
+    target_aliases: directory.nullish(),
+    target_match_radius: z.number().positive().finite().nullish(),
     ...deprecated,
   })
   .strict();
@@ -116,6 +118,8 @@ export const EXPECTED: Record<Exclude<FileKey, (typeof DEPRECATED_KEYS)[number]>
   step: 'a positive number of seconds',
   download_concurrency: 'a positive integer',
   mast_token: 'a MAST API token (text)',
+  target_aliases: 'a file path (YAML: HEADER-NAME: CANONICAL)',
+  target_match_radius: 'a positive number of arcseconds',
 };
 
 export const KNOWN_KEYS: readonly string[] = Object.keys(FILE_SCHEMA.shape);

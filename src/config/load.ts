@@ -194,6 +194,8 @@ export function resolveSettings(file: FileSettings, ctx: ResolveContext): HstlcS
     step: file.step ?? 1,
     download_concurrency: file.download_concurrency ?? 4,
     ...(file.mast_token ? { mast_token: file.mast_token } : {}),
+    target_aliases: path.normalize(file.target_aliases != null ? resolve(file.target_aliases) : path.join(home, 'target_aliases.yaml')),
+    target_match_radius: file.target_match_radius ?? 5,
   };
 }
 

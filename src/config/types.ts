@@ -28,6 +28,10 @@ export type HstlcSettings = Record<DirectoryKey, string> & {
   download_concurrency: number;
   /** MAST API token for exclusive-access data (a secret: never printed or logged). */
   mast_token?: string;
+  /** YAML file of target aliases (`HEADER-NAME: CANONICAL`); used when it exists. */
+  target_aliases: string;
+  /** Targets within this many arcseconds of a known one take its name. */
+  target_match_radius: number;
 };
 
 export type LoadedConfig = HstlcSettings & {

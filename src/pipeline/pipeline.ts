@@ -105,6 +105,8 @@ export interface PipelineOptions {
   /** `--corrtag-extract`, passed to ingest. */
   corrtagExtract?: boolean;
   aliases?: AliasTable;
+  /** Targets within this many arcseconds of a known one take its name (default 5). */
+  matchRadiusArcsec?: number;
   env?: Record<string, string | undefined>;
   /** Periodogram computation for stats (default auto); the grid is `settings.algorithm`. */
   method?: PeriodogramMethod;
@@ -191,6 +193,7 @@ export async function runPipeline(handle: HstlcDb, options: PipelineOptions): Pr
           lock: false,
           corrtagExtract: options.corrtagExtract === true,
           ...(options.aliases !== undefined ? { aliases: options.aliases } : {}),
+          ...(options.matchRadiusArcsec !== undefined ? { matchRadiusArcsec: options.matchRadiusArcsec } : {}),
           ...(options.env !== undefined ? { env: options.env } : {}),
           logger,
           ...(options.onIngestProgress !== undefined ? { onProgress: options.onIngestProgress } : {}),

@@ -31,8 +31,6 @@ function startProgress(ctx: CliContext, first: IngestProgress, log: { info(m: st
   return { update: (done) => lines.update(done), stop: () => lines.stop() };
 }
 
-/** The user's target aliases (`HEADER-NAME: CANONICAL`), read when present (src/targets). */
-export const ALIAS_FILE = 'target_aliases.yaml';
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -66,8 +64,8 @@ export function registerIngest(program: Command, ctx: CliContext): void {
       'Ingest every TIME-TAG file waiting in ingest_dir: run the quality checks (failures go to bad_data_dir), ' +
         'record metadata, move the files to filesystem_dir/<TARGNAME>/, write each individual lightcurve ' +
         'and refresh the composites. Each file is done or failed on its own; the run can be repeated, and ' +
-        `an interrupted run is completed by the next one. Target aliases are read from <home_dir>/${ALIAS_FILE} ` +
-        'when it exists. Work runs on num_cores threads.',
+        `an interrupted run is completed by the next one. Target aliases are read from the config's target_aliases file ` +
+        '(default <home_dir>/target_aliases.yaml) when it exists. Work runs on num_cores threads.',
     )
     .option('--corrtag-extract', 're-derive STIS corrtags that were already made from TIME-TAG files')
     .addHelpText(
@@ -77,7 +75,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .action(async (opts: { corrtagExtract?: boolean }) => {
       const cfg = await ctx.config();
       const log = await ctx.logger({ file: true });
-      const aliases = await loadAliasFile(path.join(cfg.home_dir, ALIAS_FILE));
+      const aliases = await loadAliasFile(cfg.target_aliases);
       const handle = await connectDatabase(cfg.db);
       let progress: IngestProgressView | undefined;
       let phase: 'files' | 'composites' | undefined;
@@ -86,6 +84,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
           settings: cfg,
           corrtagExtract: opts.corrtagExtract === true,
           aliases,
+          matchRadiusArcsec: cfg.target_match_radius,
           env: ctx.io.env,
           logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
           onProgress: (p) => {

@@ -11,7 +11,6 @@ import { loadAliasFile } from '../../targets/aliases.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
-import { ALIAS_FILE } from './ingest.js';
 import { reportStage, reportLocked } from '../stage.js';
 
 export interface PipelineRunOptions {
@@ -57,11 +56,12 @@ export async function runPipelineCommand(ctx: CliContext, cfg: LoadedConfig, opt
     progress?.update(done);
   };
   try {
-    const aliases = await loadAliasFile(path.join(cfg.home_dir, ALIAS_FILE));
+    const aliases = await loadAliasFile(cfg.target_aliases);
     const summary = await runPipeline(handle, {
       settings: cfg,
       corrtagExtract: opts.corrtagExtract === true,
       aliases,
+      matchRadiusArcsec: cfg.target_match_radius,
       env: ctx.io.env,
       logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
       onStage: (_stage, event) => {

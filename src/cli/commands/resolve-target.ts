@@ -1,0 +1,76 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { describeConnection } from '../../config/connection.js';
+import { connectDatabase, knownTargets } from '../../db/index.js';
+import { loadAliasFile } from '../../targets/aliases.js';
+import { resolveTarget, type Resolution } from '../../targets/index.js';
+import type { PositionedTarget } from '../../targets/coordinates.js';
+import type { CliContext } from '../context.js';
+import { ExitCode } from '../errors.js';
+import { examples } from '../not-available.js';
+
+interface ResolveTargetOptions {
+  ra?: number;
+  dec?: number;
+  database: boolean;
+}
+
+function degrees(what: string, min: number, max: number): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${what} must be a number of degrees in [${min}, ${max}]`);
+    return n;
+  };
+}
+
+/**
+ * `hstlc resolve-target NAME... [--ra R --dec D]`: the canonical name ingest would give each header
+ * spelling (rules, the alias file, and names already in the database, by name or by position).
+ */
+export function registerResolveTarget(program: Command, ctx: CliContext): void {
+  program
+    .command('resolve-target')
+    .summary('print the canonical target name of header spellings')
+    .description(
+      'Print one line per NAME, in input order: NAME<TAB>CANONICAL — the name ingest files the data under. ' +
+        'The rules turn catalogue spellings into one form (HD-209458 → HD209458, GW-LIB-COPY2 → GWLIB), the ' +
+        "config's target_aliases file overrides them, and with --ra/--dec a target within target_match_radius " +
+        'arcseconds of one already in the database takes its name. Names that could escape a directory are ' +
+        'made safe. No network look-up. With --json: one object per name with the method and notes.',
+    )
+    .argument('<names...>', 'TARGNAME values as written in headers')
+    .option('--ra <deg>', 'RA_TARG of the exposure (degrees), for coordinate matching', degrees('--ra', 0, 360))
+    .option('--dec <deg>', 'DEC_TARG of the exposure (degrees)', degrees('--dec', -90, 90))
+    .option('--no-database', 'do not consult the database for names already in use')
+    .addHelpText('after', examples('$ hstlc resolve-target HD-209458 GD-71 "GW-LIB-COPY2"', '$ hstlc resolve-target WD-0308 --ra 47.4743 --dec -56.3606'))
+    .action(async (names: string[], opts: ResolveTargetOptions) => {
+      if ((opts.ra === undefined) !== (opts.dec === undefined)) {
+        ctx.out.error('--ra and --dec go together');
+        ctx.setExitCode(ExitCode.USAGE);
+        return;
+      }
+      const cfg = await ctx.config();
+      const aliases = await loadAliasFile(cfg.target_aliases);
+      let known: PositionedTarget[] = [];
+      if (opts.database) {
+        try {
+          const handle = await connectDatabase(cfg.db);
+          try {
+            known = await knownTargets(handle.db);
+          } finally {
+            await handle.close();
+          }
+        } catch (err) {
+          ctx.out.warn(`names in use not consulted: cannot use the database ${describeConnection(cfg.db)}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+      const results: Resolution[] = names.map((name) =>
+        resolveTarget(name, {
+          aliases,
+          known,
+          radiusArcsec: cfg.target_match_radius,
+          ...(opts.ra !== undefined && opts.dec !== undefined ? { ra: opts.ra, dec: opts.dec } : {}),
+        }),
+      );
+      ctx.out.result(results, (rs) => rs.map((r) => `${r.input}\t${r.canonical}`));
+    });
+}
