@@ -7,35 +7,25 @@ import type { Kysely } from 'kysely';
 import { writeInChunks, type ItemResult } from './batch.js';
 import type { HstlcDb } from './connect.js';
 import { RowValidationError, lastInsertId } from './metadata.js';
-import { WIDTH, type Database } from './schema.js';
+import { WIDTH, type Database, type StatsTable } from './schema.js';
 import { finiteOrNull, toBoolean } from './values.js';
 
-export interface StatsInput {
-  lightcurve_path: string;
-  lightcurve_filename: string;
-  /** Integer; null only when the counts do not sum to a finite number. */
-  total: number | null;
-  mean: number | null;
-  mu: number | null;
-  stdev: number | null;
-  poisson_factor: number | null;
-  pearson_r: number | null;
-  pearson_p: number | null;
-  periodogram?: boolean;
-  deliver?: boolean;
-  /** Ours (0003). Left out: unchanged on update, NULL on insert. */
-  best_period?: number | null;
-  best_power?: number | null;
-  false_alarm_probability?: number | null;
-}
+/** The stats columns as the schema declares them, without the id and the dialect-dependent booleans. */
+type StatsColumns = Omit<StatsTable, 'id' | 'periodogram' | 'deliver'>;
+type PeriodogramColumns = 'best_period' | 'best_power' | 'false_alarm_probability';
 
-export interface Stats extends Omit<StatsInput, 'periodogram' | 'deliver' | 'best_period' | 'best_power' | 'false_alarm_probability'> {
+/**
+ * A row to upsert. `total` is an integer, null only when the counts do not sum to a finite number.
+ * The periodogram columns of 0003, when left out, stay unchanged on update and are NULL on insert.
+ */
+export type StatsInput = Omit<StatsColumns, PeriodogramColumns> &
+  Partial<Pick<StatsColumns, PeriodogramColumns>> & { periodogram?: boolean; deliver?: boolean };
+
+/** A row as read back, booleans as booleans on every dialect. */
+export interface Stats extends StatsColumns {
   id: number;
   periodogram: boolean;
   deliver: boolean;
-  best_period: number | null;
-  best_power: number | null;
-  false_alarm_probability: number | null;
 }
 
 const FLOATS = ['mean', 'mu', 'stdev', 'poisson_factor', 'pearson_r', 'pearson_p'] as const;

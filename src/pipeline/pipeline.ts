@@ -16,7 +16,7 @@ import { lockHome, type HomeLock } from '../archive/home-lock.js';
 import type { HstlcSettings } from '../config/types.js';
 import type { HstlcDb } from '../db/index.js';
 import type { AliasTable } from '../targets/aliases.js';
-import { runIngest, type IngestProgress, type IngestSummary } from './ingest.js';
+import { runIngest, type IngestProgress, type IngestSettings, type IngestSummary } from './ingest.js';
 import { SILENT, type StageLogger } from './log.js';
 import { runPlots, type PlotsProgress } from './plots.js';
 import { runStats, type StatsProgress, type StatsSummary } from './stats.js';
@@ -24,23 +24,8 @@ import { runStats, type StatsProgress, type StatsSummary } from './stats.js';
 export const STAGES = ['ingest', 'stats', 'plots'] as const;
 export type StageName = (typeof STAGES)[number];
 
-export type PipelineSettings = Pick<
-  HstlcSettings,
-  | 'home_dir'
-  | 'ingest_dir'
-  | 'filesystem_dir'
-  | 'outputs_dir'
-  | 'composite_dir'
-  | 'bad_data_dir'
-  | 'log_dir'
-  | 'download_dir'
-  | 'ref_dir'
-  | 'plot_dir'
-  | 'num_cores'
-  | 'bad_proposals'
-  | 'algorithm'
-  | 'step'
->;
+/** What ingest needs, plus where the site goes. */
+export type PipelineSettings = IngestSettings & Pick<HstlcSettings, 'plot_dir'>;
 
 /** What the plots stage reports back to the pipeline (whatever the stage's own result looks like). */
 export interface PlotsStageSummary {
