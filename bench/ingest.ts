@@ -14,7 +14,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { resolveSettings } from '../src/config/index.js';
 import { connectDatabase } from '../src/db/index.js';
-import { generateArchive, type ArchiveSize } from '../src/hst/synthetic/index.js';
+import { generateArchive, type ArchiveSize } from '../src/synthetic/index.js';
 import { runIngest } from '../src/pipeline/index.js';
 
 function arg(name: string, dflt: string): string {

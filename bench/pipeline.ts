@@ -28,7 +28,7 @@ import { performance } from 'node:perf_hooks';
 import type { PeriodogramMethod } from '../src/analysis/index.js';
 import { resolveSettings } from '../src/config/index.js';
 import { connectDatabase } from '../src/db/index.js';
-import { generateArchive, type ArchiveSize } from '../src/hst/synthetic/index.js';
+import { generateArchive, type ArchiveSize } from '../src/synthetic/index.js';
 import { runPipeline, type StageName } from '../src/pipeline/pipeline.js';
 
 function arg(name: string, dflt: string): string {

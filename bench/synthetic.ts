@@ -18,7 +18,7 @@ import {
   generateArchive,
   planArchive,
   SIZE_PRESETS,
-} from '../src/hst/synthetic/index.js';
+} from '../src/synthetic/index.js';
 
 export interface SyntheticBenchResult {
   events: number;

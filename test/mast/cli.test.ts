@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { detectFile } from '../../src/hst/detect.js';
-import { generateArchive } from '../../src/hst/synthetic/index.js';
+import { generateArchive } from '../../src/synthetic/index.js';
 import { partPath, type RunReport } from '../../src/mast/index.js';
 import { loadArchive, startMastStub, type MastStub } from '../../src/mast/stub/index.js';
 import { cleanupSandboxes, run } from '../cli/helpers.js';

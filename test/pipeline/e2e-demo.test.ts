@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { ArchiveManifest } from '../../src/hst/synthetic/index.js';
+import type { ArchiveManifest } from '../../src/synthetic/index.js';
 import { cleanupSandboxes, run, sandbox } from '../cli/helpers.js';
 
 after(cleanupSandboxes);

@@ -19,7 +19,7 @@ import { parseConnectionString } from '../../src/config/connection.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { LoadedConfig } from '../../src/config/types.js';
 import { connectDatabase } from '../../src/db/index.js';
-import { generateArchive, type ArchiveManifest } from '../../src/hst/synthetic/index.js';
+import { generateArchive, type ArchiveManifest } from '../../src/synthetic/index.js';
 import { loadArchive, startMastStub, type MastStub } from '../../src/mast/stub/index.js';
 import type { PipelineSummary } from '../../src/pipeline/pipeline.js';
 import type { StatusReport } from '../../src/pipeline/status.js';

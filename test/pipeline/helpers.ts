@@ -8,7 +8,7 @@ import type { ConnectionInfo } from '../../src/config/connection.js';
 import type { HstlcSettings } from '../../src/config/types.js';
 import type { HstlcDb } from '../../src/db/index.js';
 import { FitsReader } from '../../src/fits/index.js';
-import { generateArchive, type ArchiveManifest } from '../../src/hst/synthetic/index.js';
+import { generateArchive, type ArchiveManifest } from '../../src/synthetic/index.js';
 
 export interface Archive {
   dir: string;

@@ -15,7 +15,7 @@ import { connectDatabase, listBadData, recentRuns, tableCounts, type HstlcDb } f
 import type { HstlcSettings } from '../../src/config/types.js';
 import { HomeLockedError, lockHome } from '../../src/archive/home-lock.js';
 import { IngestAborted, collectingLogger, runIngest, type IngestStep, type IngestSummary } from '../../src/pipeline/index.js';
-import type { ArchiveManifest, FileTruth } from '../../src/hst/synthetic/index.js';
+import type { ArchiveManifest, FileTruth } from '../../src/synthetic/index.js';
 import { DIALECTS, type TestDatabase } from '../db/dialects.js';
 import { cleanupHomes, homeFor, listTree, snapshot, tinyArchive, type Archive, type Snapshot } from './helpers.js';
 

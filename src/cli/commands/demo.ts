@@ -1,11 +1,11 @@
 /**
  * `hstlc demo [DIR] [--seed N] [--size tiny|small|medium|large] [--force]`: a synthetic archive
- * (src/hst/synthetic) in DIR/ingest, reference files in DIR/ref, the truth in DIR/manifest.json
+ * (src/synthetic) in DIR/ingest, reference files in DIR/ref, the truth in DIR/manifest.json
  * and a ready DIR/hstlc.yaml; then runs the pipeline on it (SQLite under DIR) and prints where to look.
  * `--no-run` only generates.
  *
  * Note for the CLI tests: `demo` is no longer a placeholder, so test/cli/main.test.ts should drop
- * it from PLACEHOLDERS (its own tests are in test/hst/synthetic/demo.test.ts).
+ * it from PLACEHOLDERS (its own tests are in test/synthetic/demo.test.ts).
  */
 import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import { stringify } from 'yaml';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
-import { generateArchive, type ArchiveManifest, type ArchiveSize } from '../../hst/synthetic/index.js';
+import { generateArchive, type ArchiveManifest, type ArchiveSize } from '../../synthetic/index.js';
 import { loadConfig } from '../../config/load.js';
 import type { PipelineSummary } from '../../pipeline/pipeline.js';
 import { runPipelineCommand } from './pipeline.js';

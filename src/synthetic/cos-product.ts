@@ -3,7 +3,7 @@
  * imaging), as HDU specifications with their truth. The random stream is derived from
  * (seed, rootname, segment), so every file is independent of the others.
  */
-import type { ColumnSpec } from '../../fits/index.js';
+import type { ColumnSpec } from '../fits/index.js';
 import { Rng } from './random.js';
 import { compileSignal } from './signals.js';
 import { COS_FUV, COS_NUV, cosMode, wavelengthAt, type CosLetter, type CosMode } from './modes.js';

@@ -4,7 +4,7 @@
  * flats (`*_pfl.fits`, `*_lfl.fits`), bad-pixel tables (`*_bpx.fits`) and the photometric table
  * (`*_pht.fits`) under oref/. Science headers name them `lref$<name>` / `oref$<name>`.
  */
-import type { HduSpec } from '../../fits/index.js';
+import type { HduSpec } from '../fits/index.js';
 import { refPrimaryCards, fcard } from './headers.js';
 import { COS_MODES, STIS_MODES, wavelengthAt, type CosLetter } from './modes.js';
 import type { Rng } from './random.js';

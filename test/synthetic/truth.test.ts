@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { generateArchive } from '../../src/hst/synthetic/index.js';
+import { generateArchive } from '../../src/synthetic/index.js';
 import { extractFile } from '../../src/hst/extract.js';
 import { COMPAT, CORRECTED } from '../../src/lightcurve/algorithm.js';
 import { tempDir } from '../helpers/tools.js';

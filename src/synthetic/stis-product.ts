@@ -2,7 +2,7 @@
  * STIS products of an exposure plan: `_tag.fits` (TIME, AXIS1, AXIS2, DETAXIS1 + GTI) and the
  * `_x1d.fits` whose rows give events their wavelengths, with the truth of §7.
  */
-import type { ColumnSpec, HduSpec } from '../../fits/index.js';
+import type { ColumnSpec, HduSpec } from '../fits/index.js';
 import { Rng } from './random.js';
 import { compileSignal } from './signals.js';
 import { STIS_MAMA, stisMode, type StisMode } from './modes.js';

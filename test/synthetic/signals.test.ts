@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileSignal, integrateOverGtis, type Signal } from '../../../src/hst/synthetic/signals.js';
-import { drawEventTimes, expectedCount, gtiLength, type Gti } from '../../../src/hst/synthetic/timing.js';
-import { Rng } from '../../../src/hst/synthetic/random.js';
+import { compileSignal, integrateOverGtis, type Signal } from '../../src/synthetic/signals.js';
+import { drawEventTimes, expectedCount, gtiLength, type Gti } from '../../src/synthetic/timing.js';
+import { Rng } from '../../src/synthetic/random.js';
 
 const SIGNALS: Signal[] = [
   { type: 'constant' },

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng, logFactorial } from '../../../src/hst/synthetic/random.js';
+import { Rng, logFactorial } from '../../src/synthetic/random.js';
 
 function moments(draw: () => number, n: number): { mean: number; variance: number } {
   let s = 0;

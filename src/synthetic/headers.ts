@@ -4,7 +4,7 @@
  * header (exposure times, Doppler, SDQFLAGS, extraction regions). Every date derives from the
  * exposure start, never from the clock, so a seed always gives the same bytes.
  */
-import type { CardInput } from '../../fits/index.js';
+import type { CardInput } from '../fits/index.js';
 import type { CosLetter, CosMode, StisMode } from './modes.js';
 import type { ExposurePlan } from './plan.js';
 import type { RegionKeywords } from './regions.js';

@@ -3,7 +3,7 @@
  * reference files an exposure names, GTI tables, the §3 bad-file transformations and the common
  * parts of a file's truth.
  */
-import type { HduSpec } from '../../fits/index.js';
+import type { HduSpec } from '../fits/index.js';
 import type { Rng } from './random.js';
 import { round, type DopplerInfo } from './headers.js';
 import type { ExposurePlan } from './plan.js';

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/main.js';
-import { loadConfig } from '../../../src/config/load.js';
+import { main } from '../../src/cli/main.js';
+import { loadConfig } from '../../src/config/load.js';
 
 const roots: string[] = [];
 

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { FitsReader } from '../../../src/fits/index.js';
-import { generateArchive, type ArchiveManifest, type FileTruth } from '../../../src/hst/synthetic/index.js';
-import { PYTHON, fitsverify, skipUnlessAstropy, skipUnlessFitsverify } from '../../helpers/tools.js';
+import { FitsReader } from '../../src/fits/index.js';
+import { generateArchive, type ArchiveManifest, type FileTruth } from '../../src/synthetic/index.js';
+import { PYTHON, fitsverify, skipUnlessAstropy, skipUnlessFitsverify } from '../helpers/tools.js';
 
 const run = promisify(execFile);
 const SEED = 20240611;
