@@ -1,5 +1,5 @@
 /**
- * Plot rendering time (issue 7): seconds per lightcurve PNG, per periodogram PNG and per dashboard page
+ * Plot rendering time: seconds per lightcurve PNG, per periodogram PNG and per dashboard page
  * as the number of bins grows, and the whole site for the golden archive (10 composites, 17 individuals).
  *
  *   node --import tsx bench/plots.ts [--bins 600,2000,10000,50000] [--repeat 3]

@@ -48,7 +48,7 @@ export async function moveWithCompanions(eventFile: string, destDir: string, opt
 }
 
 /**
- * A file that failed a quality check goes to bad_data_dir with its companions (the issue's fix of
+ * A file that failed a quality check goes to bad_data_dir with its companions (fixing
  * §15.21, where the partner segment and x1d stayed behind and the lone `_b` was ingested next run).
  */
 export async function moveBadFile(eventFile: string, badDataDir: string, options: MoveOptions = {}): Promise<MovedFile[]> {

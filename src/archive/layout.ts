@@ -47,7 +47,7 @@ export function targetDir(layout: ArchiveLayout, targname: string): string {
   return path.join(layout.filesystemDir, component(targname, 'target name'));
 }
 
-/** `<outputs_dir>/<targname>`: individual lightcurves (the issue's fix of §15.19's string replacement). */
+/** `<outputs_dir>/<targname>`: individual lightcurves (a path join, not §15.19's string replacement). */
 export function individualDir(layout: ArchiveLayout, targname: string): string {
   return path.join(layout.outputsDir, component(targname, 'target name'));
 }

@@ -1,5 +1,5 @@
 /**
- * `compat` and `corrected` differ only in these parameters (issue 4); every extraction and composite
+ * `compat` and `corrected` differ only in these parameters; every extraction and composite
  * takes one set and records all of it in the output header (ALGORITH + one keyword per switch).
  */
 import type { Summation } from './binning.js';

@@ -109,7 +109,7 @@ export function provenanceCards(meta: LightcurveMeta): CardInput[] {
   return cards;
 }
 
-/** Descriptive primary keywords (issue 4: every later stage reads them here). */
+/** Descriptive primary keywords (every later stage reads them here). */
 export function primaryCards(meta: LightcurveMeta): CardInput[] {
   const d = meta.describe;
   const cards: CardInput[] = [];

@@ -1,5 +1,5 @@
 /**
- * Reference files from CRDS (issue 8 step 5): the tables named in the downloaded files' primary headers
+ * Reference files from CRDS: the tables named in the downloaded files' primary headers
  * that ref_dir lacks are fetched from `<crds_url>/unchecked_get/references/hst/<file>` and checked
  * against CRDS's catalogue, JSON-RPC `get_file_info` at `<crds_url>/json/` (size and sha1sum), then
  * stored as `<ref_dir>/<lref|oref>/<file>`, where src/hst/reffiles.ts looks for them (§6.9).

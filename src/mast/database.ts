@@ -1,5 +1,5 @@
 /**
- * The downloader's view of the database (issue 8 step 2): rootnames in `metadata` (§14.1 step 2: the
+ * The downloader's view of the database: rootnames in `metadata` (§14.1 step 2: the
  * part of each file name before the first `_`) and in `bad_data` (step 4: its first 9 characters), and
  * the `downloads` table as a DownloadLedger. Not yet used by the CLI, which keeps the JSON-lines ledger
  * until the stages share one database handle.

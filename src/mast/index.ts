@@ -1,4 +1,4 @@
-/** MAST client (search, product lists, downloads) and CRDS reference files (issue 8, DESIGN §8). */
+/** MAST client (search, product lists, downloads) and CRDS reference files (DESIGN §8). */
 export { runDownload, summaryLine, mapBounded, DEFAULT_LIMIT, type DownloadStageOptions, type RunReport, type FileResult, type FileStatus, type PlannedFile, type StageLogger } from './run.js';
 export { writeReport, reportName } from './report.js';
 export { searchTimeTag, searchBody, parseSearchRow, EXCLUDED_TARGETS, SEARCH_COLUMNS, type SearchRow, type SearchResult, type SearchOptions } from './search.js';

@@ -1,5 +1,5 @@
 /**
- * What we already have (issue 8 step 2, §14.1 steps 2–5): rootnames in `metadata`, in `bad_data`,
+ * What we already have (§14.1 steps 2–5): rootnames in `metadata`, in `bad_data`,
  * files waiting in ingest_dir. The database-backed source is wired in by the database layer; here
  * are the interface, a fixed set (tests, or a caller that read the tables itself) and ingest_dir.
  */

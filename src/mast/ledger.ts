@@ -1,5 +1,5 @@
 /**
- * The downloads ledger (issue 8 step 2): per file its dataset, size, sha256, MAST generation date and
+ * The downloads ledger: per file its dataset, size, sha256, MAST generation date and
  * state, with the same states and update rules as the database's `downloads` table (src/db/downloads.ts),
  * so the database-backed ledger can replace these without changing the downloader. Two implementations:
  * in memory (tests) and JSON lines under download_dir (the CLI until the database is wired).

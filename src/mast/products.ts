@@ -1,5 +1,5 @@
 /**
- * Product lists (issue 8 step 3): `POST <mast_url>/search/hst/api/v0.1/post_list_products` with
+ * Product lists: `POST <mast_url>/search/hst/api/v0.1/post_list_products` with
  * `{"dataset_ids": [...]}`, at most 1000 ids per request as MastMissions batches them; answer
  * `{"products": [...]}` (sometimes nested one level). Kept: the wanted suffixes (§14.3), names that pass
  * the path-safety check, one entry per file name.

@@ -1,5 +1,5 @@
 /**
- * The run report (issue 8 step 6), successor of the original's `result_<date>.xml` (§14.1 step 9):
+ * The run report, successor of the original's `result_<date>.xml` (§14.1 step 9):
  * JSON in download_dir, one file per run, written under a temporary name and renamed.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';

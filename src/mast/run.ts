@@ -1,5 +1,5 @@
 /**
- * The download stage (issue 8, DESIGN §8; successor of §14.1): discover → subtract what is known →
+ * The download stage (DESIGN §8; successor of §14.1): discover → subtract what is known →
  * list products → download (bounded concurrency) → reference files → run report. Returns the report;
  * the CLI prints it and writes it to download_dir.
  */

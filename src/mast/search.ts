@@ -1,5 +1,5 @@
 /**
- * Discovery (issue 8 step 1, DESIGN §8): the HST mission search, `POST <mast_url>/search/hst/api/v0.1/search`,
+ * Discovery (DESIGN §8): the HST mission search, `POST <mast_url>/search/hst/api/v0.1/search`,
  * with the body astroquery's MastMissions sends (`select_cols`, `conditions`, `limit`, `offset`,
  * `sort_by`, `sort_desc`) and its answer (`totalResults`, `results`, `info`, `messages`). The conditions
  * are the original's SQL (§14.2) in the search API's terms; the target-name exclusion is applied again

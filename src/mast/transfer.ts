@@ -1,5 +1,5 @@
 /**
- * One file from a URL to its final name, resumably (issue 8 step 4, DESIGN §8):
+ * One file from a URL to its final name, resumably (DESIGN §8):
  *   HEAD (size and ETag) → GET into `.<name>.part` beside the final name, with `Range: bytes=<have>-`
  *   and `If-Range` when a part exists → verify → fsync → rename → fsync the directory.
  * A dropped connection or a timeout keeps the bytes received and resumes from them; a transfer that

@@ -1,5 +1,5 @@
 /**
- * Verification of a finished transfer before it may take its final name (issue 8 step 4, DESIGN §8):
+ * Verification of a finished transfer before it may take its final name (DESIGN §8):
  * the size the product list promised, a FITS structure that walks to the end (every HDU's data
  * present), and DATASUM/CHECKSUM wherever the headers carry them. Also the digests the ledger and CRDS use.
  */

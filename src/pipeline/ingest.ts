@@ -97,7 +97,7 @@ export interface IngestOptions {
   onStep?: (step: IngestStep, file: string) => void | Promise<void>;
   /** Take the home_dir lock (default true). */
   lock?: boolean;
-  /** Write each individual lightcurve's quicklook PNG beside it (issue 7; default true). */
+  /** Write each individual lightcurve's quicklook PNG beside it (default true). */
   quicklook?: boolean;
 }
 

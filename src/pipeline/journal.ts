@@ -1,5 +1,5 @@
 /**
- * Crash safety of ingest (DESIGN §5, issue 5): before a file's rows are written, an intent — the rows
+ * Crash safety of ingest (DESIGN §5): before a file's rows are written, an intent — the rows
  * and the ordered list of moves that will follow — is written atomically to `<home_dir>/.hstlc-journal/`.
  * Then the database transaction, then the moves, then the intent is removed. A run that finds an intent
  * (the last one was killed somewhere after writing it) rolls it forward: the same rows again (upserts,

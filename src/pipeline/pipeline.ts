@@ -1,5 +1,5 @@
 /**
- * The whole pipeline, `hstlc pipeline [--corrtag-extract]` (alias `hstlc_pipeline`, §14.5, issue 9):
+ * The whole pipeline, `hstlc pipeline [--corrtag-extract]` (alias `hstlc_pipeline`, §14.5):
  * ingest → stats (individual and composite) → plots, under one home_dir lock so no reset or second
  * pipeline runs in between.
  *

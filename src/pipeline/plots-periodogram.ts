@@ -1,5 +1,5 @@
 /**
- * Periodograms for the plots stage (§12.7, issue 7): computed with src/analysis on the config's grid
+ * Periodograms for the plots stage (§12.7): computed with src/analysis on the config's grid
  * (`algorithm`: corrected or compat, as the stats stage does), then reduced for drawing, and cached in
  * plot_dir by the content of the lightcurve file so a re-run computes nothing.
  *

@@ -1,5 +1,5 @@
 /**
- * The plots stage, `hstlc plots` (alias `make_hstlc_plots`, §12, issue 7): every lightcurve the outputs
+ * The plots stage, `hstlc plots` (alias `make_hstlc_plots`, §12): every lightcurve the outputs
  * table points at — individual ones and composites — with its metadata and its stats row from the
  * database, drawn into plot_dir by the site builder (src/plots/site.ts): the PNG of each lightcurve, the
  * dashboard of each composite, the periodogram of each, the exploratory tables, overview charts and

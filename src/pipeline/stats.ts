@@ -1,5 +1,5 @@
 /**
- * The stats stage, `hstlc stats [individual|composite|both]` (alias `build_stats_table`, §11, issue 6):
+ * The stats stage, `hstlc stats [individual|composite|both]` (alias `build_stats_table`, §11):
  * for every lightcurve the outputs table points at, compute its statistics row (src/analysis, §11.2–11.3)
  * and upsert it into the stats table keyed by its full path.
  *

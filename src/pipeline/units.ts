@@ -45,7 +45,7 @@ export interface PrepareInput {
   /** `--corrtag-extract`: re-derive a STIS corrtag found in ingest_dir (§5.2.4). */
   corrtagExtract: boolean;
   options: UnitOptions;
-  /** Draw the quicklook PNG beside the staged lightcurve (issue 7; default true). */
+  /** Draw the quicklook PNG beside the staged lightcurve (default true). */
   quicklook?: boolean;
 }
 

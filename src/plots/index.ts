@@ -1,4 +1,4 @@
-/** hstlc's plots (§12, issue 7): chart definitions, rendering, pages and the site builder. */
+/** hstlc's plots (§12): chart definitions, rendering, pages and the site builder. */
 export * from './types.js';
 export { escapeHtml, jsonForScript, relativeUrl } from './escape.js';
 export { readLightcurve, metaFromHeaders, DEFAULT_UNITS, type ReadLightcurveOptions } from './read.js';

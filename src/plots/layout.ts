@@ -49,7 +49,7 @@ export function onDisk(plotDir: string, relative: string): string {
   return join(plotDir, ...relative.split('/'));
 }
 
-/** The quicklook PNG beside a lightcurve FITS file (`x_curve.fits` → `x_curve.png`; §12.1, issue 7). */
+/** The quicklook PNG beside a lightcurve FITS file (`x_curve.fits` → `x_curve.png`; §12.1). */
 export function pngBeside(fitsPath: string): string {
   return fitsPath.replace(/\.fits(\.gz)?$/i, '') + '.png';
 }

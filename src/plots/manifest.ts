@@ -1,6 +1,6 @@
 /**
  * What was drawn from what: plot_dir/.hstlc-plots.json maps each output (relative path) to the hash of
- * its inputs, so a re-run redraws only outputs whose inputs changed or whose file is gone (issue 7).
+ * its inputs, so a re-run redraws only outputs whose inputs changed or whose file is gone.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * Reading a lightcurve FITS file (§8.2 individual, §9.3 composite) into LightcurveData. Names come from
- * headers and the caller (the database), never from splitting the file name on `_` (§12, issue 7).
+ * headers and the caller (the database), never from splitting the file name on `_` (§12).
  */
 import { basename } from 'node:path';
 import { FitsReader, type Column, type Header } from '../fits/index.js';

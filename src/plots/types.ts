@@ -1,5 +1,5 @@
 /**
- * The plain inputs of every plot (issue 7). They carry no database or FITS objects, so chart
+ * The plain inputs of every plot. They carry no database or FITS objects, so chart
  * definitions stay pure functions of data and the stage that queries the database can build them.
  */
 

@@ -142,7 +142,7 @@ export function registerDownload(program: Command, ctx: CliContext): void {
       }
     });
 
-  // The stub MAST/CRDS server (issue 8), for trying the downloader without the archive.
+  // The stub MAST/CRDS server, for trying the downloader without the archive.
   program
     .command('mast-stub')
     .summary('serve a folder of HST files as a local stand-in for MAST and CRDS (testing)')

@@ -1,5 +1,5 @@
 /**
- * The stats table for `hstlc stats` (issue 6, §10.2, §11, §15.23):
+ * The stats table for `hstlc stats` (§10.2, §11, §15.23):
  *  - three added columns: `best_period` (days), `best_power` and `false_alarm_probability` (Baluev), the
  *    periodogram summary the original never kept;
  *  - `total` becomes nullable: a lightcurve whose counts sum to NaN/inf made the original abort the whole

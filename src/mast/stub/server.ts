@@ -1,5 +1,5 @@
 /**
- * A local stand-in for MAST and CRDS (issue 8, DESIGN §8), bound to 127.0.0.1 only:
+ * A local stand-in for MAST and CRDS (DESIGN §8), bound to 127.0.0.1 only:
  *   POST /search/hst/api/v0.1/search              HST mission search (conditions, limit/offset paging)
  *   POST /search/hst/api/v0.1/post_list_products  product lists ({"dataset_ids": [...]}, ≤ 1000 ids)
  *   GET|HEAD /api/v0.1/Download/file?uri=mast:HST/product/<file>   with Range/If-Range, 206/416

@@ -1,6 +1,6 @@
 /**
  * §12.1 static lightcurve: flux vs MJD, one colour per dataset (the original drew a 10×1-inch strip
- * with rank on x and no labels; issue 7 asks for time on x and labelled axes with units).
+ * with rank on x and no labels; here time is on x and the axes are labelled with units).
  */
 import type { EChartsOption, ScatterSeriesOption } from 'echarts';
 import { datasetColor } from '../palette.js';

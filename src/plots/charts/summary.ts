@@ -1,6 +1,6 @@
 /**
  * The site's overview charts (§12.4–§12.6), as pure functions of the stats records. Names come from the
- * records (database columns), never from splitting file names (§12 name parsing; issue 7).
+ * records (database columns), never from splitting file names (§12 name parsing).
  */
 import type { EChartsOption } from 'echarts';
 import { BAR_BACKGROUND, INSTRUMENT_COLORS, SPECTRAL6 } from '../palette.js';

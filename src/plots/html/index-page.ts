@@ -1,4 +1,4 @@
-/** index.html: counts, a link to every page, and the most interesting targets first (issue 7). */
+/** index.html: counts, a link to every page, and the most interesting targets first. */
 import { configLabel } from '../charts/common.js';
 import { escapeHtml, relativeUrl } from '../escape.js';
 import { PAGES } from '../layout.js';
