@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import { writeInChunks, type ItemResult } from './batch.js';
 import type { HstlcDb } from './connect.js';
 import { WIDTH, isBadDataReason, type BadDataReason, type BadDataRow, type Database } from './schema.js';
-import { RowValidationError, lastInsertId } from './metadata.js';
+import { dialectAdapter } from './dialects/index.js';
+import { RowValidationError } from './metadata.js';
 import { todayIsoDate } from './values.js';
 
 export interface BadDataInput {
@@ -22,9 +23,7 @@ export async function recordBadData(db: Kysely<Database>, dialect: HstlcDb['dial
   }
   const row = { filename: input.filename, reason: input.reason, ingest_date: input.ingest_date ?? todayIsoDate() };
   const update = { reason: row.reason, ingest_date: row.ingest_date };
-  const insert = db.insertInto('bad_data').values(row);
-  if (dialect === 'mysql') return Number((await insert.onDuplicateKeyUpdate({ ...update, id: lastInsertId }).executeTakeFirstOrThrow()).insertId);
-  return (await insert.onConflict((oc) => oc.column('filename').doUpdateSet(update)).returning('id').executeTakeFirstOrThrow()).id;
+  return dialectAdapter(dialect).upsertReturningId(db, { table: 'bad_data', values: row, key: ['filename'], update });
 }
 
 export async function recordBadDataBatch(handle: HstlcDb, inputs: readonly BadDataInput[]): Promise<ItemResult[]> {

@@ -54,12 +54,7 @@ export async function recordDownload(handle: HstlcDb, input: DownloadInput, now:
   return db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('downloads').select(['id', 'attempts']).where('filename', '=', input.filename).executeTakeFirst();
     if (existing === undefined) {
-      const insert = trx.insertInto('downloads').values({ dataset: input.dataset, filename: input.filename, attempts: attempt, ...fields });
-      if (handle.dialect === 'mysql') {
-        const r = await insert.executeTakeFirstOrThrow();
-        return Number(r.insertId);
-      }
-      return (await insert.returning('id').executeTakeFirstOrThrow()).id;
+      return handle.adapter.insertReturningId(trx, 'downloads', { dataset: input.dataset, filename: input.filename, attempts: attempt, ...fields });
     }
     await trx
       .updateTable('downloads')

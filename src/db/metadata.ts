@@ -3,9 +3,10 @@
  * an atomic upsert keyed on the unique file name, instead of the original's select-then-insert, which two
  * workers could race into a duplicate-key error.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { writeInChunks, type ItemResult } from './batch.js';
 import type { HstlcDb } from './connect.js';
+import { dialectAdapter } from './dialects/index.js';
 import { WIDTH, type Database, type MetadataRow, type NewMetadata, type OutputsRow } from './schema.js';
 
 /** A metadata row to write (§5.3); `id` is assigned by the database. */
@@ -53,19 +54,11 @@ export function validateMetadata(row: MetadataInput): void {
   }
 }
 
-/**
- * One round trip for an upsert that also yields the row's id: RETURNING on PostgreSQL and SQLite; on MySQL
- * `id = LAST_INSERT_ID(id)` in the update clause makes the driver's insertId the existing row's id.
- */
-export const lastInsertId = sql<number>`last_insert_id(id)`;
-
 /** Insert or update by file name; returns the row id. */
 export async function upsertMetadata(db: Kysely<Database>, dialect: HstlcDb['dialect'], row: MetadataInput): Promise<number> {
   validateMetadata(row);
   const { filename: _key, ...update } = row;
-  const insert = db.insertInto('metadata').values(row);
-  if (dialect === 'mysql') return Number((await insert.onDuplicateKeyUpdate({ ...update, id: lastInsertId }).executeTakeFirstOrThrow()).insertId);
-  return (await insert.onConflict((oc) => oc.column('filename').doUpdateSet(update)).returning('id').executeTakeFirstOrThrow()).id;
+  return dialectAdapter(dialect).upsertReturningId(db, { table: 'metadata', values: row, key: ['filename'], update });
 }
 
 /**
@@ -84,9 +77,8 @@ export async function upsertOutputs(
     throw new RowValidationError(`outputs.individual_filename is longer than ${WIDTH.filename} characters: '${output.individual_filename}'`);
   }
   const update = { ...output, composite_path: null };
-  const insert = db.insertInto('outputs').values({ metadata_id: metadataId, ...output, composite_path: null, composite_filename: null });
-  if (dialect === 'mysql') return Number((await insert.onDuplicateKeyUpdate({ ...update, id: lastInsertId }).executeTakeFirstOrThrow()).insertId);
-  return (await insert.onConflict((oc) => oc.column('metadata_id').doUpdateSet(update)).returning('id').executeTakeFirstOrThrow()).id;
+  const values = { metadata_id: metadataId, ...output, composite_path: null, composite_filename: null };
+  return dialectAdapter(dialect).upsertReturningId(db, { table: 'outputs', values, key: ['metadata_id'], update });
 }
 
 export interface IngestedFile {

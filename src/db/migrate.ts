@@ -1,7 +1,7 @@
 /**
  * Versioned migrations, run at every start. Concurrent starts are safe: kysely's Migrator holds
  * pg_advisory_lock on PostgreSQL and GET_LOCK on MySQL around the whole run, and on SQLite it runs in
- * one transaction that our driver opens with BEGIN IMMEDIATE (sqlite-driver.ts), so a second process
+ * one transaction that our driver opens with BEGIN IMMEDIATE (dialects/sqlite.ts), so a second process
  * waits for the first and then finds nothing left to do.
  */
 import { Migrator, sql, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';

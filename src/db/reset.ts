@@ -6,7 +6,6 @@
  * written atomically. Id counters restart at 1, as after the original's DROP/CREATE.
  */
 import path from 'node:path';
-import { sql } from 'kysely';
 import { writeFileAtomic } from '../fits/writer.js';
 import { listBadData } from './bad-data.js';
 import type { HstlcDb } from './connect.js';
@@ -64,16 +63,9 @@ export async function resetDatabase(handle: HstlcDb, target: ResetTarget, option
       const r = await trx.deleteFrom(table).executeTakeFirst();
       report.tables.push({ table, rowsDeleted: Number(r.numDeletedRows) });
     }
-    if (handle.dialect === 'postgresql') {
-      for (const table of tables) await sql`select setval(pg_get_serial_sequence(${table}, 'id'), 1, false)`.execute(trx);
-    } else if (handle.dialect === 'sqlite') {
-      await sql`delete from sqlite_sequence where name in (${sql.join(tables)})`.execute(trx);
-    }
+    if (handle.adapter.sequenceResetIsTransactional) await handle.adapter.resetSequences(trx, tables);
   });
-  if (handle.dialect === 'mysql') {
-    // ALTER TABLE commits implicitly, so it runs after the deletes' transaction; on an empty table
-    // InnoDB takes AUTO_INCREMENT = 1 as "restart".
-    for (const table of tables) await sql`alter table ${sql.table(table)} auto_increment = 1`.execute(handle.db);
-  }
+  // Where the reset commits implicitly (MySQL's ALTER TABLE), after the deletes' transaction.
+  if (!handle.adapter.sequenceResetIsTransactional) await handle.adapter.resetSequences(handle.db, tables);
   return report;
 }

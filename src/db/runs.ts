@@ -7,9 +7,7 @@ import { nowIso } from './values.js';
 
 export async function startRun(handle: HstlcDb, command: string, now: Date = new Date()): Promise<number> {
   const values = { command: command.slice(0, 32), started_at: nowIso(now), status: 'running' as const, host: hostname().slice(0, 255), pid: process.pid, finished_at: null, summary: null };
-  const insert = handle.db.insertInto('runs').values(values);
-  if (handle.dialect === 'mysql') return Number((await insert.executeTakeFirstOrThrow()).insertId);
-  return (await insert.returning('id').executeTakeFirstOrThrow()).id;
+  return handle.adapter.insertReturningId(handle.db, 'runs', values);
 }
 
 export async function finishRun(handle: HstlcDb, id: number, status: Exclude<RunStatus, 'running'>, summary: unknown, now: Date = new Date()): Promise<void> {

@@ -6,7 +6,8 @@
 import type { Kysely } from 'kysely';
 import { writeInChunks, type ItemResult } from './batch.js';
 import type { HstlcDb } from './connect.js';
-import { RowValidationError, lastInsertId } from './metadata.js';
+import { dialectAdapter } from './dialects/index.js';
+import { RowValidationError } from './metadata.js';
 import { WIDTH, type Database, type StatsTable } from './schema.js';
 import { finiteOrNull, toBoolean } from './values.js';
 
@@ -41,24 +42,21 @@ export async function upsertStats(db: Kysely<Database>, dialect: HstlcDb['dialec
   }
   if (input.lightcurve_filename.length > WIDTH.composite) throw new RowValidationError(`stats.lightcurve_filename is longer than ${WIDTH.composite} characters`);
   if (input.lightcurve_path.length > WIDTH.path) throw new RowValidationError(`stats.lightcurve_path is longer than ${WIDTH.path} characters`);
-  const sqliteBool = (b: boolean): boolean | number => (dialect === 'sqlite' ? Number(b) : b);
+  const adapter = dialectAdapter(dialect);
   const values = {
     total: input.total,
     ...Object.fromEntries(FLOATS.map((k) => [k, finiteOrNull(input[k])])),
     // Columns the caller leaves out keep their value on update, as the original's upsert (§10.3).
     ...Object.fromEntries(EXTRAS.filter((k) => input[k] !== undefined).map((k) => [k, finiteOrNull(input[k])])),
-    // better-sqlite3 binds no booleans: SQLite stores them as 0/1 anyway.
-    ...(input.periodogram !== undefined ? { periodogram: sqliteBool(input.periodogram) } : {}),
-    ...(input.deliver !== undefined ? { deliver: sqliteBool(input.deliver) } : {}),
+    ...(input.periodogram !== undefined ? { periodogram: adapter.boolean(input.periodogram) } : {}),
+    ...(input.deliver !== undefined ? { deliver: adapter.boolean(input.deliver) } : {}),
   } as Omit<StatsValues, 'lightcurve_path' | 'lightcurve_filename'>;
-  const insert = db.insertInto('stats').values({ ...values, lightcurve_path: input.lightcurve_path, lightcurve_filename: input.lightcurve_filename });
-  if (dialect === 'mysql') return Number((await insert.onDuplicateKeyUpdate({ ...values, id: lastInsertId }).executeTakeFirstOrThrow()).insertId);
-  return (
-    await insert
-      .onConflict((oc) => oc.columns(['lightcurve_path', 'lightcurve_filename']).doUpdateSet(values))
-      .returning('id')
-      .executeTakeFirstOrThrow()
-  ).id;
+  return adapter.upsertReturningId(db, {
+    table: 'stats',
+    values: { ...values, lightcurve_path: input.lightcurve_path, lightcurve_filename: input.lightcurve_filename },
+    key: ['lightcurve_path', 'lightcurve_filename'],
+    update: values,
+  });
 }
 
 /** Upsert many stats rows, one result each (keyed by path/filename); NaN and infinities are stored as NULL. */

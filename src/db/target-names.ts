@@ -25,9 +25,7 @@ export async function recordTargetName(handle: HstlcDb, input: TargetNameInput, 
     dec_targ: finiteOrNull(input.dec_targ),
     recorded_at: nowIso(now),
   };
-  const insert = handle.db.insertInto('target_names').values({ header_name: header, ...values });
-  if (handle.dialect === 'mysql') await insert.onDuplicateKeyUpdate(values).execute();
-  else await insert.onConflict((oc) => oc.column('header_name').doUpdateSet(values)).execute();
+  await handle.adapter.upsert(handle.db, { table: 'target_names', values: { header_name: header, ...values }, key: ['header_name'], update: values });
 }
 
 export async function listTargetNames(db: Kysely<Database>): Promise<TargetNameRow[]> {

@@ -1,12 +1,11 @@
 /** Column shapes that differ by dialect, so each migration states a table once. */
 import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type RawBuilder } from 'kysely';
 import type { Dialect } from '../connect.js';
+import { dialectAdapter } from '../dialects/index.js';
 
 /** An auto-increment integer primary key: SERIAL on PostgreSQL, AUTO_INCREMENT / AUTOINCREMENT elsewhere. */
 export function withId<T extends string>(table: CreateTableBuilder<T, never>, dialect: Dialect): CreateTableBuilder<T, 'id'> {
-  return dialect === 'postgresql'
-    ? table.addColumn('id', 'serial', (c) => c.primaryKey())
-    : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+  return dialectAdapter(dialect).withId(table);
 }
 
 export const notNull = (c: ColumnDefinitionBuilder): ColumnDefinitionBuilder => c.notNull();
