@@ -5,10 +5,10 @@
  * instant the destination is either the old file or the complete new one. Unlike the original (§15.18)
  * a destination is never deleted unless a source replaces it.
  */
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, mkdir, open, rename as fsRename, stat, unlink } from 'node:fs/promises';
+import { copyFile, mkdir, rename as fsRename, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { fsyncPath, pathExists, temporaryPathFor } from '../files/index.js';
 
 export type MoveOutcome = 'moved' | 'missing';
 
@@ -17,28 +17,9 @@ export interface MoveOptions {
   rename?: (from: string, to: string) => Promise<void>;
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw err;
-  }
-}
-
-async function fsyncPath(p: string): Promise<void> {
-  const fh = await open(p, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
 /** Copy, durably, then rename into place; the source is removed only after the copy is safe. */
 async function moveAcrossDevices(src: string, dst: string): Promise<void> {
-  const tmp = path.join(path.dirname(dst), `.${path.basename(dst)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
+  const tmp = temporaryPathFor(dst);
   try {
     await copyFile(src, tmp, constants.COPYFILE_EXCL);
     await fsyncPath(tmp);
@@ -57,14 +38,14 @@ async function moveAcrossDevices(src: string, dst: string): Promise<void> {
  */
 export async function moveFile(src: string, dst: string, options: MoveOptions = {}): Promise<MoveOutcome> {
   const rename = options.rename ?? fsRename;
-  if (path.resolve(src) === path.resolve(dst)) return (await exists(src)) ? 'moved' : 'missing';
-  if (!(await exists(src))) return 'missing';
+  if (path.resolve(src) === path.resolve(dst)) return (await pathExists(src)) ? 'moved' : 'missing';
+  if (!(await pathExists(src))) return 'missing';
   await mkdir(path.dirname(dst), { recursive: true });
   try {
     await rename(src, dst);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !(await exists(src))) return 'missing'; // another worker moved it first
+    if (code === 'ENOENT' && !(await pathExists(src))) return 'missing'; // another worker moved it first
     if (code !== 'EXDEV') throw err;
     await moveAcrossDevices(src, dst);
   }

@@ -6,12 +6,13 @@
  * database forgets what no longer exists: metadata/outputs rows whose archived file is gone, and stats
  * rows whose lightcurve is gone, so it never points at missing files.
  */
-import { access, readdir, rm, rmdir, unlink } from 'node:fs/promises';
+import { rm, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { HstlcDb } from '../db/connect.js';
 import { forgetFiles } from '../db/metadata.js';
 import { isWithin, type ArchiveLayout } from './layout.js';
 import { moveFile } from './move.js';
+import { direntsIfPresent, pathExists } from '../files/index.js';
 
 export interface ResetFilesystemReport {
   /** Files moved back to ingest_dir: [from, to]. */
@@ -30,22 +31,6 @@ export interface ResetFilesystemReport {
   forgottenStats: number;
 }
 
-async function exists(p: string): Promise<boolean> {
-  return access(p).then(
-    () => true,
-    () => false,
-  );
-}
-
-async function entries(dir: string) {
-  try {
-    return await readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-}
-
 export interface ResetFilesystemOptions {
   /** Database to bring in line with the files; omit to leave it alone. */
   db?: HstlcDb;
@@ -59,13 +44,13 @@ export async function resetFilesystem(layout: ArchiveLayout, options: ResetFiles
     moved: [], deleted: [], removedDirs: [], keptDirs: [], removedOutputs: [], keptOutputs: [], failures: [], forgottenFiles: 0, forgottenStats: 0,
   };
 
-  for (const target of (await entries(layout.filesystemDir)).filter((e) => e.isDirectory()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const target of (await direntsIfPresent(layout.filesystemDir)).filter((e) => e.isDirectory()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const dir = path.join(layout.filesystemDir, target.name);
-    for (const file of (await entries(dir)).filter((e) => e.isFile() && e.name.endsWith('.fits') && !e.name.startsWith('.')).map((e) => e.name).sort()) {
+    for (const file of (await direntsIfPresent(dir)).filter((e) => e.isFile() && e.name.endsWith('.fits') && !e.name.startsWith('.')).map((e) => e.name).sort()) {
       const from = path.join(dir, file);
       const to = path.join(layout.ingestDir, file);
       try {
-        if (await exists(to)) {
+        if (await pathExists(to)) {
           await unlink(from);
           report.deleted.push(from);
         } else if ((await moveFile(from, to)) === 'moved') {
@@ -86,7 +71,7 @@ export async function resetFilesystem(layout: ArchiveLayout, options: ResetFiles
     }
   }
 
-  for (const entry of (await entries(layout.outputsDir)).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const entry of (await direntsIfPresent(layout.outputsDir)).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const p = path.join(layout.outputsDir, entry.name);
     const guarded = layout.protectedDirs.find((d) => isWithin(d, p));
     if (guarded !== undefined) {
@@ -108,11 +93,11 @@ export async function resetFilesystem(layout: ArchiveLayout, options: ResetFiles
     const db = options.db;
     const rows = await db.db.selectFrom('metadata').select(['filename', 'path']).execute();
     const gone: string[] = [];
-    for (const r of rows) if (!(await exists(path.join(r.path, r.filename)))) gone.push(r.filename);
+    for (const r of rows) if (!(await pathExists(path.join(r.path, r.filename)))) gone.push(r.filename);
     report.forgottenFiles = await forgetFiles(db, gone);
     const stats = await db.db.selectFrom('stats').select(['id', 'lightcurve_path', 'lightcurve_filename']).execute();
     const staleIds: number[] = [];
-    for (const s of stats) if (!(await exists(path.join(s.lightcurve_path, s.lightcurve_filename)))) staleIds.push(s.id);
+    for (const s of stats) if (!(await pathExists(path.join(s.lightcurve_path, s.lightcurve_filename)))) staleIds.push(s.id);
     for (let i = 0; i < staleIds.length; i += 500) {
       const r = await db.db.deleteFrom('stats').where('id', 'in', staleIds.slice(i, i + 500)).executeTakeFirst();
       report.forgottenStats += Number(r.numDeletedRows);
@@ -120,8 +105,8 @@ export async function resetFilesystem(layout: ArchiveLayout, options: ResetFiles
     // Outputs rows that survive (their archived file still exists) must not name deleted lightcurves.
     const outs = await db.db.selectFrom('outputs').selectAll().execute();
     for (const o of outs) {
-      const individualGone = o.individual_path !== null && o.individual_filename !== null && !(await exists(path.join(o.individual_path, o.individual_filename)));
-      const compositeGone = o.composite_path !== null && o.composite_filename !== null && !(await exists(path.join(o.composite_path, o.composite_filename)));
+      const individualGone = o.individual_path !== null && o.individual_filename !== null && !(await pathExists(path.join(o.individual_path, o.individual_filename)));
+      const compositeGone = o.composite_path !== null && o.composite_filename !== null && !(await pathExists(path.join(o.composite_path, o.composite_filename)));
       if (individualGone || compositeGone) {
         await db.db
           .updateTable('outputs')

@@ -6,7 +6,7 @@
  * written atomically. Id counters restart at 1, as after the original's DROP/CREATE.
  */
 import path from 'node:path';
-import { writeFileAtomic } from '../fits/writer.js';
+import { writeFileAtomic } from '../files/index.js';
 import { listBadData } from './bad-data.js';
 import type { HstlcDb } from './connect.js';
 import type { BadDataRow } from './schema.js';

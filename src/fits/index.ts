@@ -31,7 +31,7 @@ export {
 } from './tform.js';
 export { decodeField, decodeFieldInto, decodeRowsInto, allocColumn, finishColumn, cellSizeOf, type Column, type ColumnValues, type NumericArray, type VarCell, type DecodeOptions } from './column.js';
 export { FitsReader, type Hdu, type HduType, type Table, type TableReadOptions, type ImageData, type OpenOptions } from './reader.js';
-export { encodeFits, writeFits, writeFileAtomic, type HduSpec, type ColumnSpec, type ImageSpec, type WriteOptions } from './writer.js';
+export { encodeFits, writeFits, type HduSpec, type ColumnSpec, type ImageSpec, type WriteOptions } from './writer.js';
 export { onesComplementSum, encodeChecksum, addSums, type ChecksumResult } from './checksum.js';
 export { columnToPlain, cardToPlain, type Plain } from './plain.js';
 export { describeFits, type FitsDescription, type HduDescription, type ColumnDescription, type DescribeOptions } from './describe.js';

@@ -2,9 +2,7 @@
  * Writing FITS: primary, IMAGE and BINTABLE HDUs in the standard's fixed format, with
  * CHECKSUM/DATASUM, written to a temporary name and renamed into place.
  */
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { writeFileAtomic } from '../files/index.js';
 import { FitsError } from './errors.js';
 import { BLOCK, Header, formatCard, formatHeader, makeCard, type CardInput, type CardValue } from './header.js';
 import { formatTDim, parseTForm, type TForm, type TypeCode } from './tform.js';
@@ -426,25 +424,6 @@ export function encodeFits(hdus: readonly HduSpec[], options: WriteOptions = {})
     at += p.length;
   }
   return out;
-}
-
-/** Write bytes to `path` through a temporary file in the same directory, fsynced, then renamed. */
-export async function writeFileAtomic(path: string, chunks: Iterable<Uint8Array>): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
-  const fh = await open(tmp, 'wx', 0o644);
-  try {
-    for (const c of chunks) {
-      let done = 0;
-      while (done < c.length) done += (await fh.write(c, done, c.length - done)).bytesWritten;
-    }
-    await fh.sync();
-    await fh.close();
-    await rename(tmp, path);
-  } catch (e) {
-    await fh.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
-    throw e;
-  }
 }
 
 /** Write a FITS file atomically: a crash never leaves a partial file under `path`. */

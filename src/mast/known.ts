@@ -3,7 +3,7 @@
  * files waiting in ingest_dir. The database-backed source is wired in by the database layer; here
  * are the interface, a fixed set (tests, or a caller that read the tables itself) and ingest_dir.
  */
-import { readdir } from 'node:fs/promises';
+import { listDirIfPresent } from '../files/index.js';
 import { rootnameOfFile } from './names.js';
 
 export interface KnownDatasets {
@@ -26,15 +26,8 @@ export function ingestDirKnown(dir: string): KnownDatasets {
   return {
     label: 'ingest_dir',
     async rootnames() {
-      let names: string[];
-      try {
-        names = await readdir(dir);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
-        throw err;
-      }
       const out = new Set<string>();
-      for (const name of names) {
+      for (const name of await listDirIfPresent(dir)) {
         if (!/_(corrtag(_[a-z])?|tag|x1d)\.fits(\.gz)?$/i.test(name) || name.startsWith('.')) continue;
         const root = rootnameOfFile(name.toLowerCase());
         if (root !== undefined) out.add(root);

@@ -4,8 +4,9 @@
  * so the database-backed ledger can replace these without changing the downloader. Two implementations:
  * in memory (tests) and JSON lines under download_dir (the CLI until the database is wired).
  */
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { readTextIfPresent } from '../files/index.js';
 
 export const LEDGER_STATES = ['queued', 'downloading', 'complete', 'failed'] as const;
 export type LedgerState = (typeof LEDGER_STATES)[number];
@@ -98,12 +99,7 @@ export class JsonlLedger extends MemoryLedger {
   static async open(file: string): Promise<JsonlLedger> {
     const ledger = new JsonlLedger(file);
     await mkdir(path.dirname(file), { recursive: true });
-    let text = '';
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
+    const text = (await readTextIfPresent(file)) ?? '';
     // Terminate a torn last line, or the next append would be glued to it and lost as well.
     if (text !== '' && !text.endsWith('\n')) await appendFile(file, '\n');
     for (const line of text.split('\n')) {

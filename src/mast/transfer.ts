@@ -8,6 +8,7 @@
  */
 import { open, rename, rm, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
+import { fsyncPath, isNotFound } from '../files/index.js';
 import {
   backoffDelay,
   baseHeaders,
@@ -61,17 +62,8 @@ async function sizeOf(file: string): Promise<number> {
   try {
     return (await stat(file)).size;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    if (isNotFound(err)) return 0;
     throw err;
-  }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 
@@ -197,14 +189,9 @@ export async function transferFile(spec: TransferSpec, options: TransferOptions)
         if (verifyFailures > verifyRetries) throw new Failure(lastReason, false);
         continue;
       }
-      const handle = await open(part, 'r+');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await fsyncPath(part);
       await rename(part, spec.dest);
-      await fsyncDir(path.dirname(spec.dest));
+      await fsyncPath(path.dirname(spec.dest));
       return { status: 'done', bytes, resumedFrom, requests, attempts };
     }
   } catch (err) {

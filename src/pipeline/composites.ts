@@ -37,7 +37,7 @@ export interface CompositeStepOptions {
 
 
 /**
- * A composite is written to `.<name>.<pid>.<hex>.part` and renamed (src/fits writeFileAtomic); a run
+ * A composite is written to `.<name>.<pid>.<hex>.part` and renamed (src/files writeFileAtomic); a run
  * killed mid-write leaves that temporary file. Remove those of processes that are gone.
  */
 export async function removeStalePartFiles(dir: string): Promise<string[]> {

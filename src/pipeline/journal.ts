@@ -7,10 +7,10 @@
  * done), then removes it. Before the intent nothing outside the staging directory has changed, so a
  * crash there simply means the file is still in ingest_dir and is done again from scratch.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { IngestedFile } from '../db/metadata.js';
+import { isNotFound, listDirIfPresent, pathExists, writeFileAtomic } from '../files/index.js';
 
 export type MoveRole = 'superseded' | 'corrtag' | 'lightcurve' | 'partner' | 'x1d' | 'event';
 
@@ -39,34 +39,16 @@ function intentPath(dir: string, file: string): string {
   return path.join(dir, `${path.basename(file)}.json`);
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw err;
-  }
-}
-
 /** Write (replace) the intent durably: temporary file, then rename. */
 export async function writeIntent(dir: string, intent: IngestIntent): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const final = intentPath(dir, intent.file);
-  const tmp = `${final}.${process.pid}.${randomBytes(4).toString('hex')}.part`;
-  const fh = await open(tmp, 'wx');
-  try {
-    await fh.writeFile(`${JSON.stringify(intent)}\n`);
-    await fh.sync(); // durable before it is the intent: the rows that follow rely on it
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, final);
+  // Durable before it is the intent: the rows that follow rely on it.
+  await writeFileAtomic(intentPath(dir, intent.file), [Buffer.from(`${JSON.stringify(intent)}\n`)]);
 }
 
 export async function removeIntent(dir: string, file: string): Promise<void> {
   await unlink(intentPath(dir, file)).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'ENOENT') throw err;
+    if (!isNotFound(err)) throw err;
   });
 }
 
@@ -78,15 +60,8 @@ function isIntent(v: unknown): v is IngestIntent {
 
 /** Intents left by an interrupted run, sorted by file; unreadable leftovers (`.part`) are removed. */
 export async function pendingIntents(dir: string): Promise<IngestIntent[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
   const out: IngestIntent[] = [];
-  for (const name of names.sort()) {
+  for (const name of await listDirIfPresent(dir)) {
     const p = path.join(dir, name);
     if (!name.endsWith('.json')) {
       await unlink(p).catch(() => undefined); // a temporary file the crash interrupted: no intent yet
@@ -108,7 +83,7 @@ export async function intentIsCompletable(intent: IngestIntent): Promise<boolean
   for (const role of ['event', 'lightcurve'] as const) {
     const step = intent.moves.find((m) => m.role === role);
     if (step === undefined) return false;
-    if (!(await exists(step.src)) && !(await exists(step.dst))) return false;
+    if (!(await pathExists(step.src)) && !(await pathExists(step.dst))) return false;
   }
   return true;
 }

@@ -3,7 +3,7 @@
  * original archive while `EX-HYA` stays `EX-HYA`). A small built-in table, extended by the user's YAML file
  * (`HEADER-NAME: CANONICAL` lines, optionally under an `aliases:` key). Keys are compared after cleaning.
  */
-import { readFile } from 'node:fs/promises';
+import { readTextIfPresent } from '../files/index.js';
 import { isMap, parseDocument } from 'yaml';
 import { cleanTargetName } from './rules.js';
 
@@ -32,13 +32,8 @@ export function aliasTable(entries: Iterable<readonly [string, string]>): AliasT
 
 /** Read a YAML alias file; a missing file is an empty table. */
 export async function loadAliasFile(file: string): Promise<AliasTable> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-    throw err;
-  }
+  const text = await readTextIfPresent(file);
+  if (text === undefined) return new Map();
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) throw new AliasFileError(`${file}: ${doc.errors[0]!.message.split('\n')[0]}`);
   let data: unknown = doc.toJS();

@@ -6,8 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { listDirIfPresent } from '../../files/index.js';
 import { FitsReader } from '../../fits/index.js';
 
 export interface StubFile {
@@ -139,15 +140,8 @@ export async function buildCatalog(input: CatalogInput): Promise<StubCatalog> {
 }
 
 async function fitsIn(dir: string): Promise<StubSource[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
   const out: StubSource[] = [];
-  for (const name of names.sort()) {
+  for (const name of await listDirIfPresent(dir)) {
     if (!name.endsWith('.fits') || name.startsWith('.')) continue;
     out.push({ name, path: path.join(dir, name) });
   }

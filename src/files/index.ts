@@ -1,0 +1,91 @@
+/**
+ * Filesystem primitives every layer shares: "a missing path is an answer, not an error", fsync, and the
+ * durable replace (temporary file in the same directory, fsync, rename) that keeps a crash from ever
+ * leaving a partial file under a final name. Below everything but config and log; imports only node:.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Dirent } from 'node:fs';
+import { open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+
+/** True for the error a missing file or folder gives. */
+export function isNotFound(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+}
+
+export async function pathExists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
+
+/** The names in `dir`, sorted; none when the folder does not exist. */
+export async function listDirIfPresent(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort();
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    throw err;
+  }
+}
+
+/** The entries of `dir` with their types; none when the folder does not exist. */
+export async function direntsIfPresent(dir: string): Promise<Dirent[]> {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    throw err;
+  }
+}
+
+/** A text file's content, or undefined when there is no such file. */
+export async function readTextIfPresent(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** Flush a file or a directory entry to disk. */
+export async function fsyncPath(p: string): Promise<void> {
+  const fh = await open(p, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * The hidden temporary name beside `final`: same directory (so rename is atomic), unique per process and
+ * call, and never matched by ingest's `*.fits` globs.
+ */
+export function temporaryPathFor(final: string): string {
+  return path.join(path.dirname(final), `.${path.basename(final)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
+}
+
+/** Write bytes to `final` through a temporary file in the same directory, fsynced, then renamed. */
+export async function writeFileAtomic(final: string, chunks: Iterable<Uint8Array>): Promise<void> {
+  const tmp = temporaryPathFor(final);
+  const fh = await open(tmp, 'wx', 0o644);
+  try {
+    for (const c of chunks) {
+      let done = 0;
+      while (done < c.length) done += (await fh.write(c, done, c.length - done)).bytesWritten;
+    }
+    await fh.sync();
+    await fh.close();
+    await rename(tmp, final);
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+}
