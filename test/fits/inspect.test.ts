@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { main } from '../../src/cli/main.js';
 import { writeFits } from '../../src/fits/index.js';
 import { tempDir } from '../helpers/tools.js';
@@ -87,6 +87,28 @@ test('inspect prints a human summary; bad files exit 1 naming the file and the p
     const missing = await run(['inspect', join(dir, 'nope.fits')]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /nope\.fits: no such file/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('inspect takes several files: each summary in turn, one JSON document per line, a bad one reported and the rest shown', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const a = await corrtag(dir);
+    const b = join(dir, 'lb4k0106q_corrtag_a.fits');
+    writeFileSync(b, readFileSync(a));
+    const r = await run(['inspect', a, b]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.match(/^Filename: .*$/gm), [`Filename: ${a}`, `Filename: ${b}`]);
+    assert.equal(r.stdout.match(/^1\s+EVENTS\s+1\s+BINTABLE/gm)?.length, 2);
+    const docs = (await run(['inspect', a, b, '--json'])).stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(docs.map((d: { file: string }) => d.file), [a, b]);
+    const missing = join(dir, 'nope.fits');
+    const partial = await run(['inspect', missing, b]);
+    assert.equal(partial.code, 1);
+    assert.match(partial.stderr, /nope\.fits: no such file/);
+    assert.match(partial.stdout, new RegExp(`^Filename: ${b}$`, 'm'));
   } finally {
     cleanup();
   }

@@ -1,6 +1,6 @@
 /**
- * `hstlc inspect FILE [--hdu N] [--json] [--data]`: what a FITS file holds, like astropy's
- * fitsinfo + fitsheader, or one JSON document for scripts.
+ * `hstlc inspect FILE... [--hdu N] [--json] [--data]`: what FITS files hold, like astropy's
+ * fitsinfo + fitsheader (which also take several files), or one JSON document per file for scripts.
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { describeFits, FitsError, type FitsDescription, type HduDescription, type Plain } from '../../fits/index.js';
@@ -105,15 +105,16 @@ function human(d: FitsDescription, opts: InspectOptions): string[] {
 export function registerInspect(program: Command, ctx: CliContext): void {
   program
     .command('inspect')
-    .summary('show the HDUs, headers and columns of a FITS file')
+    .summary('show the HDUs, headers and columns of FITS files')
     .description(
       'Show what a FITS file holds: each HDU with its index, name, type and dimensions, and the columns ' +
         '(name, TFORM, unit, cell shape) of every binary table. --hdu also prints that HDU\'s header; ' +
         '--data prints values (the first --rows rows; all of them with --json unless --rows is given). ' +
-        'With --json one JSON document is printed: integers beyond 2^53 as strings, NaN as null, vector ' +
+        'Several files are shown one after the other, each headed by its name. With --json one JSON ' +
+        'document per file is printed, one per line: integers beyond 2^53 as strings, NaN as null, vector ' +
         'cells as nested arrays. Reads .fits.gz too.',
     )
-    .argument('<file>', 'a FITS file (.fits or .fits.gz)')
+    .argument('<files...>', 'FITS files (.fits or .fits.gz)')
     .option('--hdu <n>', 'only this HDU: an index (0 = primary) or an EXTNAME')
     .option('--header', 'print the header cards of every HDU')
     .option('--data', 'also print the values of table columns and images')
@@ -126,31 +127,37 @@ export function registerInspect(program: Command, ctx: CliContext): void {
         '$ hstlc inspect lb4k0105q_corrtag_a.fits --hdu EVENTS --data --rows 5',
         '$ hstlc inspect lb4k0105q_curve.fits --json --data > curve.json',
         '$ hstlc inspect hlsp_hstlc_hst_cos-fuv_gd71_g130m_1291_psa_v1_sci.fits --checksum',
+        '$ hstlc inspect outputs/composite/hlsp_hstlc_*_v1_sci.fits | head',
       ),
     )
-    .action(async (file: string, opts: InspectOptions) => {
+    .action(async (files: string[], opts: InspectOptions) => {
       const json = ctx.out.json;
       const hdu = opts.hdu === undefined ? undefined : /^\d+$/.test(opts.hdu) ? Number(opts.hdu) : opts.hdu;
-      let d: FitsDescription;
-      try {
-        d = await describeFits(file, {
-          ...(hdu !== undefined ? { hdu } : {}),
-          data: opts.data === true,
-          ...(opts.rows !== undefined ? { maxRows: opts.rows } : json ? {} : { maxRows: 10 }),
-          checksum: opts.checksum === true,
-        });
-      } catch (e) {
-        if (e instanceof FitsError) {
-          ctx.out.error(e.message);
-          ctx.setExitCode(ExitCode.ITEMS_FAILED);
-          return;
+      let first = true;
+      for (const file of files) {
+        let d: FitsDescription;
+        try {
+          d = await describeFits(file, {
+            ...(hdu !== undefined ? { hdu } : {}),
+            data: opts.data === true,
+            ...(opts.rows !== undefined ? { maxRows: opts.rows } : json ? {} : { maxRows: 10 }),
+            checksum: opts.checksum === true,
+          });
+        } catch (e) {
+          // One unreadable file is reported by name; the others are still shown (exit 1 at the end).
+          if (e instanceof FitsError) {
+            ctx.out.error(e.message);
+            ctx.setExitCode(ExitCode.ITEMS_FAILED);
+            continue;
+          }
+          throw e;
         }
-        throw e;
-      }
-      if (json) ctx.io.stdout.write(`${JSON.stringify(d)}\n`);
-      else ctx.out.print(...human(d, opts));
-      if (d.hdus.some((h) => h.checksum && (h.checksum.datasum === 'bad' || h.checksum.checksum === 'bad'))) {
-        ctx.setExitCode(ExitCode.ITEMS_FAILED);
+        if (json) ctx.io.stdout.write(`${JSON.stringify(d)}\n`);
+        else ctx.out.print(...(first ? [] : ['']), ...human(d, opts));
+        first = false;
+        if (d.hdus.some((h) => h.checksum && (h.checksum.datasum === 'bad' || h.checksum.checksum === 'bad'))) {
+          ctx.setExitCode(ExitCode.ITEMS_FAILED);
+        }
       }
     });
 }
