@@ -9,7 +9,8 @@
 import { rm, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { HstlcDb } from '../db/connect.js';
-import { forgetFiles } from '../db/metadata.js';
+import { clearOutputLightcurves, forgetFiles, listMetadataLocations, listOutputs } from '../db/metadata.js';
+import { deleteStats, listStatsLocations } from '../db/stats.js';
 import { isWithin, type ArchiveLayout } from './layout.js';
 import { moveFile } from './move.js';
 import { direntsIfPresent, pathExists } from '../files/index.js';
@@ -91,32 +92,20 @@ export async function resetFilesystem(layout: ArchiveLayout, options: ResetFiles
 
   if (options.db !== undefined) {
     const db = options.db;
-    const rows = await db.db.selectFrom('metadata').select(['filename', 'path']).execute();
+    const rows = await listMetadataLocations(db.db);
     const gone: string[] = [];
     for (const r of rows) if (!(await pathExists(path.join(r.path, r.filename)))) gone.push(r.filename);
     report.forgottenFiles = await forgetFiles(db, gone);
-    const stats = await db.db.selectFrom('stats').select(['id', 'lightcurve_path', 'lightcurve_filename']).execute();
+    const stats = await listStatsLocations(db.db);
     const staleIds: number[] = [];
     for (const s of stats) if (!(await pathExists(path.join(s.lightcurve_path, s.lightcurve_filename)))) staleIds.push(s.id);
-    for (let i = 0; i < staleIds.length; i += 500) {
-      const r = await db.db.deleteFrom('stats').where('id', 'in', staleIds.slice(i, i + 500)).executeTakeFirst();
-      report.forgottenStats += Number(r.numDeletedRows);
-    }
+    report.forgottenStats += await deleteStats(db.db, staleIds);
     // Outputs rows that survive (their archived file still exists) must not name deleted lightcurves.
-    const outs = await db.db.selectFrom('outputs').selectAll().execute();
+    const outs = await listOutputs(db.db);
     for (const o of outs) {
       const individualGone = o.individual_path !== null && o.individual_filename !== null && !(await pathExists(path.join(o.individual_path, o.individual_filename)));
       const compositeGone = o.composite_path !== null && o.composite_filename !== null && !(await pathExists(path.join(o.composite_path, o.composite_filename)));
-      if (individualGone || compositeGone) {
-        await db.db
-          .updateTable('outputs')
-          .set({
-            ...(individualGone ? { individual_path: null, individual_filename: null } : {}),
-            ...(compositeGone ? { composite_path: null, composite_filename: null } : {}),
-          })
-          .where('id', '=', o.id)
-          .execute();
-      }
+      await clearOutputLightcurves(db.db, o.id, { individual: individualGone, composite: compositeGone });
     }
   }
   return report;

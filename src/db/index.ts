@@ -13,20 +13,24 @@ export {
   listMetadataFilenames,
   listTargnames,
   listOutputs,
+  listOutputsWithMetadata,
+  listMetadataLocations,
+  clearOutputLightcurves,
   forgetFiles,
   validateMetadata,
   RowValidationError,
   type MetadataInput,
   type IndividualOutput,
   type IngestedFile,
+  type OutputWithMetadata,
 } from './metadata.js';
 export { recordBadData, recordBadDataBatch, listBadData, listBadDataFilenames, type BadDataInput } from './bad-data.js';
-export { upsertStats, upsertStatsBatch, findStats, listStats, type StatsInput, type Stats } from './stats.js';
+export { upsertStats, upsertStatsBatch, findStats, listStats, listStatsLocations, deleteStats, type StatsInput, type Stats } from './stats.js';
 export { pendingCompositeGroups, compositeGroupMembers, setCompositeOutput, compareGroups, type CompositeGroup, type CompositeMember } from './composites.js';
 export { recordDownload, listDownloads, findDownload, type Download, type DownloadInput } from './downloads.js';
 export { startRun, finishRun, recentRuns } from './runs.js';
 export { recordTargetName, listTargetNames, knownTargets, resolveAndRecordTarget, type TargetNameInput, type KnownTarget } from './target-names.js';
-export { tableCounts, type TableCounts } from './status.js';
+export { tableCounts, countByValue, statsFlagCounts, type TableCounts, type CountedColumn } from './status.js';
 export { resetDatabase, tablesToReset, RESET_TARGETS, type ResetTarget, type ResetReport, type BadDataBackup } from './reset.js';
 export { todayIsoDate, finiteOrNull } from './values.js';
 

@@ -131,6 +131,52 @@ export async function listTargnames(db: Kysely<Database>): Promise<string[]> {
   return rows.map((r) => r.targname);
 }
 
+/** Where each ingested file was archived (reset-filesystem forgets the rows whose file is gone, §13.1). */
+export async function listMetadataLocations(db: Kysely<Database>): Promise<Array<Pick<MetadataRow, 'filename' | 'path'>>> {
+  return db.selectFrom('metadata').select(['filename', 'path']).execute();
+}
+
+/** An outputs row with the metadata of its file: what the plots stage lists lightcurves from (§12). */
+export type OutputWithMetadata = Pick<OutputsRow, 'individual_path' | 'individual_filename' | 'composite_path' | 'composite_filename'> &
+  Pick<MetadataRow, 'filename' | 'instrume' | 'detector' | 'targname' | 'opt_elem' | 'cenwave' | 'aperture'>;
+
+/** Every outputs row joined with its metadata row, in database order (the caller sorts). */
+export async function listOutputsWithMetadata(db: Kysely<Database>): Promise<OutputWithMetadata[]> {
+  return db
+    .selectFrom('outputs')
+    .innerJoin('metadata', 'metadata.id', 'outputs.metadata_id')
+    .select([
+      'outputs.individual_path',
+      'outputs.individual_filename',
+      'outputs.composite_path',
+      'outputs.composite_filename',
+      'metadata.filename',
+      'metadata.instrume',
+      'metadata.detector',
+      'metadata.targname',
+      'metadata.opt_elem',
+      'metadata.cenwave',
+      'metadata.aperture',
+    ])
+    .execute();
+}
+
+/**
+ * Unset an outputs row's individual and/or composite lightcurve (both columns of each), for when the file
+ * it names was deleted. A NULL composite_path also marks the group for rebuilding (§9.1).
+ */
+export async function clearOutputLightcurves(db: Kysely<Database>, outputsId: number, clear: { individual: boolean; composite: boolean }): Promise<void> {
+  if (!clear.individual && !clear.composite) return;
+  await db
+    .updateTable('outputs')
+    .set({
+      ...(clear.individual ? { individual_path: null, individual_filename: null } : {}),
+      ...(clear.composite ? { composite_path: null, composite_filename: null } : {}),
+    })
+    .where('id', '=', outputsId)
+    .execute();
+}
+
 /** Every outputs row (build_stats_table reads these, §10.3), by id. */
 export async function listOutputs(db: Kysely<Database>): Promise<OutputsRow[]> {
   return db.selectFrom('outputs').selectAll().orderBy('id').execute();

@@ -90,6 +90,21 @@ export async function findStats(db: Kysely<Database>, lightcurveFilename: string
   return row && fromRow(row);
 }
 
+/** Each stats row's id and lightcurve (reset-filesystem forgets the rows whose file is gone, §13.1). */
+export async function listStatsLocations(db: Kysely<Database>): Promise<Array<Pick<Stats, 'id' | 'lightcurve_path' | 'lightcurve_filename'>>> {
+  return db.selectFrom('stats').select(['id', 'lightcurve_path', 'lightcurve_filename']).execute();
+}
+
+/** Delete stats rows by id; how many went. */
+export async function deleteStats(db: Kysely<Database>, ids: readonly number[]): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    const r = await db.deleteFrom('stats').where('id', 'in', ids.slice(i, i + 500)).executeTakeFirst();
+    deleted += Number(r.numDeletedRows);
+  }
+  return deleted;
+}
+
 export async function listStats(db: Kysely<Database>): Promise<Stats[]> {
   return (await selectStats(db)).map(fromRow);
 }

@@ -1,7 +1,7 @@
 /** Row counts for `hstlc status` and for tests: what the archive holds at a glance. */
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import { toNumber } from './values.js';
+import { toBoolean, toNumber } from './values.js';
 
 export type TableCounts = Record<'metadata' | 'outputs' | 'bad_data' | 'stats' | 'downloads' | 'runs' | 'target_names' | 'pending_composites', number>;
 
@@ -22,5 +22,31 @@ export async function tableCounts(db: Kysely<Database>): Promise<TableCounts> {
     runs: await count('runs'),
     target_names: await count('target_names'),
     pending_composites: toNumber(pending.n) ?? 0,
+  };
+}
+
+/** A column whose values `countByValue` counts. */
+export type CountedColumn = { bad_data: 'reason'; downloads: 'state'; runs: 'status' };
+
+/** Rows per value of a column (bad data by reason, downloads by state, runs by status), keys sorted. */
+export async function countByValue<T extends keyof CountedColumn>(db: Kysely<Database>, table: T, column: CountedColumn[T]): Promise<Record<string, number>> {
+  const from: keyof CountedColumn = table;
+  const rows = (await db
+    .selectFrom(from)
+    .select([column as never, (eb) => eb.fn.countAll<number | string>().as('n')])
+    .groupBy(column as never)
+    .execute()) as Array<Record<string, unknown>>;
+  const out: Record<string, number> = {};
+  for (const r of rows.map((x) => ({ key: String(x[column]), n: Number(x['n']) })).sort((a, b) => (a.key < b.key ? -1 : 1))) out[r.key] = r.n;
+  return out;
+}
+
+/** Stats rows flagged interesting (periodogram) and deliverable (§11). */
+export async function statsFlagCounts(db: Kysely<Database>): Promise<{ interesting: number; deliverable: number }> {
+  // Booleans are 0/1 on SQLite and MySQL, true/false on PostgreSQL: counted here, not in SQL.
+  const rows = await db.selectFrom('stats').select(['periodogram', 'deliver']).execute();
+  return {
+    interesting: rows.filter((f) => toBoolean(f.periodogram)).length,
+    deliverable: rows.filter((f) => toBoolean(f.deliver)).length,
   };
 }

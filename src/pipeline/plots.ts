@@ -21,7 +21,7 @@ import path from 'node:path';
 import type { GridKind, PeriodogramMethod } from '../analysis/index.js';
 import { lockHome } from '../archive/home-lock.js';
 import type { HstlcSettings } from '../config/types.js';
-import { finishRun, listStats, startRun, type HstlcDb, type Stats } from '../db/index.js';
+import { finishRun, listOutputsWithMetadata, listStats, startRun, type HstlcDb, type Stats } from '../db/index.js';
 import { FitsReader } from '../fits/index.js';
 import { metaFromHeaders } from '../plots/read.js';
 import { buildSite, type ItemResult, type OutputResult, type SiteRecord } from '../plots/site.js';
@@ -113,23 +113,7 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Every lightcurve of the outputs table with the metadata of its row (individual) or group (composite). */
 export async function lightcurvesToPlot(handle: HstlcDb): Promise<{ candidates: Candidate[]; pendingComposites: number }> {
-  const rows = await handle.db
-    .selectFrom('outputs')
-    .innerJoin('metadata', 'metadata.id', 'outputs.metadata_id')
-    .select([
-      'outputs.individual_path',
-      'outputs.individual_filename',
-      'outputs.composite_path',
-      'outputs.composite_filename',
-      'metadata.filename',
-      'metadata.instrume',
-      'metadata.detector',
-      'metadata.targname',
-      'metadata.opt_elem',
-      'metadata.cenwave',
-      'metadata.aperture',
-    ])
-    .execute();
+  const rows = await listOutputsWithMetadata(handle.db);
   const found = new Map<string, Candidate>();
   const pending = new Set<string>();
   // Members in code-point order first, so a composite's metadata is that of its first member.

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { describeConnection } from '../config/connection.js';
 import type { HstlcSettings } from '../config/types.js';
-import { pendingCompositeGroups, recentRuns, tableCounts, type CompositeGroup, type HstlcDb, type TableCounts } from '../db/index.js';
+import { countByValue, pendingCompositeGroups, recentRuns, statsFlagCounts, tableCounts, type CompositeGroup, type HstlcDb, type TableCounts } from '../db/index.js';
 import { filesToIngest } from './ingest.js';
 import { journalDir, pendingIntents } from './journal.js';
 import { processAlive } from '../archive/home-lock.js';
@@ -40,18 +40,6 @@ export interface StatusReport {
   dirs: { filesystem: string; outputs: string; bad_data: string; plots: string };
 }
 
-
-async function groupCount(handle: HstlcDb, table: 'bad_data' | 'downloads' | 'runs', column: 'reason' | 'state' | 'status'): Promise<Record<string, number>> {
-  const rows = (await handle.db
-    .selectFrom(table)
-    .select([column as never, (eb) => eb.fn.countAll<number | string>().as('n')])
-    .groupBy(column as never)
-    .execute()) as Array<Record<string, unknown>>;
-  const out: Record<string, number> = {};
-  for (const r of rows.map((x) => ({ key: String(x[column]), n: Number(x['n']) })).sort((a, b) => (a.key < b.key ? -1 : 1))) out[r.key] = r.n;
-  return out;
-}
-
 function parseSummary(text: string | null): unknown {
   if (text === null) return null;
   try {
@@ -63,12 +51,7 @@ function parseSummary(text: string | null): unknown {
 
 export async function collectStatus(handle: HstlcDb, settings: StatusSettings, options: { runs?: number } = {}): Promise<StatusReport> {
   const counts = await tableCounts(handle.db);
-  // Booleans are 0/1 on SQLite and MySQL, true/false on PostgreSQL: counted here, not in SQL.
-  const flagRows = await handle.db.selectFrom('stats').select(['periodogram', 'deliver']).execute();
-  const flags = {
-    interesting: flagRows.filter((f) => f.periodogram === true || f.periodogram === 1).length,
-    deliverable: flagRows.filter((f) => f.deliver === true || f.deliver === 1).length,
-  };
+  const flags = await statsFlagCounts(handle.db);
   const me = hostname();
   const lastRuns: RunInfo[] = (await recentRuns(handle.db, options.runs ?? 5)).map((r) => ({
     id: r.id,
@@ -85,9 +68,9 @@ export async function collectStatus(handle: HstlcDb, settings: StatusSettings, o
   return {
     database: describeConnection(settings.db),
     counts,
-    badDataByReason: await groupCount(handle, 'bad_data', 'reason'),
-    downloadsByState: await groupCount(handle, 'downloads', 'state'),
-    runsByStatus: await groupCount(handle, 'runs', 'status'),
+    badDataByReason: await countByValue(handle.db, 'bad_data', 'reason'),
+    downloadsByState: await countByValue(handle.db, 'downloads', 'state'),
+    runsByStatus: await countByValue(handle.db, 'runs', 'status'),
     stats: flags,
     pendingComposites: await pendingCompositeGroups(handle.db),
     lastRuns,
