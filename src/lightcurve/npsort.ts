@@ -24,35 +24,24 @@ function aheapsort(v: ArrayLike<number>, tosort: Int32Array, offset: number, n: 
   const set = (i: number, x: number): void => {
     tosort[offset + i - 1] = x;
   };
-  for (let l = n >> 1; l > 0; --l) {
-    const tmp = a(l);
-    let i = l;
-    let j = l << 1;
-    while (j <= n) {
-      if (j < n && less(v[a(j)], v[a(j + 1)])) j += 1;
-      if (less(v[tmp], v[a(j)])) {
-        set(i, a(j));
-        i = j;
-        j += j;
-      } else break;
+  // Put `tmp` at heap slot `i` of a heap of `size`, moving larger children up (numpy's sift-down).
+  const siftDown = (tmp: number, i: number, size: number): void => {
+    let j = i << 1;
+    while (j <= size) {
+      if (j < size && less(v[a(j)], v[a(j + 1)])) j += 1;
+      if (!less(v[tmp], v[a(j)])) break;
+      set(i, a(j));
+      i = j;
+      j += j;
     }
     set(i, tmp);
-  }
+  };
+  for (let l = n >> 1; l > 0; --l) siftDown(a(l), l, n);
   for (; n > 1; ) {
     const tmp = a(n);
     set(n, a(1));
     n -= 1;
-    let i = 1;
-    let j = 2;
-    while (j <= n) {
-      if (j < n && less(v[a(j)], v[a(j + 1)])) j++;
-      if (less(v[tmp], v[a(j)])) {
-        set(i, a(j));
-        i = j;
-        j += j;
-      } else break;
-    }
-    set(i, tmp);
+    siftDown(tmp, 1, n);
   }
 }
 

@@ -4,7 +4,8 @@
  * against CRDS's catalogue, JSON-RPC `get_file_info` at `<crds_url>/json/` (size and sha1sum), then
  * stored as `<ref_dir>/<lref|oref>/<file>`, where src/hst/reffiles.ts looks for them (§6.9).
  */
-import { access, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { pathExists } from '../files/index.js';
 import path from 'node:path';
 import { FitsReader } from '../fits/index.js';
 import { requestJson, type HttpOptions } from './http.js';
@@ -80,15 +81,6 @@ export interface ReferenceResult {
   bytes?: number;
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Fetch every wanted reference missing from ref_dir; one result per distinct file. */
 export async function fetchReferences(
   wanted: readonly WantedReference[],
@@ -102,7 +94,7 @@ export async function fetchReferences(
   for (const ref of unique.values()) {
     const base = { file: ref.file, dir: ref.dir, keyword: ref.keyword, namedBy: ref.namedBy };
     const dest = path.join(refDir, ref.dir, ref.file);
-    if (await exists(dest)) {
+    if (await pathExists(dest)) {
       results.push({ ...base, status: 'skipped', reason: 'already in ref_dir' });
       continue;
     }

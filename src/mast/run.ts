@@ -3,7 +3,8 @@
  * list products → download (bounded concurrency) → reference files → run report. Returns the report;
  * the CLI prints it and writes it to download_dir.
  */
-import { access, mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
+import { pathExists } from '../files/index.js';
 import path from 'node:path';
 import { fetchReferences, referencesNamedIn, type ReferenceResult, type WantedReference } from './crds.js';
 import type { HttpOptions } from './http.js';
@@ -90,15 +91,6 @@ export interface RunReport {
 
 const QUIET: StageLogger = { info() {}, warn() {}, debug() {} };
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Run `work` over `items` with at most `n` in flight, results in input order. */
 export async function mapBounded<T, R>(items: readonly T[], n: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
@@ -161,7 +153,7 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
     let reason: string | undefined;
     if (inDatabase.has(p.rootname)) reason = 'rootname already known';
     else if (complete.has(p.filename)) reason = 'already downloaded (ledger)';
-    else if (await exists(path.join(options.ingestDir, p.filename))) reason = 'already in ingest_dir';
+    else if (await pathExists(path.join(options.ingestDir, p.filename))) reason = 'already in ingest_dir';
     else if (inIngest.has(p.rootname) && !unfinished.has(p.filename)) reason = 'rootname already in ingest_dir';
     if (reason !== undefined) {
       files.push({ dataset: p.dataset, filename: p.filename, size: p.size, status: 'skipped', reason });

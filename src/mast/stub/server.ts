@@ -126,6 +126,15 @@ async function readBody(req: IncomingMessage, limit = 8 << 20): Promise<string> 
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** The request's JSON object body, or undefined when it is not JSON (or too large): the caller answers 400. */
+async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+  try {
+    return JSON.parse(await readBody(req)) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A body fault armed for a JSON answer (search, product list, CRDS), applied by sendJson. */
 const jsonFaults = new WeakMap<ServerResponse, Fault>();
 
@@ -258,12 +267,8 @@ export async function startMastStub(options: StubOptions = {}): Promise<MastStub
 
   const search = async (req: IncomingMessage, res: ServerResponse, seen: SeenRequest): Promise<void> => {
     if (req.method !== 'POST') return sendJson(res, 405, { msg: 'POST only' });
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(await readBody(req)) as Record<string, unknown>;
-    } catch {
-      return sendJson(res, 400, { msg: 'invalid JSON' });
-    }
+    const body = await readJsonBody(req);
+    if (body === undefined) return sendJson(res, 400, { msg: 'invalid JSON' });
     seen.body = body;
     const conditions = Array.isArray(body['conditions']) ? (body['conditions'] as Array<Record<string, unknown>>) : [];
     const used = options.honourTargetCondition === false ? conditions.filter((c) => !('sci_targname' in c)) : conditions;
@@ -285,13 +290,10 @@ export async function startMastStub(options: StubOptions = {}): Promise<MastStub
   const products = async (req: IncomingMessage, res: ServerResponse, url: URL, seen: SeenRequest): Promise<void> => {
     let ids: string[];
     if (req.method === 'POST') {
-      try {
-        const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
-        seen.body = body;
-        ids = Array.isArray(body['dataset_ids']) ? (body['dataset_ids'] as unknown[]).map(String) : [];
-      } catch {
-        return sendJson(res, 400, { msg: 'invalid JSON' });
-      }
+      const body = await readJsonBody(req);
+      if (body === undefined) return sendJson(res, 400, { msg: 'invalid JSON' });
+      seen.body = body;
+      ids = Array.isArray(body['dataset_ids']) ? (body['dataset_ids'] as unknown[]).map(String) : [];
     } else {
       ids = (url.searchParams.get('dataset_ids') ?? '').split(',').filter(Boolean);
     }
@@ -317,12 +319,8 @@ export async function startMastStub(options: StubOptions = {}): Promise<MastStub
   };
 
   const crdsRpc = async (req: IncomingMessage, res: ServerResponse, seen: SeenRequest): Promise<void> => {
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(await readBody(req)) as Record<string, unknown>;
-    } catch {
-      return sendJson(res, 400, { msg: 'invalid JSON' });
-    }
+    const body = await readJsonBody(req);
+    if (body === undefined) return sendJson(res, 400, { msg: 'invalid JSON' });
     seen.body = body;
     const id = body['id'] ?? null;
     const params = Array.isArray(body['params']) ? body['params'] : [];
