@@ -9,6 +9,7 @@ import type { HstlcDb } from './connect.js';
 import { pipelineTables } from './migrations/0001-pipeline-tables.js';
 import { bookkeepingTables } from './migrations/0002-bookkeeping.js';
 import { statsPeriodogramColumns } from './migrations/0003-stats-periodogram.js';
+import { badHeaderReasons } from './migrations/0004-bad-header-reasons.js';
 
 export type { MigrationResult } from 'kysely';
 
@@ -21,6 +22,7 @@ export function migrationsFor(dialect: HstlcDb['dialect']): Record<string, Migra
     '0001-pipeline-tables': pipelineTables(dialect),
     '0002-bookkeeping': bookkeepingTables(dialect),
     '0003-stats-periodogram': statsPeriodogramColumns(dialect),
+    '0004-bad-header-reasons': badHeaderReasons(dialect),
   };
 }
 

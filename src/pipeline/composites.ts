@@ -7,7 +7,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { compositeGroupMembers, pendingCompositeGroups, setCompositeOutput, type CompositeGroup, type CompositeMember, type HstlcDb } from '../db/index.js';
-import { compositePath, type ArchiveLayout } from '../archive/layout.js';
+import { compositePath, UnsafePathError, type ArchiveLayout } from '../archive/layout.js';
 import { makeDirectory, setPermissions } from '../archive/permissions.js';
 import { hlspName } from '../lightcurve/composite.js';
 import { forEachInOrder, type Pool } from './pool.js';
@@ -63,17 +63,26 @@ export async function makeComposites(handle: HstlcDb, pool: Pool, o: CompositeSt
   for (const name of await removeStalePartFiles(o.layout.compositeDir)) o.logger.info(`Removed ${name}, left by an interrupted run`);
   const groups = await pendingCompositeGroups(handle.db);
   o.logger.info(`Creating ${groups.length} composites using ${o.numCores} core(s)`);
-  const plans: Array<{ group: CompositeGroup; name: string; members: CompositeMember[]; files: string[] }> = [];
+  const plans: Array<{ group: CompositeGroup; name: string; members: CompositeMember[]; files: string[]; output: string }> = [];
+  const items: CompositeItem[] = [];
   for (const group of groups) {
     const members = await compositeGroupMembers(handle.db, group);
     const name = hlspName(group);
-    plans.push({ group, name, members, files: members.map((m) => path.join(m.path, m.filename)) });
+    const files = members.map((m) => path.join(m.path, m.filename));
+    try {
+      plans.push({ group, name, members, files, output: compositePath(o.layout, name) });
+    } catch (err) {
+      // Rows recorded before ingest checked the header values (quality/header.ts) can still name an
+      // unsafe file: that group fails, by name, and the others are built.
+      if (!(err instanceof UnsafePathError)) throw err;
+      o.logger.error(`Failed to create composite for dataset ${JSON.stringify(name)}: ${err.message}`);
+      items.push({ name, group, status: 'failed', members: files, dropped: [], reason: err.message });
+    }
   }
-  const items: CompositeItem[] = [];
   await forEachInOrder(
     pool,
     'composite',
-    plans.map((p) => ({ files: p.files, output: compositePath(o.layout, p.name), options: o.unitOptions })),
+    plans.map((p) => ({ files: p.files, output: p.output, options: o.unitOptions })),
     async (i, outcome) => {
       const plan = plans[i]!;
       const g = plan.group;

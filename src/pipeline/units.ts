@@ -9,7 +9,7 @@ import { copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { FitsReader, Header, type Card } from '../fits/index.js';
-import { checkFile } from '../quality/index.js';
+import { checkFile, nameHeaderProblem } from '../quality/index.js';
 import type { BadDataReason } from '../quality/reasons.js';
 import { detectFile, type FileKind } from '../hst/detect.js';
 import { extractFile, withEventFiles, type ExtractOptions } from '../hst/extract.js';
@@ -158,8 +158,9 @@ export async function drawQuicklook(lightcurve: string, eventFile: string | unde
 }
 
 /**
- * Quality check (§3), then the individual lightcurve (§5.5) into the staging directory. Never throws
- * for a bad or broken file: the result says bad (with the check's reason) or failed (with why).
+ * Quality check (§3), the header values that name paths (quality/header.ts), then the individual
+ * lightcurve (§5.5) into the staging directory. Never throws for a bad or broken file: the result says
+ * bad (with the check's reason) or failed (with why).
  */
 export async function prepareFile(input: PrepareInput): Promise<PrepareResult> {
   const { file } = input;
@@ -169,6 +170,8 @@ export async function prepareFile(input: PrepareInput): Promise<PrepareResult> {
     if (verdict.status === 'bad') return { status: 'bad', file, reason: verdict.reason, check: verdict.check, detail: verdict.detail };
 
     const facts = await headerFacts(file);
+    const header = nameHeaderProblem(new Header(facts.primary));
+    if (header !== undefined) return { status: 'bad', file, reason: header.reason, check: 'header', detail: header.detail };
     let events = facts.rows;
     const partner = fuvPartnerOf(file);
     if (partner !== undefined && existsSync(partner)) events += (await headerFacts(partner)).rows;

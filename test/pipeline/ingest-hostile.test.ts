@@ -1,0 +1,97 @@
+/**
+ * Hostile header values end to end: a file whose OPT_ELEM cannot name a composite is bad data with its
+ * reason and the pipeline finishes stats and plots; a group whose recorded values still make an unsafe
+ * composite name fails alone, by name.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { connectDatabase, type HstlcDb } from '../../src/db/index.js';
+import { runIngest } from '../../src/pipeline/index.js';
+import { runPipeline, type PlotsStage } from '../../src/pipeline/pipeline.js';
+import type { HstlcSettings } from '../../src/config/types.js';
+import { cleanupHomes, homeFor, tinyArchive, type Archive } from './helpers.js';
+
+const HOSTILE = '<img src=x onerror=alert(4)>';
+
+let archive: Archive;
+before(async () => {
+  archive = await tinyArchive();
+});
+after(cleanupHomes);
+
+/** Replace one 80-character primary-header card in place. */
+function replaceCard(file: string, key: string, card: string): void {
+  const buf = readFileSync(file);
+  const head = buf.subarray(0, 2880 * 4).toString('latin1');
+  let i = -1;
+  for (let p = 0; p < head.length && i < 0; p += 80) if (head.startsWith(`${key.padEnd(8)}=`, p)) i = p;
+  assert.ok(i >= 0, `${key} not found in ${file}`);
+  buf.write(card.padEnd(80), i, 'latin1');
+  writeFileSync(file, buf);
+}
+
+async function withHome<T>(fn: (settings: HstlcSettings, handle: HstlcDb) => Promise<T>): Promise<T> {
+  const { settings } = homeFor(archive);
+  const handle = await connectDatabase(settings.db);
+  try {
+    return await fn(settings, handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+function plotsThatRan(ran: string[]): PlotsStage {
+  return async () => {
+    ran.push('plots');
+    return { status: 'done', written: 0, unchanged: 0, failed: 0, site: null, elapsedMs: 0 };
+  };
+}
+
+describe('hostile header values', () => {
+  it(`puts a file with OPT_ELEM ${HOSTILE} in bad_data, and the pipeline runs stats and plots`, async () => {
+    await withHome(async (settings, handle) => {
+      // One of a COS FUV pair: the pair goes to bad_data together.
+      const file = path.join(settings.ingest_dir, 'lb9y0108q_corrtag_a.fits');
+      replaceCard(file, 'OPT_ELEM', `OPT_ELEM= '${HOSTILE}'`);
+      const ran: string[] = [];
+      const summary = await runPipeline(handle, { settings, plots: plotsThatRan(ran) });
+      assert.deepEqual(summary.stages.map((s) => [s.stage, s.status]), [['ingest', 'ok'], ['stats', 'ok'], ['plots', 'ok']]);
+      assert.deepEqual(ran, ['plots']);
+      const bad = await handle.db.selectFrom('bad_data').select(['filename', 'reason']).where('filename', '=', 'lb9y0108q_corrtag_a.fits').execute();
+      assert.deepEqual(bad, [{ filename: 'lb9y0108q_corrtag_a.fits', reason: 'Bad header: OPT_ELEM' }]);
+      assert.ok(existsSync(path.join(settings.bad_data_dir, 'lb9y0108q_corrtag_a.fits')));
+      assert.ok(existsSync(path.join(settings.bad_data_dir, 'lb9y0108q_corrtag_b.fits')));
+      const rows = await handle.db.selectFrom('metadata').select(['filename', 'opt_elem']).execute();
+      assert.ok(!rows.some((r) => r.filename.startsWith('lb9y0108q')));
+      assert.ok(rows.every((r) => /^[A-Z0-9]+$/.test(r.opt_elem)));
+      assert.equal(summary.totals.composites.failed, 0);
+      // A second run has nothing left to stop at.
+      const again = await runIngest(handle, { settings });
+      assert.ok(again.ok);
+    });
+  });
+
+  it('fails only the group whose recorded values make an unsafe composite name, by name', async () => {
+    await withHome(async (settings, handle) => {
+      const first = await runIngest(handle, { settings });
+      assert.ok(first.ok);
+      // A row recorded before ingest checked header values (an older database).
+      const victim = await handle.db.selectFrom('metadata').select(['id', 'targname']).where('filename', '=', 'lbal0108q_corrtag.fits').executeTakeFirstOrThrow();
+      await handle.db.updateTable('metadata').set({ opt_elem: HOSTILE }).where('id', '=', victim.id).execute();
+      await handle.db.updateTable('outputs').set({ composite_path: null, composite_filename: null }).where('metadata_id', '=', victim.id).execute();
+      const ran: string[] = [];
+      const summary = await runPipeline(handle, { settings, plots: plotsThatRan(ran) });
+      assert.deepEqual(summary.stages.map((s) => [s.stage, s.status]), [['ingest', 'failed'], ['stats', 'ok'], ['plots', 'ok']]);
+      assert.deepEqual(ran, ['plots']);
+      assert.deepEqual(summary.totals.composites, { done: 0, failed: 1 });
+      const failed = summary.ingest.composites.filter((c) => c.status === 'failed');
+      assert.equal(failed.length, 1);
+      assert.match(failed[0]!.name, /onerror=alert\(4\)/);
+      assert.match(failed[0]!.reason ?? '', /not a safe directory or file name/);
+      assert.deepEqual(failed[0]!.members.map((m) => path.basename(m)), ['lbal0108q_corrtag.fits']);
+      assert.ok(!existsSync(path.join(settings.composite_dir, HOSTILE)));
+    });
+  });
+});
