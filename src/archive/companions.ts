@@ -5,7 +5,7 @@
  * is 'missing', and nothing at the destination is removed).
  */
 import path from 'node:path';
-import { fuvPartnerOf, x1dOf } from './names.js';
+import { fuvPartnerOf, x1dOf } from '../hst/names.js';
 import { moveFile, type MoveOptions, type MoveOutcome } from './move.js';
 
 export interface MovedFile {

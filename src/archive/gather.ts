@@ -5,7 +5,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fuvPartnerOf } from './names.js';
+import { fuvPartnerOf, isFuvSegmentB } from '../hst/names.js';
 
 /** fnmatch of `*tag*.fits` as Python's glob applies it (dot files never match `*`). */
 export function matchesIngestPattern(name: string): boolean {
@@ -19,7 +19,7 @@ export async function gatherIngestFiles(ingestDir: string): Promise<string[]> {
   const chosen: string[] = [];
   for (const name of names) {
     // §1.4.2: both segments present → only the _a file; a lone _b is ingested by itself.
-    if (/_corrtag_b\.fits$/.test(name)) {
+    if (isFuvSegmentB(name)) {
       const partner = path.basename(fuvPartnerOf(name)!);
       if (names.has(partner)) continue;
     }

@@ -1,5 +1,4 @@
 /** The archive on disk: layout from the config, file names, gathering, atomic moves, metadata, reset. */
-export { rootnameOf, isFuvSegmentFile, fuvPartnerOf, x1dOf, individualLightcurveName } from './names.js';
 export { layoutFromSettings, targetDir, individualDir, badDataPath, compositePath, isWithin, UnsafePathError, type ArchiveLayout } from './layout.js';
 export { moveFile, type MoveOutcome, type MoveOptions } from './move.js';
 export { moveWithCompanions, moveBadFile, filesToMove, type MovedFile } from './companions.js';

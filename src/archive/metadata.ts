@@ -6,7 +6,7 @@
 import type { Header } from '../fits/index.js';
 import type { IndividualOutput, MetadataInput } from '../db/metadata.js';
 import { individualDir, targetDir, type ArchiveLayout } from './layout.js';
-import { individualLightcurveName } from './names.js';
+import { individualLightcurveName } from '../hst/names.js';
 
 export class MetadataError extends Error {
   constructor(

@@ -11,9 +11,9 @@ import type { Lightcurve } from '../lightcurve/table.js';
 import { makeComposite, type CompositeResult } from '../lightcurve/composite.js';
 import { validWavelengthRange } from './wavelength-range.js';
 import { extractCos, type ExtractOptions } from './cos/extract.js';
-import { bothFilenames } from './cos/inputs.js';
 import { detectFile, type Detection } from './detect.js';
-import { corrtagNameFor, stisCorrtag, x1dNameFor, type CorrtagResult } from './stis/corrtag.js';
+import { corrtagOf, isListedThroughPartner, stisX1dOf } from './names.js';
+import { stisCorrtag, type CorrtagResult } from './stis/corrtag.js';
 import { extractStis } from './stis/extract.js';
 
 export type { ExtractOptions } from './cos/extract.js';
@@ -30,8 +30,8 @@ export interface ExtractResult {
 export async function withStisCorrtag<T>(tag: string, opts: ExtractOptions, fn: (corrtag: string, made: CorrtagResult) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'hstlc-stis-'));
   try {
-    const corrtag = join(dir, basename(corrtagNameFor(tag)));
-    const x1d = x1dNameFor(tag);
+    const corrtag = join(dir, basename(corrtagOf(tag)));
+    const x1d = stisX1dOf(tag);
     if (existsSync(x1d)) await copyFile(x1d, join(dir, basename(x1d)));
     const algorithm = opts.algorithm ?? CORRECTED;
     // the x1d is read from beside the tag file; its copy lets the extraction find the x1d box
@@ -94,8 +94,8 @@ export async function withEventFiles<T>(files: readonly string[], opts: ExtractO
         paths.push(f);
         continue;
       }
-      const corrtag = join(dir, basename(corrtagNameFor(f)));
-      const x1d = x1dNameFor(f);
+      const corrtag = join(dir, basename(corrtagOf(f)));
+      const x1d = stisX1dOf(f);
       if (existsSync(x1d)) await copyFile(x1d, join(dir, basename(x1d)));
       await stisCorrtag(f, { refs: opts.refs, flatDivide: algorithm.stisFlatDivide, output: corrtag });
       paths.push(corrtag);
@@ -114,7 +114,7 @@ export async function compositeFromFiles(files: readonly string[], output: strin
   const algorithm = opts.algorithm ?? CORRECTED;
   // An FUV _b whose _a is also listed is the same exposure (the _a brings it, §1.3/§1.4): use it once.
   const listed = new Set(files);
-  const members = files.filter((f) => !(f.includes('_b.fits') && listed.has(bothFilenames(f)[0])));
+  const members = files.filter((f) => !isListedThroughPartner(f, listed));
   return withEventFiles(members, opts, (paths) =>
     makeComposite(paths, output, {
       algorithm,

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { FitsReader } from '../fits/index.js';
 import type { WavelengthRange } from '../lightcurve/composite.js';
-import { bothFilenames } from './cos/inputs.js';
+import { fuvSegmentPair } from './names.js';
 
 /** One file's valid-event wavelength extremes, or undefined when it has none. */
 export async function validWavelengthRange(path: string): Promise<WavelengthRange | undefined> {
@@ -19,7 +19,7 @@ export async function validWavelengthRange(path: string): Promise<WavelengthRang
   let hardMax = 9000;
   if (instrume === 'COS' && detector === 'FUV') {
     hardMax = 1800;
-    const [a, b] = bothFilenames(path);
+    const [a, b] = fuvSegmentPair(path);
     const other = a === path ? b : a;
     if (existsSync(other)) files.push(other);
   }

@@ -4,6 +4,7 @@
  * are the interface, a fixed set (tests, or a caller that read the tables itself) and ingest_dir.
  */
 import { listDirIfPresent } from '../files/index.js';
+import { isIngestDirProduct } from '../hst/names.js';
 import { rootnameOfFile } from './names.js';
 
 export interface KnownDatasets {
@@ -28,7 +29,7 @@ export function ingestDirKnown(dir: string): KnownDatasets {
     async rootnames() {
       const out = new Set<string>();
       for (const name of await listDirIfPresent(dir)) {
-        if (!/_(corrtag(_[a-z])?|tag|x1d)\.fits(\.gz)?$/i.test(name) || name.startsWith('.')) continue;
+        if (!isIngestDirProduct(name)) continue;
         const root = rootnameOfFile(name.toLowerCase());
         if (root !== undefined) out.add(root);
       }

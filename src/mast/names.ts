@@ -5,13 +5,15 @@
  * letter or a control character.
  */
 
+import { HST_SUFFIXES, hasHstSuffix, rootnameOf, type HstSuffix } from '../hst/names.js';
+
 /** The event files and x1d companions the pipeline ingests (§1.1, §14.3 suffixes TAG, CTG, CTA, CTB, X1D). */
-export const WANTED_SUFFIXES = ['corrtag_a', 'corrtag_b', 'corrtag', 'tag', 'x1d'] as const;
-export type WantedSuffix = (typeof WANTED_SUFFIXES)[number];
+export const WANTED_SUFFIXES = HST_SUFFIXES;
+export type WantedSuffix = HstSuffix;
 
 /** HST dataset names are IPPPSSOOT: nine characters, instrument letter first (L = COS, O = STIS). */
 const ROOTNAME = /^[a-z][a-z0-9]{8}$/;
-const PRODUCT = /^([a-z][a-z0-9]{8})_(corrtag_a|corrtag_b|corrtag|tag|x1d)\.fits$/;
+const PRODUCT = new RegExp(`^([a-z][a-z0-9]{8})_(${HST_SUFFIXES.join('|')})\\.fits$`);
 /** CRDS reference names as HST headers give them: `lref$2o8vt8wzl_phot.fits`, `oref$53v1buhoo_pfl.fits`. */
 const REFERENCE = /^(lref|oref)\$([a-z0-9]{1,40}_[a-z0-9]{1,20}\.fits)$/;
 
@@ -52,7 +54,7 @@ export function checkProductName(value: unknown): NameCheck {
 
 /** True for the suffixes we download; checked on the name alone, before full validation (§14.3). */
 export function hasWantedSuffix(filename: string): boolean {
-  return WANTED_SUFFIXES.some((suffix) => filename.toLowerCase().endsWith(`_${suffix}.fits`));
+  return hasHstSuffix(filename);
 }
 
 export interface ReferenceName {
@@ -70,6 +72,5 @@ export function parseReferenceName(value: unknown): ReferenceName | undefined {
 
 /** The rootname of a file in ingest_dir (the part before the first `_`, §14.1 step 5). */
 export function rootnameOfFile(filename: string): string | undefined {
-  const i = filename.indexOf('_');
-  return i > 0 ? parseRootname(filename.slice(0, i)) : undefined;
+  return filename.includes('_') ? parseRootname(rootnameOf(filename)) : undefined;
 }

@@ -43,7 +43,7 @@ import { gatherIngestFiles } from '../archive/gather.js';
 import { individualDir, layoutFromSettings, targetDir, type ArchiveLayout } from '../archive/layout.js';
 import { moveBadFile } from '../archive/companions.js';
 import { moveFile } from '../archive/move.js';
-import { fuvPartnerOf, rootnameOf, x1dOf } from '../archive/names.js';
+import { fuvPartnerOf, rootnameOf, tagNameOfCorrtag, x1dOf } from '../hst/names.js';
 import { lockHome } from '../archive/home-lock.js';
 import { pngBeside } from '../plots/layout.js';
 import { makeDirectory, setPermissions } from '../archive/permissions.js';
@@ -168,9 +168,9 @@ export async function filesToIngest(ingestDir: string): Promise<{ files: string[
   const superseded = new Map<string, string>();
   const files: string[] = [];
   for (const f of all) {
-    const m = /^(.*)_corrtag\.fits$/.exec(path.basename(f));
-    if (m && names.has(`${m[1]}_tag.fits`)) {
-      superseded.set(path.join(ingestDir, `${m[1]}_tag.fits`), f);
+    const tag = tagNameOfCorrtag(f);
+    if (tag !== undefined && names.has(tag)) {
+      superseded.set(path.join(ingestDir, tag), f);
       continue;
     }
     files.push(f);

@@ -16,12 +16,12 @@ import { extractFile, withEventFiles, type ExtractOptions } from '../hst/extract
 import { validWavelengthRange } from '../hst/wavelength-range.js';
 import { makeComposite, type CompositeResult, type WavelengthRange } from '../lightcurve/composite.js';
 import { CORRECTED } from '../lightcurve/algorithm.js';
-import { corrtagNameFor, stisCorrtag, x1dNameFor } from '../hst/stis/corrtag.js';
+import { stisCorrtag } from '../hst/stis/corrtag.js';
 import { algorithmParams, type AlgorithmName } from '../lightcurve/algorithm.js';
 import { writeIndividual } from '../lightcurve/individual.js';
 import type { Lightcurve } from '../lightcurve/table.js';
 import { moveFile } from '../archive/move.js';
-import { fuvPartnerOf, individualLightcurveName } from '../archive/names.js';
+import { corrtagOf, fuvPartnerOf, individualLightcurveName, stisX1dOf } from '../hst/names.js';
 import { readLightcurve } from '../plots/read.js';
 import { writeQuicklookPng } from '../plots/draw.js';
 
@@ -113,8 +113,8 @@ async function headerFacts(file: string): Promise<{ primary: Card[]; rows: numbe
  * corrtag — the very file that is archived, so later composites read the same events.
  */
 async function fromStisTag(input: PrepareInput, opts: ExtractOptions): Promise<{ lc: Lightcurve; corrtag: string }> {
-  const corrtag = path.join(input.stagingDir, path.basename(corrtagNameFor(input.file)));
-  const x1d = x1dNameFor(input.file);
+  const corrtag = path.join(input.stagingDir, path.basename(corrtagOf(input.file)));
+  const x1d = stisX1dOf(input.file);
   const x1dCopy = path.join(input.stagingDir, path.basename(x1d));
   if (existsSync(x1d)) await copyFile(x1d, x1dCopy);
   const made = await stisCorrtag(input.file, { refs: opts.refs, flatDivide: opts.algorithm!.stisFlatDivide, output: corrtag });

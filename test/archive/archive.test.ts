@@ -6,7 +6,6 @@ import {
   badDataPath,
   fileDicts,
   filesToMove,
-  fuvPartnerOf,
   gatherIngestFiles,
   individualDir,
   MetadataError,
@@ -14,11 +13,10 @@ import {
   moveFile,
   moveWithCompanions,
   resetFilesystem,
-  rootnameOf,
   targetDir,
-  x1dOf,
   type ArchiveLayout,
 } from '../../src/archive/index.js';
+import { fuvPartnerOf, rootnameOf, x1dOf } from '../../src/hst/names.js';
 import { connectDatabase, findOutputs, listMetadataFilenames, listStats, recordIngestedFile, upsertStats } from '../../src/db/index.js';
 import { FitsReader, Header } from '../../src/fits/index.js';
 import { resolveTarget } from '../../src/targets/index.js';

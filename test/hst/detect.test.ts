@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { detectFile } from '../../src/hst/detect.js';
 import { expandRefname, resolveRefFile } from '../../src/hst/reffiles.js';
-import { bothFilenames } from '../../src/hst/cos/inputs.js';
 import { tempDir } from '../helpers/tools.js';
 import { EXPECTED, INPUTS } from '../lightcurve/golden.js';
 
@@ -38,14 +37,6 @@ describe('detect (§1.2)', () => {
   });
 });
 
-describe('FUV pairing (§1.3)', () => {
-  it('returns both names sorted, from either segment', () => {
-    assert.deepEqual(bothFilenames('/x/root_corrtag_b.fits'), ['/x/root_corrtag_a.fits', '/x/root_corrtag_b.fits']);
-    assert.deepEqual(bothFilenames('/x/root_corrtag_a.fits'), ['/x/root_corrtag_a.fits', '/x/root_corrtag_b.fits']);
-    assert.throws(() => bothFilenames('/x/root_corrtag.fits'), /FUV convention/);
-  });
-});
-
 describe('reference files (§6.9)', () => {
   it('expands as the original (its test examples)', () => {
     assert.equal(expandRefname('lref$something_tds.fits', {}), 'something_tds.fits');
@@ -66,12 +57,4 @@ describe('reference files (§6.9)', () => {
     assert.equal(missing.exists, false);
     assert.equal(resolveRefFile('N/A', {}).exists, false);
   });
-});
-
-it('STIS companion names change the base name only, never a directory that looks like one', async () => {
-  const { x1dNameFor, corrtagNameFor } = await import('../../src/hst/stis/corrtag.js');
-  assert.equal(x1dNameFor('/data/run_tag.fits/o6a501030_tag.fits'), '/data/run_tag.fits/o6a501030_x1d.fits');
-  assert.equal(x1dNameFor('o6a501030_corrtag.fits'), 'o6a501030_x1d.fits');
-  assert.equal(corrtagNameFor('/x_tag.fits/o6a501030_tag.fits'), '/x_tag.fits/o6a501030_corrtag.fits');
-  assert.throws(() => corrtagNameFor('/x_tag.fits/o6a501030_x1d.fits'), /not a STIS _tag\.fits name/);
 });

@@ -2,7 +2,6 @@
  * COS corrtag → lightcurve (§6). One code path for both algorithms; `AlgorithmParams` switches the
  * background scale, source sensitivity, MJD constant, NUV imaging and NUV reference-row rules.
  */
-import { basename } from 'node:path';
 import { CORRECTED, type AlgorithmParams } from '../../lightcurve/algorithm.js';
 import { timeGrid } from '../../lightcurve/binning.js';
 import { deriveColumns, pyFloat, pyInt, selectRows, type CountArray, type Descriptive, type Lightcurve, type PyNumber } from '../../lightcurve/table.js';
@@ -13,6 +12,7 @@ import { RefLog, type RefContext } from '../reffiles.js';
 import { accumulate, nPixels, scanSelections, type PlanCalibration, type SegmentPlan } from '../selection.js';
 import { loadSensitivity, loadTds } from './calibration.js';
 import { collectInputs, extractionRegion, type SegmentInput } from './inputs.js';
+import { individualLightcurveName } from '../names.js';
 
 export interface ExtractOptions {
   /** Bin width in seconds (the library's default is 1; the pipeline passes 2). */
@@ -61,13 +61,6 @@ export function describeFrom(primary: Header): Descriptive {
     OBSTYPE: s('OBSTYPE'),
     ROOTNAME: s('ROOTNAME'),
   };
-}
-
-/** `<rootname>_curve.fits` from the part of the base name before the first underscore (§1.1). */
-export function outnameFor(path: string): string {
-  // §8.1 the original took the first 9 characters of the whole path (garbage with a directory);
-  // the evidently intended rootname is used instead.
-  return `${basename(path).split('_')[0]}_curve.fits`;
 }
 
 function num(v: number, float: boolean): PyNumber {
@@ -254,7 +247,7 @@ export async function extractCos(path: string, opts: ExtractOptions = {}): Promi
         ylim,
         segmentYlim: plans.map((p) => ({ letter: p.label, start: p.spectrum[0], end: p.spectrum[1] })),
         filetype: 'cos_corrtag',
-        outname: outnameFor(path),
+        outname: individualLightcurveName(path),
         describe: describeFrom(primary),
         algorithm,
         refFiles,

@@ -5,16 +5,8 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { FitsReader, type Header } from '../../fits/index.js';
+import { fuvSegmentPair } from '../names.js';
 
-/** §1.3: both segment file names of an FUV corrtag, sorted; the files need not exist. */
-export function bothFilenames(path: string): [string, string] {
-  let other: string;
-  if (path.includes('_a.fits')) other = path.split('_a.fits').join('_b.fits');
-  else if (path.includes('_b.fits')) other = path.split('_b.fits').join('_a.fits');
-  else throw new Error(`${path}: file name doesn't match the FUV convention (…_a.fits / …_b.fits)`);
-  const pair = [path, other].sort();
-  return [pair[0], pair[1]];
-}
 
 export type SegmentLetter = 'A' | 'B' | 'C';
 
@@ -57,7 +49,7 @@ export async function collectInputs(path: string): Promise<CosInputs> {
     await first.close();
     throw new Error(`${path}: COS DETECTOR is '${detector}', expected FUV or NUV`);
   }
-  const [a, b] = bothFilenames(path);
+  const [a, b] = fuvSegmentPair(path);
   const segments: SegmentInput[] = [];
   const readers: FitsReader[] = [];
   try {

@@ -4,10 +4,10 @@
  * never modified or deleted (the original deleted it).
  */
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { FitsReader, writeFits, type CardInput, type Header } from '../../fits/index.js';
 import { asciiText, pyTimestamp } from '../../lightcurve/individual.js';
 import { packageVersion } from '../../lightcurve/version.js';
+import { corrtagOf, stisX1dOf } from '../names.js';
 import { RefLog, type RefContext } from '../reffiles.js';
 import { badPixelDq, flatEpsilon, type Positions } from './flats.js';
 
@@ -24,26 +24,6 @@ export interface CorrtagResult {
   x1d: string | undefined;
   log: RefLog;
   events: number;
-}
-
-/** §7.1 step 1: the x1d beside a tag or corrtag file. */
-/** Replace a suffix of the file's base name only: a directory whose name contains it is left alone. */
-function withSuffix(path: string, from: string, to: string): string | undefined {
-  const name = basename(path);
-  if (!name.endsWith(from)) return undefined;
-  return join(dirname(path), name.slice(0, -from.length) + to);
-}
-
-export function x1dNameFor(path: string): string {
-  const x1d = withSuffix(path, '_tag.fits', '_x1d.fits') ?? withSuffix(path, '_corrtag.fits', '_x1d.fits');
-  if (x1d === undefined) throw new Error(`${path}: not a STIS _tag.fits or _corrtag.fits name, so its x1d cannot be found`);
-  return x1d;
-}
-
-export function corrtagNameFor(path: string): string {
-  const corrtag = withSuffix(path, '_tag.fits', '_corrtag.fits');
-  if (corrtag === undefined) throw new Error(`${path}: not a STIS _tag.fits name`);
-  return corrtag;
 }
 
 /** `integerize_pixels`: round half to even, clip to [0, 2047], halve → x1d pixel 0…1023. */
@@ -186,10 +166,10 @@ export async function stisCorrtag(input: string, opts: CorrtagOptions = {}): Pro
   }
   const epsilon = await flatEpsilon(primary, pos, refs, log, opts.flatDivide ?? false);
   const dq = await badPixelDq(primary, pos, refs, log);
-  const x1d = x1dNameFor(input);
+  const x1d = stisX1dOf(input);
   const orders = existsSync(x1d) ? await readX1d(x1d) : undefined;
   const wavelength = assignWavelengths(primary, events, xcorr, ycorr, orders, log);
-  const output = opts.output ?? corrtagNameFor(input);
+  const output = opts.output ?? corrtagOf(input);
   if (output === input) throw new Error(`${input}: refusing to overwrite the input file`);
   const head: CardInput[] = [
     { key: 'GEN_DATE', value: pyTimestamp(), comment: 'Creation Date' },

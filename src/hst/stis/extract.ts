@@ -10,11 +10,12 @@ import { deriveColumns, pyInt, pyFloat, type Lightcurve, type PyNumber } from '.
 import { FitsReader, type Header } from '../../fits/index.js';
 import { matchRows, readRefTable, Sensitivity } from '../cos/calibration.js';
 import type { ExtractOptions } from '../cos/extract.js';
-import { describeFrom, outnameFor } from '../cos/extract.js';
+import { describeFrom } from '../cos/extract.js';
+import { individualLightcurveName, stisX1dOf } from '../names.js';
 import { EventTable } from '../events.js';
 import { RefLog, resolveRefFile, type RefContext } from '../reffiles.js';
 import { accumulate, nPixels, scanSelections, type PlanCalibration, type SegmentPlan } from '../selection.js';
-import { readX1d, x1dNameFor, type X1dOrder } from './corrtag.js';
+import { readX1d, type X1dOrder } from './corrtag.js';
 
 const STIS_COLUMNS = ['TIME', 'XCORR', 'YCORR', 'WAVELENGTH', 'DQ', 'EPSILON'];
 
@@ -86,7 +87,7 @@ export async function extractStis(path: string, opts: ExtractOptions = {}): Prom
     if (algorithm.stisUseX1dBox && !imaging) {
       let x1d: string | undefined;
       try {
-        x1d = x1dNameFor(path);
+        x1d = stisX1dOf(path);
       } catch {
         x1d = undefined;
       }
@@ -174,7 +175,7 @@ export async function extractStis(path: string, opts: ExtractOptions = {}): Prom
         ylim,
         segmentYlim: [],
         filetype: 'stis_corrtag',
-        outname: outnameFor(path),
+        outname: individualLightcurveName(path),
         describe: describeFrom(primary),
         algorithm,
         refFiles: Object.fromEntries(log.used),

@@ -1,0 +1,121 @@
+/**
+ * HST file names (§1.1, §1.3, §5.4, §7.1, §14.3): rootnames, product suffixes, the FUV partner
+ * segment, the x1d companion, the STIS corrtag made from a tag file and the individual lightcurve's
+ * name. The one place that parses a suffix; pure string functions. Only the base name is looked at:
+ * a directory whose name looks like a suffix (`/data/run_tag.fits/…`) never misdirects a rule, unlike
+ * the original's replace over the whole path.
+ */
+import path from 'node:path';
+
+/** The event files and x1d companions the pipeline ingests (§1.1, §14.3 suffixes TAG, CTG, CTA, CTB, X1D). */
+export const HST_SUFFIXES = ['corrtag_a', 'corrtag_b', 'corrtag', 'tag', 'x1d'] as const;
+export type HstSuffix = (typeof HST_SUFFIXES)[number];
+
+/** `<stem>_<suffix>.fits`; the longer suffixes are tried first (`_corrtag_a` before `_a`-less ones). */
+const SUFFIXED = /^(.*)_(corrtag_a|corrtag_b|corrtag|tag|x1d)\.fits$/;
+
+/** The part of the base name before the first underscore (§1.1), e.g. `lb4m01a1q`. */
+export function rootnameOf(file: string): string {
+  const base = path.basename(file);
+  const at = base.indexOf('_');
+  return at < 0 ? base : base.slice(0, at);
+}
+
+/** The product suffix of a file's base name, exactly as written (lower case), or undefined. */
+export function suffixOf(file: string): HstSuffix | undefined {
+  const m = SUFFIXED.exec(path.basename(file));
+  return m ? (m[2] as HstSuffix) : undefined;
+}
+
+/** True for the suffixes we download, in any letter case; the name alone is looked at (§14.3). */
+export function hasHstSuffix(filename: string): boolean {
+  const lower = filename.toLowerCase();
+  return HST_SUFFIXES.some((suffix) => lower.endsWith(`_${suffix}.fits`));
+}
+
+/**
+ * §14.1 step 5: a file in ingest_dir named `*_corrtag.fits`, `*_corrtag_?.fits`, `*_tag.fits` or
+ * `*_x1d.fits` (gzipped too, any letter case; hidden files are not products).
+ */
+export function isIngestDirProduct(name: string): boolean {
+  return !name.startsWith('.') && /_(corrtag(_[a-z])?|tag|x1d)\.fits(\.gz)?$/i.test(name);
+}
+
+/** Swap the base name's `from` suffix for `to`, in the same directory; undefined when it has no `from`. */
+function swapSuffix(file: string, from: string, to: string): string | undefined {
+  const name = path.basename(file);
+  if (!name.endsWith(from)) return undefined;
+  return path.join(path.dirname(file), name.slice(0, -from.length) + to);
+}
+
+/** `<root>_corrtag_a.fits` / `_b.fits`: one segment of a COS FUV exposure. */
+export function isFuvSegmentFile(file: string): boolean {
+  const s = suffixOf(file);
+  return s === 'corrtag_a' || s === 'corrtag_b';
+}
+
+/** `<root>_corrtag_b.fits`: the second FUV segment, read through its `_a` partner when that is present (§1.4.2). */
+export function isFuvSegmentB(file: string): boolean {
+  return suffixOf(file) === 'corrtag_b';
+}
+
+/**
+ * The other FUV segment of a segment file (`_corrtag_a` ↔ `_corrtag_b`), in the same directory (§1.3),
+ * or undefined for any other file. This is the archive's rule (what travels with an event file).
+ */
+export function fuvPartnerOf(file: string): string | undefined {
+  const s = suffixOf(file);
+  if (s === 'corrtag_a') return swapSuffix(file, '_a.fits', '_b.fits');
+  if (s === 'corrtag_b') return swapSuffix(file, '_b.fits', '_a.fits');
+  return undefined;
+}
+
+/**
+ * §1.3 both segment file names of an FUV corrtag, sorted (`_a` first); the files need not exist. The
+ * extraction knows an FUV file by its content (DETECTOR), so any `…_a.fits` / `…_b.fits` base name pairs.
+ */
+export function fuvSegmentPair(file: string): [string, string] {
+  const other = swapSuffix(file, '_a.fits', '_b.fits') ?? swapSuffix(file, '_b.fits', '_a.fits');
+  if (other === undefined) throw new Error(`${file}: file name doesn't match the FUV convention (…_a.fits / …_b.fits)`);
+  const pair = [file, other].sort();
+  return [pair[0]!, pair[1]!];
+}
+
+/** The `_b` segment whose `_a` partner is among `files`: the composite lists that exposure once, as its `_a` (§9.3). */
+export function isListedThroughPartner(file: string, files: ReadonlySet<string>): boolean {
+  if (!path.basename(file).endsWith('_b.fits')) return false;
+  return files.has(fuvSegmentPair(file)[0]);
+}
+
+/** §7.1 step 1: the x1d beside a STIS tag or corrtag file (`_tag.fits` / `_corrtag.fits` → `_x1d.fits`). */
+export function stisX1dOf(file: string): string {
+  const x1d = swapSuffix(file, '_tag.fits', '_x1d.fits') ?? swapSuffix(file, '_corrtag.fits', '_x1d.fits');
+  if (x1d === undefined) throw new Error(`${file}: not a STIS _tag.fits or _corrtag.fits name, so its x1d cannot be found`);
+  return x1d;
+}
+
+/** §7.1: the corrtag made from a STIS tag file (`_tag.fits` → `_corrtag.fits`), beside it. */
+export function corrtagOf(tag: string): string {
+  const corrtag = swapSuffix(tag, '_tag.fits', '_corrtag.fits');
+  if (corrtag === undefined) throw new Error(`${tag}: not a STIS _tag.fits name`);
+  return corrtag;
+}
+
+/** The tag file a STIS `<stem>_corrtag.fits` is made from (`<stem>_tag.fits`, base name), or undefined. */
+export function tagNameOfCorrtag(name: string): string | undefined {
+  return suffixOf(name) === 'corrtag' ? swapSuffix(path.basename(name), '_corrtag.fits', '_tag.fits') : undefined;
+}
+
+/** `<dir>/<rootname>_x1d.fits`, the extracted spectrum that travels with an event file (§5.4). */
+export function x1dOf(file: string): string {
+  return path.join(path.dirname(file), `${rootnameOf(file)}_x1d.fits`);
+}
+
+/**
+ * `<rootname>_curve.fits`, the individual lightcurve's name (§5.3, §8.1 OUTNAME). The original took
+ * the first 9 characters of the whole path (garbage with a directory); the evidently intended
+ * rootname is used instead.
+ */
+export function individualLightcurveName(file: string): string {
+  return `${rootnameOf(file)}_curve.fits`;
+}
