@@ -49,7 +49,10 @@ export function productKindOf(path: string): ProductKind {
   return /^hlsp_hstlc_/i.test(basename(path)) ? 'composite' : 'individual';
 }
 
-/** One row of the `stats` table (§10.2 columns, plus ours after `deliver`); null is SQL NULL. */
+/**
+ * One row of the `stats` table (§10.2 columns, plus ours after `deliver`); null is SQL NULL. The one
+ * definition: the database table (db/schema.ts) and the plots' record (plots/types.ts) are derived from it.
+ */
 export interface StatsRow {
   lightcurve_path: string;
   lightcurve_filename: string;

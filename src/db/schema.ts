@@ -4,6 +4,7 @@
  * and the record of how each header TARGNAME was mapped).
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { StatsRow } from '../analysis/index.js';
 import type { BadDataReason } from '../quality/reasons.js';
 import { TARGNAME_MAX_LENGTH } from '../targets/sanitize.js';
 import type { TargetMethod } from '../targets/resolve.js';
@@ -67,24 +68,15 @@ export interface BadDataTable {
   reason: BadDataReason;
 }
 
-export interface StatsTable {
+/**
+ * The columns of the analysis' StatsRow (src/analysis/stats.ts). `total` is NULL only when the counts sum
+ * to NaN/inf (0003; the original aborted the run there, §11.2); best_period, best_power and
+ * false_alarm_probability are ours (0003).
+ */
+export interface StatsTable extends Omit<StatsRow, 'periodogram' | 'deliver'> {
   id: Generated<number>;
-  lightcurve_path: string;
-  lightcurve_filename: string;
-  /** NULL only when the counts sum to NaN/inf (0003; the original aborted the run there, §11.2). */
-  total: number | null;
-  mean: number | null;
-  mu: number | null;
-  stdev: number | null;
-  poisson_factor: number | null;
-  pearson_r: number | null;
-  pearson_p: number | null;
   periodogram: DbBoolean;
   deliver: DbBoolean;
-  /** Ours (0003): period (days) and normalized power of the highest periodogram point, and its Baluev FAP. */
-  best_period: number | null;
-  best_power: number | null;
-  false_alarm_probability: number | null;
 }
 
 export interface DownloadsTable {
@@ -144,7 +136,6 @@ export type MetadataRow = Selectable<MetadataTable>;
 export type NewMetadata = Insertable<MetadataTable>;
 export type OutputsRow = Selectable<OutputsTable>;
 export type BadDataRow = Selectable<BadDataTable>;
-export type StatsRow = Selectable<StatsTable>;
 export type DownloadRow = Selectable<DownloadsTable>;
 export type RunRow = Selectable<RunsTable>;
 export type TargetNameRow = Selectable<TargetNamesTable>;

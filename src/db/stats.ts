@@ -8,25 +8,21 @@ import { writeInChunks, type ItemResult } from './batch.js';
 import type { HstlcDb } from './connect.js';
 import { dialectAdapter } from './dialects/index.js';
 import { RowValidationError } from './metadata.js';
-import { WIDTH, type Database, type StatsTable } from './schema.js';
+import type { StatsRow } from '../analysis/index.js';
+import { WIDTH, type Database } from './schema.js';
 import { finiteOrNull, toBoolean } from './values.js';
 
-/** The stats columns as the schema declares them, without the id and the dialect-dependent booleans. */
-type StatsColumns = Omit<StatsTable, 'id' | 'periodogram' | 'deliver'>;
 type PeriodogramColumns = 'best_period' | 'best_power' | 'false_alarm_probability';
 
 /**
  * A row to upsert. `total` is an integer, null only when the counts do not sum to a finite number.
  * The periodogram columns of 0003, when left out, stay unchanged on update and are NULL on insert.
  */
-export type StatsInput = Omit<StatsColumns, PeriodogramColumns> &
-  Partial<Pick<StatsColumns, PeriodogramColumns>> & { periodogram?: boolean; deliver?: boolean };
+export type StatsInput = Omit<StatsRow, PeriodogramColumns | 'periodogram' | 'deliver'> & Partial<Pick<StatsRow, PeriodogramColumns | 'periodogram' | 'deliver'>>;
 
-/** A row as read back, booleans as booleans on every dialect. */
-export interface Stats extends StatsColumns {
+/** A row as read back (the analysis' StatsRow with its id), booleans as booleans on every dialect. */
+export interface Stats extends StatsRow {
   id: number;
-  periodogram: boolean;
-  deliver: boolean;
 }
 
 const FLOATS = ['mean', 'mu', 'stdev', 'poisson_factor', 'pearson_r', 'pearson_p'] as const;

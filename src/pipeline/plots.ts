@@ -192,7 +192,7 @@ function statsRecord(c: Candidate, row: Stats, exptime: number | null): StatsRec
     lightcurve_path: row.lightcurve_path,
     lightcurve_filename: row.lightcurve_filename,
     // NULL only when the counts do not sum to a finite number (§11.2); shown as "no value".
-    total: row.total ?? NaN,
+    total: row.total,
     mean: row.mean,
     mu: row.mu,
     stdev: row.stdev,
@@ -201,6 +201,9 @@ function statsRecord(c: Candidate, row: Stats, exptime: number | null): StatsRec
     pearson_p: row.pearson_p,
     periodogram: row.periodogram,
     deliver: row.deliver,
+    best_period: row.best_period,
+    best_power: row.best_power,
+    false_alarm_probability: row.false_alarm_probability,
     ...c.meta,
     exptime,
   };

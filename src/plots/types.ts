@@ -2,6 +2,7 @@
  * The plain inputs of every plot. They carry no database or FITS objects, so chart
  * definitions stay pure functions of data and the stage that queries the database can build them.
  */
+import type { StatsRow } from '../analysis/index.js';
 
 /** The columns a lightcurve plot draws (§8.1), all as float64 whatever the file's TFORM. */
 export const LIGHTCURVE_COLUMNS = ['gross', 'net', 'flux', 'error', 'background'] as const;
@@ -40,22 +41,10 @@ export interface LightcurveData {
 }
 
 /**
- * One row of the stats table (§10.2, §11.2) joined with the lightcurve's metadata, shaped like the
- * database row so the plots stage can pass query results through. NULL stays null.
+ * One row of the stats table (the analysis' StatsRow, §10.2, §11.2) joined with the lightcurve's
+ * metadata, so the plots stage can pass query results through. NULL stays null.
  */
-export interface StatsRecord {
-  lightcurve_path: string;
-  lightcurve_filename: string;
-  total: number;
-  mean: number | null;
-  mu: number | null;
-  stdev: number | null;
-  poisson_factor: number | null;
-  pearson_r: number | null;
-  pearson_p: number | null;
-  /** §11.2: some period space has a significant peak with power ≥ 0.30. */
-  periodogram: boolean;
-  deliver: boolean;
+export interface StatsRecord extends StatsRow {
   targname: string;
   instrument: string;
   detector: string;

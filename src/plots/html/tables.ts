@@ -27,7 +27,7 @@ export interface TableRow {
   cenwave: number | null;
   aperture: string;
   exptime: number | null;
-  total: number;
+  total: number | null;
   mean: number | null;
   poisson_f: number | null;
   pearson_r: number | null;
@@ -57,7 +57,7 @@ export function tableRow(entry: TableEntry): TableRow {
     cenwave: s.cenwave,
     aperture: s.aperture,
     exptime: finiteOrNull(s.exptime),
-    total: s.total,
+    total: finiteOrNull(s.total),
     mean: finiteOrNull(s.mean),
     poisson_f: finiteOrNull(s.poisson_factor),
     pearson_r: finiteOrNull(s.pearson_r),
