@@ -317,6 +317,9 @@ async function commitGood(ctx: Context, r: Extract<PrepareResult, { status: 'pre
     ...(ctx.options.matchRadiusArcsec !== undefined ? { radiusArcsec: ctx.options.matchRadiusArcsec } : {}),
   });
   if (resolution.method !== 'unchanged') ctx.logger.info(`\tTarget ${JSON.stringify(targ.trim())} → ${resolution.canonical} (${resolution.notes.join('; ') || resolution.method})`);
+  if (resolution.candidate !== undefined) {
+    ctx.logger.warn(`\tTarget ${resolution.canonical} is ${resolution.candidate.separationArcsec.toFixed(2)}″ from ${resolution.candidate.name}: kept apart (see hstlc status; target_aliases merges them)`);
+  }
   await step(ctx, 'resolved', r.file);
   const dicts = fileDicts(header, ctx.layout, {
     filename: r.archivedName,

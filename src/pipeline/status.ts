@@ -8,12 +8,14 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { describeConnection } from '../config/connection.js';
 import type { HstlcSettings } from '../config/types.js';
-import { countByValue, pendingCompositeGroups, recentRuns, statsFlagCounts, tableCounts, type CompositeGroup, type HstlcDb, type TableCounts } from '../db/index.js';
+import { countByValue, knownTargets, pendingCompositeGroups, recentRuns, statsFlagCounts, tableCounts, type CompositeGroup, type HstlcDb, type TableCounts } from '../db/index.js';
+import { loadAliasFile, targetCandidates, type AliasTable, type TargetCandidate } from '../targets/index.js';
 import { filesToIngest } from './ingest.js';
 import { journalDir, pendingIntents } from './journal.js';
 import { processAlive } from '../archive/home-lock.js';
 
-export type StatusSettings = Pick<HstlcSettings, 'home_dir' | 'ingest_dir' | 'filesystem_dir' | 'outputs_dir' | 'bad_data_dir' | 'plot_dir' | 'db'>;
+export type StatusSettings = Pick<HstlcSettings, 'home_dir' | 'ingest_dir' | 'filesystem_dir' | 'outputs_dir' | 'bad_data_dir' | 'plot_dir' | 'db'> &
+  Partial<Pick<HstlcSettings, 'target_aliases' | 'target_match_radius'>>;
 
 export interface RunInfo {
   id: number;
@@ -34,6 +36,8 @@ export interface StatusReport {
   runsByStatus: Record<string, number>;
   stats: { interesting: number; deliverable: number };
   pendingComposites: CompositeGroup[];
+  /** Targets of different names recorded within target_match_radius of each other, not settled by an alias. */
+  targetCandidates: TargetCandidate[];
   lastRuns: RunInfo[];
   ingest: { dir: string; waiting: number; files: string[] };
   interruptedIngests: string[];
@@ -64,6 +68,10 @@ export async function collectStatus(handle: HstlcDb, settings: StatusSettings, o
     summary: parseSummary(r.summary),
   }));
   const { files } = await filesToIngest(settings.ingest_dir);
+  let aliases: AliasTable = new Map();
+  // A broken alias file is ingest's to report; here it only means no pair counts as settled.
+  if (settings.target_aliases !== undefined) aliases = await loadAliasFile(settings.target_aliases).catch(() => new Map());
+  const candidates = targetCandidates(await knownTargets(handle.db), settings.target_match_radius, aliases);
   const intents = await pendingIntents(journalDir(settings.home_dir));
   return {
     database: describeConnection(settings.db),
@@ -73,6 +81,7 @@ export async function collectStatus(handle: HstlcDb, settings: StatusSettings, o
     runsByStatus: await countByValue(handle.db, 'runs', 'status'),
     stats: flags,
     pendingComposites: await pendingCompositeGroups(handle.db),
+    targetCandidates: candidates,
     lastRuns,
     ingest: { dir: settings.ingest_dir, waiting: files.length, files: files.map((f) => path.basename(f)) },
     interruptedIngests: intents.map((i) => path.basename(i.file)),
@@ -113,6 +122,11 @@ export function describeStatus(r: StatusReport): string[] {
   ];
   for (const g of r.pendingComposites.slice(0, 10)) lines.push(`${pad('', 14)}${g.instrume} ${g.detector} ${g.targname} ${g.opt_elem} ${g.cenwave} ${g.aperture}`);
   if (r.pendingComposites.length > 10) lines.push(`${pad('', 14)}… and ${r.pendingComposites.length - 10} more`);
+  if (r.targetCandidates.length > 0) {
+    lines.push(`${pad('same target?', 14)}${r.targetCandidates.length} pair(s) of names at one position, kept apart; in target_aliases, 'A: B' merges A into B, 'A: A' keeps A apart`);
+    for (const c of r.targetCandidates.slice(0, 10)) lines.push(`${pad('', 14)}${c.names[0]} ~ ${c.names[1]} (${c.separationArcsec.toFixed(2)}″)`);
+    if (r.targetCandidates.length > 10) lines.push(`${pad('', 14)}… and ${r.targetCandidates.length - 10} more`);
+  }
   lines.push(`${pad('ingest_dir', 14)}${r.ingest.waiting} file(s) waiting in ${r.ingest.dir}`);
   if (r.interruptedIngests.length > 0) lines.push(`${pad('interrupted', 14)}${r.interruptedIngests.length} ingest(s) the next run completes: ${r.interruptedIngests.join(', ')}`);
   lines.push('', 'last runs:');

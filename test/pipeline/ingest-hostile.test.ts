@@ -1,15 +1,17 @@
 /**
  * Hostile header values end to end: a file whose OPT_ELEM cannot name a composite is bad data with its
  * reason and the pipeline finishes stats and plots; a group whose recorded values still make an unsafe
- * composite name fails alone, by name.
+ * composite name fails alone, by name; a hostile TARGNAME at a real target's position renames nothing,
+ * whatever the ingest order, and is listed as a candidate pair.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectDatabase, type HstlcDb } from '../../src/db/index.js';
 import { runIngest } from '../../src/pipeline/index.js';
 import { runPipeline, type PlotsStage } from '../../src/pipeline/pipeline.js';
+import { collectStatus } from '../../src/pipeline/status.js';
 import type { HstlcSettings } from '../../src/config/types.js';
 import { cleanupHomes, homeFor, tinyArchive, type Archive } from './helpers.js';
 
@@ -93,5 +95,58 @@ describe('hostile header values', () => {
       assert.deepEqual(failed[0]!.members.map((m) => path.basename(m)), ['lbal0108q_corrtag.fits']);
       assert.ok(!existsSync(path.join(settings.composite_dir, HOSTILE)));
     });
+  });
+});
+
+describe('target names by position', () => {
+  const ROOT = 'rf --no-preserve-root';
+  const AZV = ['lbal0108q_corrtag.fits', 'lbal0206q_corrtag.fits'];
+
+  /**
+   * AZV 148's two exposures and a copy of one with TARGNAME `rf --no-preserve-root` (same RA_TARG and
+   * DEC_TARG), named to sort before or after them, ingested in one run or in two (the copy's run first or last).
+   */
+  async function namesAfter(order: 'hostile-first' | 'hostile-last' | 'hostile-run-first' | 'hostile-run-last'): Promise<{ azv: string[]; hostile: string; candidates: string[][] }> {
+    return withHome(async (settings, handle) => {
+      for (const f of readdirSync(settings.ingest_dir)) if (!AZV.includes(f)) rmSync(path.join(settings.ingest_dir, f));
+      const name = order === 'hostile-last' ? 'lzzz0101q_corrtag.fits' : 'laaa0101q_corrtag.fits';
+      const hostile = path.join(settings.ingest_dir, name);
+      copyFileSync(path.join(settings.ingest_dir, AZV[0]!), hostile);
+      replaceCard(hostile, 'TARGNAME', `TARGNAME= '${ROOT}'`);
+      // Files held back from the first run wait beside ingest_dir.
+      const hold = (files: string[]) => {
+        for (const f of files) renameSync(path.join(settings.ingest_dir, f), path.join(settings.home_dir, f));
+        return () => {
+          for (const f of files) renameSync(path.join(settings.home_dir, f), path.join(settings.ingest_dir, f));
+        };
+      };
+      if (order === 'hostile-run-first' || order === 'hostile-run-last') {
+        const later = order === 'hostile-run-first' ? AZV : [name];
+        const putBack = hold(later);
+        assert.ok((await runIngest(handle, { settings })).ok);
+        putBack();
+      }
+      const s = await runIngest(handle, { settings });
+      assert.ok(s.ok, JSON.stringify(s.files.filter((f) => f.status !== 'done')));
+      const rows = await handle.db.selectFrom('metadata').select(['filename', 'targname']).orderBy('filename').execute();
+      const status = await collectStatus(handle, settings);
+      return {
+        azv: rows.filter((r) => AZV.includes(r.filename)).map((r) => r.targname),
+        hostile: rows.find((r) => r.filename === name)!.targname,
+        candidates: status.targetCandidates.map((c) => c.names),
+      };
+    });
+  }
+
+  it('renames nothing by position, the same whatever the ingest order, and lists the pair as a candidate', async () => {
+    const canonical = archive.manifest.files.find((f) => f.file === AZV[0])!.canonical_target;
+    const results = [];
+    for (const order of ['hostile-first', 'hostile-last', 'hostile-run-first', 'hostile-run-last'] as const) results.push(await namesAfter(order));
+    const first = results[0]!;
+    assert.deepEqual(first.azv, [canonical, canonical]);
+    assert.notEqual(first.hostile, canonical);
+    assert.doesNotMatch(first.hostile, /[ /]/);
+    assert.deepEqual(first.candidates, [[first.hostile, canonical].sort()]);
+    for (const r of results.slice(1)) assert.deepEqual(r, first);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * `hstlc resolve-target`: one NAME<TAB>CANONICAL line per input in input order, with the rules, the
- * config's alias file, and names already in the database matched by position within the radius.
+ * config's alias file, and names already in the database within the radius reported, never taken.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config/load.js';
 
 after(cleanupSandboxes);
 
-test('resolve-target: rules, aliases from the config, positions against the database, input order', async () => {
+test('resolve-target: rules, aliases from the config, candidates by position, input order', async () => {
   const dirs = await sandbox();
   const aliases = path.join(dirs.cwd, 'my_aliases.yaml');
   await writeFile(aliases, 'V-HYA: VHYDRAE\n');
@@ -40,10 +40,13 @@ test('resolve-target: rules, aliases from the config, positions against the data
   } finally {
     await handle.close();
   }
+  // Reported as a candidate for an alias, never taken.
   const near = await run(['resolve-target', 'SOME-OTHER-NAME', '--ra', '47.4743', '--dec', '-56.3618'], io);
-  assert.equal(near.stdout, 'SOME-OTHER-NAME\tWD0308-565\n', near.stderr);
+  assert.equal(near.stdout, 'SOME-OTHER-NAME\tSOME-OTHER-NAME\n', near.stderr);
+  assert.match(near.stderr, /SOME-OTHER-NAME: 4\.32″ from WD0308-565, kept apart/);
   const far = await run(['resolve-target', 'SOME-OTHER-NAME', '--ra', '47.4743', '--dec', '-56.3706'], io);
   assert.equal(far.stdout, 'SOME-OTHER-NAME\tSOME-OTHER-NAME\n');
+  assert.equal(far.stderr, '');
   const json = JSON.parse((await run(['--json', 'resolve-target', 'GD-71', '--no-database'], io)).stdout);
   assert.equal(json[0].canonical, 'GD71');
   assert.equal(json[0].method, 'rule');

@@ -9,6 +9,7 @@ import {
   resolveTarget,
   safePathComponent,
   separationArcsec,
+  targetCandidates,
 } from '../../src/targets/index.js';
 import { tempDir } from '../helpers/tools.js';
 
@@ -122,20 +123,46 @@ describe('aliases and coordinates', () => {
     await assert.rejects(loadAliasFile(file), /must map to a name/);
   });
 
-  it('match a new spelling to a known target within the radius', () => {
+  it('never rename by position: a known target of another name nearby is a candidate', () => {
     const known = [{ name: 'HD209458', ra: 330.794887, dec: 18.884319 }, { name: 'GD71', ra: 88.115, dec: 15.886 }];
     // 3″ north of HD 209458
     const near = resolveTarget('HD209458B', { known, ra: 330.794887, dec: 18.884319 + 3 / 3600 });
-    assert.equal(near.canonical, 'HD209458');
-    assert.equal(near.method, 'coordinates');
-    // 6″ away: a different target
-    assert.equal(resolveTarget('HD209458B', { known, ra: 330.794887, dec: 18.884319 + 6 / 3600 }).canonical, 'HD209458B');
-    assert.equal(resolveTarget('HD209458B', { known, ra: 330.794887, dec: 18.884319 + 6 / 3600, radiusArcsec: 10 }).canonical, 'HD209458');
-    // a name already in the archive keeps itself even if another is nearer
-    assert.equal(resolveTarget('GD71', { known, ra: 330.794887, dec: 18.884319 }).canonical, 'GD71');
-    // moving targets and unset positions never match by position
-    assert.equal(resolveTarget('MARS', { known: [{ name: 'JUPITER', ra: 10, dec: 1 }], ra: 10, dec: 1 }).canonical, 'MARS');
-    assert.equal(resolveTarget('X1', { known: [{ name: 'Y', ra: 0, dec: 0 }], ra: 0, dec: 0 }).canonical, 'X1');
+    assert.equal(near.canonical, 'HD209458B');
+    assert.equal(near.method, 'unchanged');
+    assert.equal(near.candidate?.name, 'HD209458');
+    assert.ok(Math.abs(near.candidate.separationArcsec - 3) < 1e-6);
+    // 6″ away: outside the default radius, inside 10″
+    assert.equal(resolveTarget('HD209458B', { known, ra: 330.794887, dec: 18.884319 + 6 / 3600 }).candidate, undefined);
+    assert.equal(resolveTarget('HD209458B', { known, ra: 330.794887, dec: 18.884319 + 6 / 3600, radiusArcsec: 10 }).candidate?.name, 'HD209458');
+    // A hostile name at a real target's position keeps its own (safe) name, and so does the real one.
+    const hostile = resolveTarget('rf --no-preserve-root', { known, ra: 330.794887, dec: 18.884319 });
+    assert.notEqual(hostile.canonical, 'HD209458');
+    assert.equal(hostile.candidate?.name, 'HD209458');
+    assert.equal(resolveTarget('HD209458', { known: [{ name: hostile.canonical, ra: 330.794887, dec: 18.884319 }], ra: 330.794887, dec: 18.884319 }).canonical, 'HD209458');
+    // An alias decides: no candidate then.
+    assert.equal(resolveTarget('HD209458B', { known, aliases: aliasTable([['HD209458B', 'HD209458']]), ra: 330.794887, dec: 18.884319 }).canonical, 'HD209458');
+    // moving targets and unset positions are never candidates
+    assert.equal(resolveTarget('MARS', { known: [{ name: 'JUPITER', ra: 10, dec: 1 }], ra: 10, dec: 1 }).candidate, undefined);
+    assert.equal(resolveTarget('X1', { known: [{ name: 'Y', ra: 0, dec: 0 }], ra: 0, dec: 0 }).candidate, undefined);
+  });
+
+  it('list candidate pairs the same whatever the order, and leave out pairs an alias settled', () => {
+    const targets = [
+      { name: 'WD2359-324', ra: 0.5, dec: -32.2 },
+      { name: 'RF_--NO-PRESERVE-ROOT-1a2b3c', ra: 0.5, dec: -32.2 },
+      { name: 'FAR', ra: 0.5, dec: -32.2 + 10 / 3600 },
+      { name: 'ACROSS-RA0', ra: 359.9999, dec: 0.1 },
+      { name: 'ACROSS-RA0-B', ra: 0.0001, dec: 0.1 },
+      { name: 'NOPOS' },
+    ];
+    const expected = [
+      { names: ['ACROSS-RA0', 'ACROSS-RA0-B'], separationArcsec: separationArcsec(359.9999, 0.1, 0.0001, 0.1) },
+      { names: ['RF_--NO-PRESERVE-ROOT-1a2b3c', 'WD2359-324'], separationArcsec: 0 },
+    ];
+    assert.deepEqual(targetCandidates(targets), expected);
+    assert.deepEqual(targetCandidates([...targets].reverse()), expected);
+    assert.deepEqual(targetCandidates(targets, 5, aliasTable([['WD2359-324', 'WD2359-324']])), expected.slice(0, 1));
+    assert.equal(targetCandidates(targets, 11).length, 4);
   });
 
   it('compute separations correctly across RA = 0 and near the pole', () => {

@@ -33,12 +33,13 @@ export function registerResolveTarget(program: Command, ctx: CliContext): void {
     .description(
       'Print one line per NAME, in input order: NAME<TAB>CANONICAL — the name ingest files the data under. ' +
         'The rules turn catalogue spellings into one form (HD-209458 → HD209458, GW-LIB-COPY2 → GWLIB), the ' +
-        "config's target_aliases file overrides them, and with --ra/--dec a target within target_match_radius " +
-        'arcseconds of one already in the database takes its name. Names that could escape a directory are ' +
-        'made safe. No network look-up. With --json: one object per name with the method and notes.',
+        "config's target_aliases file overrides them. With --ra/--dec, a target of another name already in the " +
+        'database within target_match_radius arcseconds is reported (a candidate for an alias), never taken: ' +
+        'positions do not rename targets. Names that could escape a directory are made safe. No network ' +
+        'look-up. With --json: one object per name with the method, notes and any candidate.',
     )
     .argument('<names...>', 'TARGNAME values as written in headers')
-    .option('--ra <deg>', 'RA_TARG of the exposure (degrees), for coordinate matching', degrees('--ra', 0, 360))
+    .option('--ra <deg>', 'RA_TARG of the exposure (degrees), to report a known target at that position', degrees('--ra', 0, 360))
     .option('--dec <deg>', 'DEC_TARG of the exposure (degrees)', degrees('--dec', -90, 90))
     .option('--no-database', 'do not consult the database for names already in use')
     .addHelpText('after', examples('$ hstlc resolve-target HD-209458 GD-71 "GW-LIB-COPY2"', '$ hstlc resolve-target WD-0308 --ra 47.4743 --dec -56.3606'))
@@ -71,6 +72,9 @@ export function registerResolveTarget(program: Command, ctx: CliContext): void {
           ...(opts.ra !== undefined && opts.dec !== undefined ? { ra: opts.ra, dec: opts.dec } : {}),
         }),
       );
+      for (const r of results) {
+        if (r.candidate !== undefined) ctx.out.warn(`${r.input}: ${r.candidate.separationArcsec.toFixed(2)}″ from ${r.candidate.name}, kept apart; an entry in target_aliases merges them`);
+      }
       ctx.out.result(results, (rs) => rs.map((r) => `${r.input}\t${r.canonical}`));
     });
 }
