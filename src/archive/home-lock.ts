@@ -1,7 +1,8 @@
 /**
- * One ingest (or reset) at a time per home_dir: a lock file created atomically (hard link of a fully
- * written temporary file, which fails if the lock exists). A lock left by a process that no longer runs
- * on this host is stale and is taken over; a lock from another host is respected, since we cannot tell.
+ * The one lock implementation: one ingest (or reset) at a time per home_dir, one download run at a time
+ * per download_dir (mast/lock.ts). A lock file created atomically (hard link of a fully written temporary
+ * file, which fails if the lock exists). A lock left by a process that no longer runs on this host is
+ * stale and is taken over; a lock from another host is respected, since we cannot tell.
  */
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
@@ -42,26 +43,46 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The owner a lock file names: our JSON, or a bare pid (the download lock's earlier format, always written
+ * on this host); anything else names no owner and is stale.
+ */
+function parseOwner(text: string): LockOwner | undefined {
+  if (/^\s*\d+\s*$/.test(text)) return { pid: Number(text.trim()), host: hostname(), command: '?', started: '?' };
+  try {
+    const owner = JSON.parse(text) as Partial<LockOwner> | null;
+    if (owner !== null && typeof owner === 'object' && typeof owner.pid === 'number' && typeof owner.host === 'string') return owner as LockOwner;
+  } catch {
+    // not JSON: no owner
+  }
+  return undefined;
+}
+
 async function readOwner(file: string): Promise<{ text: string; owner: LockOwner | undefined } | undefined> {
   try {
     const text = await readFile(file, 'utf8');
-    try {
-      return { text, owner: JSON.parse(text) as LockOwner };
-    } catch {
-      return { text, owner: undefined };
-    }
+    return { text, owner: parseOwner(text) };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
 }
 
+/** Take the home_dir lock for `command`; throws HomeLockedError while another live process holds it. */
 export async function lockHome(homeDir: string, command: string): Promise<HomeLock> {
-  await mkdir(homeDir, { recursive: true });
-  const file = path.join(homeDir, LOCK_NAME);
-  const me: LockOwner = { pid: process.pid, host: hostname(), command, started: new Date().toISOString() };
+  return acquireLock(homeDir, LOCK_NAME, command);
+}
+
+/**
+ * Take the lock file `name` in `dir` for `command`, as process `pid` (default: this one). Throws
+ * HomeLockedError (naming the owner) while another live process holds it.
+ */
+export async function acquireLock(dir: string, name: string, command: string, pid: number = process.pid): Promise<HomeLock> {
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, name);
+  const me: LockOwner = { pid, host: hostname(), command, started: new Date().toISOString() };
   const text = `${JSON.stringify(me)}\n`;
-  const tmp = path.join(homeDir, `${LOCK_NAME}.${process.pid}.${randomBytes(4).toString('hex')}`);
+  const tmp = path.join(dir, `${name}.${pid}.${randomBytes(4).toString('hex')}`);
   await writeFile(tmp, text, { flag: 'wx' });
   try {
     for (let attempt = 0; attempt < 3; attempt++) {

@@ -99,7 +99,7 @@ describe('the run lock', () => {
       // A lock left by a process that no longer exists.
       await writeFile(path.join(d.download, 'download.lock'), '2147483646\n');
       const taken = await acquireRunLock(d.download);
-      assert.equal((await readFile(taken.file, 'utf8')).trim(), String(process.pid));
+      assert.equal((JSON.parse(await readFile(taken.file, 'utf8')) as { pid: number }).pid, process.pid);
       await taken.release();
     } finally {
       d.cleanup();
