@@ -35,3 +35,4 @@ export { encodeFits, writeFits, type HduSpec, type ColumnSpec, type ImageSpec, t
 export { onesComplementSum, encodeChecksum, addSums, type ChecksumResult } from './checksum.js';
 export { columnToPlain, cardToPlain, type Plain } from './plain.js';
 export { describeFits, type FitsDescription, type HduDescription, type ColumnDescription, type DescribeOptions } from './describe.js';
+export { copiedTextCards, asciiTransliteration, isPrintableAscii } from './copied-text.js';

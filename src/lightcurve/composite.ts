@@ -2,7 +2,7 @@
  * Composite lightcurves (§9.3): the members' common wavelength range, one extraction per member on
  * that range, members numbered and stacked, and the HLSP headers of §9.3(d).
  */
-import { FitsReader, writeFits, type CardInput, type Header } from '../fits/index.js';
+import { copiedTextCards, FitsReader, writeFits, type CardInput, type Header } from '../fits/index.js';
 import type { AlgorithmParams } from './algorithm.js';
 import { CORRECTED } from './algorithm.js';
 import { columnSpecs, exposureSummary, extensionCards, provenanceCards } from './individual.js';
@@ -166,16 +166,14 @@ export async function hlspPrimaryCards(files: readonly string[], c: LightcurveCo
     const card = first.card(k);
     if (card !== undefined) cards.push({ key: k, value: card.value, type: card.type === 'integer' ? 'integer' : 'float' });
   }
-  cards.push({ key: 'TARGNAME', value: (first.string('TARGNAME') ?? '').trim() });
-  cards.push({ key: 'TARDESCR', value: (first.string('TARDESCR') ?? '').trim() });
-  cards.push({ key: 'TARDESC2', value: (first.string('TARDESC2') ?? '').trim() });
+  for (const k of ['TARGNAME', 'TARDESCR', 'TARDESC2']) cards.push(...copiedTextCards(k, (first.string(k) ?? '').trim()));
   cards.push({ key: 'EXTNAME', value: 'PRIMARY' });
   const multi: CardInput[] = [];
   const add = (key: string, prefix: string, set: Set<string>): void => {
     const u = uniq(set);
-    cards.push({ key, value: u.value });
+    cards.push(...copiedTextCards(key, u.value));
     // §15.11 the original wrote every extra value as <prefix>01; numbered properly here
-    u.multi.forEach((v, i) => multi.push({ key: `${prefix}${String(i + 1).padStart(2, '0')}`, value: v }));
+    u.multi.forEach((v, i) => multi.push(...copiedTextCards(`${prefix}${String(i + 1).padStart(2, '0')}`, v)));
   };
   add('TELESCOP', 'TELESC', sets.TELESCOP);
   add('INSTRUME', 'INSTRU', sets.INSTRUME);

@@ -5,7 +5,7 @@
  * stages need not open the event files again.
  */
 import type { CardInput, ColumnSpec } from '../fits/index.js';
-import { writeFits } from '../fits/index.js';
+import { copiedTextCards, writeFits } from '../fits/index.js';
 import { algorithmCards } from './algorithm.js';
 import { COLUMN_ORDER, COLUMN_UNITS, pyStr, type Lightcurve, type LightcurveColumns, type LightcurveMeta, type PyNumber } from './table.js';
 import { packageVersion } from './version.js';
@@ -114,7 +114,7 @@ export function primaryCards(meta: LightcurveMeta): CardInput[] {
   const d = meta.describe;
   const cards: CardInput[] = [];
   const str = (key: string, v: string, comment: string): void => {
-    cards.push({ key, value: v, comment });
+    cards.push(...copiedTextCards(key, v, comment));
   };
   str('TELESCOP', d.TELESCOP, 'telescope used to acquire data');
   str('INSTRUME', d.INSTRUME, 'instrument');

@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectDatabase, type HstlcDb } from '../../src/db/index.js';
+import { FitsReader } from '../../src/fits/index.js';
 import { runIngest } from '../../src/pipeline/index.js';
 import { runPipeline, type PlotsStage } from '../../src/pipeline/pipeline.js';
 import { collectStatus } from '../../src/pipeline/status.js';
@@ -148,5 +149,37 @@ describe('target names by position', () => {
     assert.doesNotMatch(first.hostile, /[ /]/);
     assert.deepEqual(first.candidates, [[first.hostile, canonical].sort()]);
     for (const r of results.slice(1)) assert.deepEqual(r, first);
+  });
+});
+
+describe('non-ASCII header text', () => {
+  it('is written as ASCII with the original in HISTORY, and the files go through (COS, STIS tag)', async () => {
+    await withHome(async (settings, handle) => {
+      const targname = 'CAFÉ-ÅNGSTRÖM';
+      const cos = path.join(settings.ingest_dir, 'lbal0108q_corrtag.fits');
+      const stis = path.join(settings.ingest_dir, 'o6a501080_tag.fits');
+      for (const f of [cos, stis]) replaceCard(f, 'TARGNAME', `TARGNAME= '${targname}'`);
+      const s = await runIngest(handle, { settings });
+      assert.ok(s.ok, JSON.stringify(s.files.filter((f) => f.status !== 'done' && f.status !== 'bad')));
+      for (const f of [cos, stis]) {
+        const r = s.files.find((x) => x.file === f)!;
+        assert.equal(r.status, 'done', r.reason);
+        const primaryOf = async (file: string) => {
+          const fits = await FitsReader.open(file);
+          const primary = fits.hdus[0]!.header;
+          await fits.close();
+          return primary;
+        };
+        assert.equal((await primaryOf(r.lightcurve!)).string('TARGNAME'), 'CAFE-ANGSTROM');
+        // The original is kept by the first file written from it: the lightcurve, or a STIS tag's corrtag.
+        const primary = await primaryOf(f === stis ? r.archived! : r.lightcurve!);
+        assert.equal(primary.string('TARGNAME'), 'CAFE-ANGSTROM');
+        const history = primary.cards.filter((c) => c.key === 'HISTORY').map((c) => String(c.value));
+        assert.ok(history.includes("TARGNAME in the source header: 'CAF\\u00c9-\\u00c5NGSTR\\u00d6M'"), history.join('\n'));
+        // The composite of its group was made too.
+        const composite = s.composites.find((c) => c.members.some((m) => path.basename(m) === path.basename(r.archived!)));
+        assert.equal(composite?.status, 'done', composite?.reason);
+      }
+    });
   });
 });

@@ -4,7 +4,7 @@
  * never modified or deleted (the original deleted it).
  */
 import { existsSync } from 'node:fs';
-import { FitsReader, writeFits, type CardInput, type Header } from '../../fits/index.js';
+import { asciiTransliteration, copiedTextCards, FitsReader, writeFits, type CardInput, type Header } from '../../fits/index.js';
 import { asciiText, pyTimestamp } from '../../lightcurve/individual.js';
 import { packageVersion } from '../../lightcurve/version.js';
 import { corrtagOf, stisX1dOf } from '../names.js';
@@ -120,7 +120,13 @@ const STRUCTURAL = /^(SIMPLE|BITPIX|NAXIS\d*|EXTEND|XTENSION|PCOUNT|GCOUNT|TFIEL
 function copyCards(h: Header): CardInput[] {
   return h.cards
     .filter((c) => !STRUCTURAL.test(c.key))
-    .map((c) => ({ key: c.hierarch === true ? `HIERARCH ${c.key}` : c.key, value: c.value, comment: c.comment, type: c.type }));
+    .flatMap((c): CardInput[] => {
+      const key = c.hierarch === true ? `HIERARCH ${c.key}` : c.key;
+      // Text the writer cannot carry (non-ASCII) is transliterated, the original kept in HISTORY.
+      if (c.type === 'string' && typeof c.value === 'string') return copiedTextCards(key, c.value, c.comment).map((x) => (x.key === key ? { ...x, type: c.type } : x));
+      if (c.type === 'commentary') return [{ key, value: asciiTransliteration(String(c.value ?? '')), type: c.type }];
+      return [{ key, value: c.value, comment: asciiTransliteration(c.comment), type: c.type }];
+    });
 }
 
 /** §7.1 stis_corrtag(tagfile): write the corrtag and return where. */
