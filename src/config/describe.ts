@@ -3,7 +3,7 @@
  * prints and what goes into logs.
  */
 import { redactUrl } from './connection.js';
-import { DIRECTORY_KEYS } from './keys.js';
+import { CONFIG_KEYS, DIRECTORY_KEYS, type ConfigKey, type KeySpec } from './keys.js';
 import type { ConfigSource, LoadedConfig } from './types.js';
 
 const SOURCE_WORDS: Record<ConfigSource['kind'], string> = {
@@ -41,25 +41,28 @@ export function redactedConfig(cfg: LoadedConfig): Record<string, unknown> {
 }
 
 /**
- * `key: value` lines, aligned, in a reading order: source, database, directories, the rest.
- * Warnings are not included; the CLI prints them on stderr when the config loads.
+ * `key: value` lines, aligned, in a reading order: source, then every key as keys.ts declares them
+ * (database, directories, the rest). Warnings are not included; the CLI prints them on stderr when the
+ * config loads.
  */
 export function describeConfig(cfg: LoadedConfig): string[] {
   const rows: Array<[string, string]> = [
     ['config', describeSource(cfg.source)],
-    ['db_connection_string', redactUrl(cfg.db_connection_string)],
-    ...DIRECTORY_KEYS.map((key): [string, string] => [key, cfg[key]]),
-    ['num_cores', String(cfg.num_cores)],
-    ['algorithm', cfg.algorithm],
-    ['step', `${cfg.step} s`],
-    ['bad_proposals', cfg.bad_proposals.length ? cfg.bad_proposals.join(', ') : '(none)'],
-    ['mast_url', cfg.mast_url],
-    ['crds_url', cfg.crds_url],
-    ['download_concurrency', String(cfg.download_concurrency)],
-    ['mast_token', cfg.mast_token ? '(set)' : '(none)'],
-    ['target_aliases', cfg.target_aliases],
-    ['target_match_radius', `${cfg.target_match_radius} arcsec`],
+    ...(Object.keys(CONFIG_KEYS) as ConfigKey[]).map((key): [string, string] => {
+      const spec = CONFIG_KEYS[key] as KeySpec<unknown>;
+      const value = cfg[key];
+      return [key, spec.show ? spec.show(value) : String(value)];
+    }),
   ];
   const width = Math.max(...rows.map(([key]) => key.length));
   return rows.map(([key, value]) => `${`${key}:`.padEnd(width + 1)} ${value}`);
+}
+
+/** The README's configuration table (markdown lines), from the key declarations. */
+export function configTable(): string[] {
+  return [
+    '| key | default | meaning |',
+    '|---|---|---|',
+    ...(Object.entries(CONFIG_KEYS) as Array<[string, KeySpec<unknown>]>).map(([key, spec]) => `| \`${key}\` | ${spec.defaultText} | ${spec.meaning} |`),
+  ];
 }

@@ -1,5 +1,5 @@
 export { loadConfig, resolveSettings, DEFAULT_CRDS_URL, DEFAULT_MAST_URL, type LoadConfigOptions } from './load.js';
-export { describeConfig, describeSource, redactedConfig } from './describe.js';
+export { configTable, describeConfig, describeSource, redactedConfig } from './describe.js';
 export {
   ConnectionStringError,
   describeConnection,
@@ -10,5 +10,5 @@ export {
 } from './connection.js';
 export { ConfigError, formatIssue, type ConfigIssue } from './errors.js';
 export { CWD_CONFIG_NAME, HOME_CONFIG_PATH } from './locate.js';
-export { DEPRECATED_KEYS, DIRECTORY_KEYS, KNOWN_KEYS, type DirectoryKey } from './keys.js';
+export { CONFIG_KEYS, DEPRECATED_KEYS, DIRECTORY_KEYS, KNOWN_KEYS, type ConfigKey, type DirectoryKey } from './keys.js';
 export type { Algorithm, ConfigSource, ConfigSourceKind, HstlcSettings, LoadedConfig } from './types.js';

@@ -1,13 +1,56 @@
 /**
- * The keys a config file may hold, each with its zod schema and the plain-words description used
- * when a value is wrong. Empty values (`key:` with nothing after it) mean "use the default", as a
- * commented-out template line would.
+ * Every config key, declared once: its zod schema (what the file may hold), the plain-words description
+ * used when a value is wrong, its default and what it means (the README table), and how `hstlc config`
+ * shows it. The settings type, the defaults, `hstlc config` and the README table are derived from this.
+ * Empty values (`key:` with nothing after it) mean "use the default", as a commented-out template line
+ * would.
  */
+import path from 'node:path';
 import { z } from 'zod';
-import { ConnectionStringError, parseConnectionString } from './connection.js';
+import { ConnectionStringError, parseConnectionString, redactUrl } from './connection.js';
+import { expandHome } from './paths.js';
 
 /** Marks an issue whose message is a full explanation, to be shown instead of "expected ...". */
 export const EXPLAINED = 'explained';
+
+export const DEFAULT_MAST_URL = 'https://mast.stsci.edu';
+export const DEFAULT_CRDS_URL = 'https://hst-crds.stsci.edu';
+export const DEFAULT_HOME_DIR = '~/.hstlc';
+/** More workers than this rarely helps: ingest is bound by disk and by the database. */
+export const MAX_DEFAULT_CORES = 4;
+
+/** 'corrected' fixes the original's known bugs (§15); 'compat' reproduces its output as built. */
+export const ALGORITHMS = ['corrected', 'compat'] as const;
+
+/** What a default may depend on: the user's home, the cores, and the keys declared (and resolved) before. */
+export interface DefaultContext {
+  homedir: string;
+  cores: number;
+  /** The resolved home_dir (resolved first of all). */
+  home: string;
+  resolved: Readonly<Record<string, unknown>>;
+}
+
+export interface KeySpec<T> {
+  /** The value as the file holds it (never null: an empty value means the default). */
+  schema: z.ZodType<T>;
+  /** What the key should hold, finishing the sentence "expected ...". */
+  expected: string;
+  /** The README's default column (markdown). */
+  defaultText: string;
+  /** The README's meaning column (markdown). */
+  meaning: string;
+  /** The default; undefined = the setting is absent. */
+  default(ctx: DefaultContext): T | undefined;
+  /** A path: `~` expanded and relative paths taken from the config file's folder, then normalized. */
+  path?: true;
+  /** Applied to the value given or defaulted. */
+  normalize?(value: T): T;
+  /** The value as `hstlc config` prints it (default: String). */
+  show?(value: T | undefined): string;
+}
+
+const key = <T>(spec: KeySpec<T>): KeySpec<T> => spec;
 
 const directory = z.string().trim().min(1);
 const positiveInteger = z.number().int().positive();
@@ -37,6 +80,147 @@ const connectionString = z
     }
   });
 
+/** Base URLs are joined with paths that start with '/'. */
+const stripSlash = (url: string): string => url.replace(/\/+$/, '');
+
+/** A folder under home_dir by default. */
+const folder = (name: string, meaning: string): KeySpec<string> =>
+  key({
+    schema: directory,
+    expected: 'a directory path',
+    defaultText: `\`<home_dir>/${name}\``,
+    meaning,
+    default: (c) => path.join(c.home, name),
+    path: true,
+  });
+
+/** The directory keys, in reading order (home_dir first). */
+export const DIRECTORY_SPECS = {
+  home_dir: key({
+    schema: directory,
+    expected: 'a directory path',
+    defaultText: `\`${DEFAULT_HOME_DIR}\``,
+    meaning: 'root of the `<home_dir>/…` defaults',
+    default: (c) => expandHome(DEFAULT_HOME_DIR, c.homedir),
+    path: true,
+  }),
+  ingest_dir: folder('ingest', 'incoming event files (and their x1d)'),
+  filesystem_dir: folder('filesystem', 'ingested files, one folder per target'),
+  outputs_dir: folder('outputs', 'individual lightcurves, `<TARGNAME>/<rootname>_curve.fits`'),
+  // Composites live inside outputs so that resetting outputs (§13.1) clears them too.
+  composite_dir: key({
+    schema: directory,
+    expected: 'a directory path',
+    defaultText: '`<outputs_dir>/composite`',
+    meaning: 'composite (HLSP) lightcurves',
+    default: (c) => path.join(String(c.resolved['outputs_dir']), 'composite'),
+    path: true,
+  }),
+  log_dir: folder('logs', 'JSON-lines logs, `<command>_<YYYY-MM-DD-HH-MM>.log`'),
+  download_dir: folder('downloads', 'download reports'),
+  plot_dir: folder('plots', 'plots and pages (`assets/` holds their scripts: no CDN)'),
+  bad_data_dir: folder('bad_data', 'files that fail a quality check, with their companions'),
+  ref_dir: folder('ref', 'reference files in `lref/` and `oref/` (also found through `$lref`/`$oref`)'),
+};
+
+export type DirectoryKey = keyof typeof DIRECTORY_SPECS;
+export const DIRECTORY_KEYS = Object.keys(DIRECTORY_SPECS) as DirectoryKey[];
+
+/** Every key, in the order `hstlc config` and the README list them. */
+export const CONFIG_KEYS = {
+  db_connection_string: key({
+    schema: connectionString,
+    expected: 'a database URL (sqlite:///file.db, postgresql://user:pass@host/db, mysql://...) or a file path',
+    defaultText: '`sqlite:///<home_dir>/hstlc.db`',
+    meaning:
+      '`sqlite:///path`, a bare path, `postgresql://user:pass@host:5432/db[?schema=s]`, `mysql://…` (SQLAlchemy forms like `mysql+pymysql://` accepted)',
+    default: (c) => `sqlite:///${path.join(c.home, 'hstlc.db')}`,
+    show: (v) => redactUrl(v ?? ''),
+  }),
+  ...DIRECTORY_SPECS,
+  num_cores: key({
+    schema: positiveInteger,
+    expected: 'a positive integer',
+    defaultText: `min(cores, ${MAX_DEFAULT_CORES})`,
+    meaning: 'worker threads',
+    default: (c) => Math.max(1, Math.min(c.cores, MAX_DEFAULT_CORES)),
+  }),
+  algorithm: key<(typeof ALGORITHMS)[number]>({
+    schema: z.enum(ALGORITHMS),
+    expected: "'corrected' or 'compat'",
+    defaultText: '`corrected`',
+    meaning: '`corrected`, or `compat` for the original\'s numbers',
+    default: () => 'corrected',
+  }),
+  step: key({
+    schema: z.number().positive().finite(),
+    expected: 'a positive number of seconds',
+    defaultText: '`1`',
+    meaning: 'lightcurve bin width in seconds',
+    default: () => 1,
+    show: (v) => `${v} s`,
+  }),
+  bad_proposals: key({
+    schema: z.array(positiveInteger),
+    expected: 'a list of integer proposal ids, e.g. [12345, 13002]',
+    defaultText: '`[]`',
+    meaning: 'proposal ids whose data are rejected ("Bad Proposal")',
+    default: () => [],
+    show: (v) => (v !== undefined && v.length > 0 ? v.join(', ') : '(none)'),
+  }),
+  mast_url: key({
+    schema: httpUrl,
+    expected: 'an http(s) URL',
+    defaultText: `\`${DEFAULT_MAST_URL}\``,
+    meaning: 'MAST endpoint (searches and downloads)',
+    default: () => DEFAULT_MAST_URL,
+    normalize: stripSlash,
+  }),
+  crds_url: key({
+    schema: httpUrl,
+    expected: 'an http(s) URL',
+    defaultText: `\`${DEFAULT_CRDS_URL}\``,
+    meaning: 'CRDS endpoint (reference files)',
+    default: () => DEFAULT_CRDS_URL,
+    normalize: stripSlash,
+  }),
+  download_concurrency: key({
+    schema: positiveInteger,
+    expected: 'a positive integer',
+    defaultText: '`4`',
+    meaning: 'parallel downloads',
+    default: () => 4,
+  }),
+  mast_token: key({
+    schema: z.string().min(1),
+    expected: 'a MAST API token (text)',
+    defaultText: 'none',
+    meaning: 'MAST API token for exclusive-access data (or `$MAST_API_TOKEN`); never printed',
+    default: () => undefined,
+    show: (v) => (v ? '(set)' : '(none)'),
+  }),
+  target_aliases: key({
+    schema: directory,
+    expected: 'a file path (YAML: HEADER-NAME: CANONICAL)',
+    defaultText: '`<home_dir>/target_aliases.yaml`',
+    meaning: 'YAML `HEADER-NAME: CANONICAL` overrides, used when the file exists',
+    default: (c) => path.join(c.home, 'target_aliases.yaml'),
+    path: true,
+  }),
+  target_match_radius: key({
+    schema: z.number().positive().finite(),
+    expected: 'a positive number of arcseconds',
+    defaultText: '`5`',
+    meaning: 'arcseconds: a target this close to one already in the database takes its name',
+    default: () => 5,
+    show: (v) => `${v} arcsec`,
+  }),
+};
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+/** The resolved value of each key. */
+export type KeyValues = { [K in ConfigKey]: (typeof CONFIG_KEYS)[K] extends KeySpec<infer T> ? T : never };
+
 /** The original's MAST/tsql/FTP download keys (§14): still accepted so an old file loads, but unused. */
 export const DEPRECATED_KEYS = [
   'mast_server',
@@ -51,75 +235,21 @@ export const DEPRECATED_KEYS = [
   'archive',
 ] as const;
 
-const deprecated = Object.fromEntries(DEPRECATED_KEYS.map((key) => [key, z.unknown().optional()])) as Record<
+const deprecated = Object.fromEntries(DEPRECATED_KEYS.map((k) => [k, z.unknown().optional()])) as Record<
   (typeof DEPRECATED_KEYS)[number],
   z.ZodOptional<z.ZodUnknown>
 >;
 
-export const DIRECTORY_KEYS = [
-  'home_dir',
-  'ingest_dir',
-  'filesystem_dir',
-  'outputs_dir',
-  'composite_dir',
-  'log_dir',
-  'download_dir',
-  'plot_dir',
-  'bad_data_dir',
-  'ref_dir',
-] as const;
-export type DirectoryKey = (typeof DIRECTORY_KEYS)[number];
+const fileShape = Object.fromEntries(Object.entries(CONFIG_KEYS).map(([k, spec]) => [k, (spec.schema as z.ZodType).nullish()])) as {
+  [K in ConfigKey]: z.ZodOptional<z.ZodNullable<z.ZodType<KeyValues[K]>>>;
+};
 
-const directories = Object.fromEntries(DIRECTORY_KEYS.map((key) => [key, directory.nullish()])) as Record<
-  DirectoryKey,
-  z.ZodOptional<z.ZodNullable<typeof directory>>
->;
-
-export const FILE_SCHEMA = z
-  .object({
-    db_connection_string: connectionString.nullish(),
-    ...directories,
-    num_cores: positiveInteger.nullish(),
-    mast_url: httpUrl.nullish(),
-    crds_url: httpUrl.nullish(),
-    bad_proposals: z.array(positiveInteger).nullish(),
-    algorithm: z.enum(['corrected', 'compat']).nullish(),
-    step: z.number().positive().finite().nullish(),
-    download_concurrency: positiveInteger.nullish(),
-    mast_token: z.string().min(1).nullish(),
-    target_aliases: directory.nullish(),
-    target_match_radius: z.number().positive().finite().nullish(),
-    ...deprecated,
-  })
-  .strict();
+export const FILE_SCHEMA = z.object({ ...fileShape, ...deprecated }).strict();
 
 export type FileSettings = z.infer<typeof FILE_SCHEMA>;
 export type FileKey = keyof FileSettings;
 
 /** What each key should hold, finishing the sentence "expected ...". */
-export const EXPECTED: Record<Exclude<FileKey, (typeof DEPRECATED_KEYS)[number]>, string> = {
-  db_connection_string:
-    'a database URL (sqlite:///file.db, postgresql://user:pass@host/db, mysql://...) or a file path',
-  home_dir: 'a directory path',
-  ingest_dir: 'a directory path',
-  filesystem_dir: 'a directory path',
-  outputs_dir: 'a directory path',
-  composite_dir: 'a directory path',
-  log_dir: 'a directory path',
-  download_dir: 'a directory path',
-  plot_dir: 'a directory path',
-  bad_data_dir: 'a directory path',
-  ref_dir: 'a directory path',
-  num_cores: 'a positive integer',
-  mast_url: 'an http(s) URL',
-  crds_url: 'an http(s) URL',
-  bad_proposals: 'a list of integer proposal ids, e.g. [12345, 13002]',
-  algorithm: "'corrected' or 'compat'",
-  step: 'a positive number of seconds',
-  download_concurrency: 'a positive integer',
-  mast_token: 'a MAST API token (text)',
-  target_aliases: 'a file path (YAML: HEADER-NAME: CANONICAL)',
-  target_match_radius: 'a positive number of arcseconds',
-};
+export const EXPECTED = Object.fromEntries(Object.entries(CONFIG_KEYS).map(([k, spec]) => [k, spec.expected])) as Record<ConfigKey, string>;
 
 export const KNOWN_KEYS: readonly string[] = Object.keys(FILE_SCHEMA.shape);

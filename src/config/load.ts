@@ -9,17 +9,19 @@ import type { z } from 'zod';
 import { parseConnectionString, redactUrl } from './connection.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import {
+  CONFIG_KEYS,
   DEPRECATED_KEYS,
-  DIRECTORY_KEYS,
   EXPECTED,
   EXPLAINED,
   FILE_SCHEMA,
   KNOWN_KEYS,
-  type DirectoryKey,
+  type ConfigKey,
+  type DefaultContext,
   type FileSettings,
+  type KeySpec,
 } from './keys.js';
 import { locateConfigFile } from './locate.js';
-import { displayPath, expandHome, resolveConfigPath } from './paths.js';
+import { displayPath, resolveConfigPath } from './paths.js';
 import { closestMatch } from './suggest.js';
 import type { HstlcSettings, LoadedConfig } from './types.js';
 
@@ -33,23 +35,7 @@ export interface LoadConfigOptions {
   availableCores?: number;
 }
 
-export const DEFAULT_MAST_URL = 'https://mast.stsci.edu';
-export const DEFAULT_CRDS_URL = 'https://hst-crds.stsci.edu';
-export const DEFAULT_HOME_DIR = '~/.hstlc';
-/** More workers than this rarely helps: ingest is bound by disk and by the database. */
-export const MAX_DEFAULT_CORES = 4;
-
-/** Folder names under home_dir; composite_dir is special-cased to sit inside outputs_dir. */
-const DIRECTORY_DEFAULTS: Record<Exclude<DirectoryKey, 'home_dir' | 'composite_dir'>, string> = {
-  ingest_dir: 'ingest',
-  filesystem_dir: 'filesystem',
-  outputs_dir: 'outputs',
-  log_dir: 'logs',
-  download_dir: 'downloads',
-  plot_dir: 'plots',
-  bad_data_dir: 'bad_data',
-  ref_dir: 'ref',
-};
+export { DEFAULT_CRDS_URL, DEFAULT_HOME_DIR, DEFAULT_MAST_URL, MAX_DEFAULT_CORES } from './keys.js';
 
 export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const env = opts.env ?? process.env;
@@ -157,49 +143,31 @@ interface ResolveContext {
   cores: number;
 }
 
-/** Defaults filled in and every path made absolute. */
+/** Defaults filled in and every path made absolute, key by key as keys.ts declares them (home_dir first). */
 export function resolveSettings(file: FileSettings, ctx: ResolveContext): HstlcSettings {
-  const resolve = (p: string) => resolveConfigPath(p, ctx.baseDir, ctx.homedir);
-  const home = file.home_dir != null ? resolve(file.home_dir) : expandHome(DEFAULT_HOME_DIR, ctx.homedir);
-
-  const dirs = { home_dir: home } as Record<DirectoryKey, string>;
-  for (const [key, folder] of Object.entries(DIRECTORY_DEFAULTS) as Array<[DirectoryKey, string]>) {
+  const resolved: Record<string, unknown> = {};
+  const context: DefaultContext = { homedir: ctx.homedir, cores: ctx.cores, home: '', resolved };
+  const order: ConfigKey[] = ['home_dir', ...(Object.keys(CONFIG_KEYS) as ConfigKey[]).filter((k) => k !== 'home_dir')];
+  for (const key of order) {
+    const spec = CONFIG_KEYS[key] as KeySpec<unknown>;
     const given = file[key];
-    dirs[key] = given != null ? resolve(given) : path.join(home, folder);
+    let value = given != null ? (spec.path ? resolveConfigPath(given as string, ctx.baseDir, ctx.homedir) : given) : spec.default(context);
+    if (value === undefined) continue;
+    if (spec.normalize) value = spec.normalize(value);
+    if (spec.path) value = path.normalize(value as string);
+    resolved[key] = value;
+    if (key === 'home_dir') context.home = value as string;
   }
-  // Composites live inside outputs so that resetting outputs (§13.1) clears them too.
-  dirs.composite_dir =
-    file.composite_dir != null ? resolve(file.composite_dir) : path.join(dirs.outputs_dir, 'composite');
+  // mast_token: an empty token is no token.
+  if (!resolved['mast_token']) delete resolved['mast_token'];
 
-  const written = file.db_connection_string ?? `sqlite:///${path.join(home, 'hstlc.db')}`;
+  const written = resolved['db_connection_string'] as string;
   const db = parseConnectionString(written);
-  let db_connection_string = written;
   if (db.dialect === 'sqlite' && db.path !== ':memory:') {
     // A relative database file, like every other relative path, is taken from the config's folder.
-    db.path = resolve(db.path ?? '');
+    db.path = resolveConfigPath(db.path ?? '', ctx.baseDir, ctx.homedir);
     const query = new URLSearchParams(db.params).toString();
-    db_connection_string = `sqlite:///${db.path}${query ? `?${query}` : ''}`;
+    resolved['db_connection_string'] = `sqlite:///${db.path}${query ? `?${query}` : ''}`;
   }
-
-  for (const key of DIRECTORY_KEYS) dirs[key] = path.normalize(dirs[key]);
-  return {
-    ...dirs,
-    db_connection_string,
-    db,
-    num_cores: file.num_cores ?? Math.max(1, Math.min(ctx.cores, MAX_DEFAULT_CORES)),
-    mast_url: stripSlash(file.mast_url ?? DEFAULT_MAST_URL),
-    crds_url: stripSlash(file.crds_url ?? DEFAULT_CRDS_URL),
-    bad_proposals: file.bad_proposals ?? [],
-    algorithm: file.algorithm ?? 'corrected',
-    step: file.step ?? 1,
-    download_concurrency: file.download_concurrency ?? 4,
-    ...(file.mast_token ? { mast_token: file.mast_token } : {}),
-    target_aliases: path.normalize(file.target_aliases != null ? resolve(file.target_aliases) : path.join(home, 'target_aliases.yaml')),
-    target_match_radius: file.target_match_radius ?? 5,
-  };
-}
-
-/** Base URLs are joined with paths that start with '/'. */
-function stripSlash(url: string): string {
-  return url.replace(/\/+$/, '');
+  return { ...(resolved as Omit<HstlcSettings, 'db'>), db };
 }

@@ -1,5 +1,5 @@
 import type { ConnectionInfo } from './connection.js';
-import type { DirectoryKey } from './keys.js';
+import type { ALGORITHMS, KeyValues } from './keys.js';
 
 /** Where the settings came from, in the order they are looked for (DESIGN §4). */
 export type ConfigSourceKind = 'flag' | 'env' | 'cwd' | 'home' | 'defaults';
@@ -11,27 +11,16 @@ export interface ConfigSource {
 }
 
 /** 'corrected' fixes the original's known bugs (§15); 'compat' reproduces its output as built. */
-export type Algorithm = 'corrected' | 'compat';
+export type Algorithm = (typeof ALGORITHMS)[number];
 
-/** Every setting, defaults filled in, every path absolute. Plain data, so it can cross to workers. */
-export type HstlcSettings = Record<DirectoryKey, string> & {
-  /** As written (SQLite paths rewritten absolute); print it only through redactUrl. */
-  db_connection_string: string;
-  db: ConnectionInfo;
-  num_cores: number;
-  mast_url: string;
-  crds_url: string;
-  bad_proposals: number[];
-  algorithm: Algorithm;
-  /** Lightcurve bin width in seconds. */
-  step: number;
-  download_concurrency: number;
-  /** MAST API token for exclusive-access data (a secret: never printed or logged). */
+/**
+ * Every setting (the keys of keys.ts), defaults filled in, every path absolute. Plain data, so it can
+ * cross to workers. `db_connection_string` is as written (SQLite paths rewritten absolute): print it only
+ * through redactUrl; `db` is it parsed. `mast_token` is a secret, absent unless set: never printed or logged.
+ */
+export type HstlcSettings = Omit<KeyValues, 'mast_token'> & {
   mast_token?: string;
-  /** YAML file of target aliases (`HEADER-NAME: CANONICAL`); used when it exists. */
-  target_aliases: string;
-  /** Targets within this many arcseconds of a known one take its name. */
-  target_match_radius: number;
+  db: ConnectionInfo;
 };
 
 export type LoadedConfig = HstlcSettings & {
