@@ -1,15 +1,15 @@
 /**
  * One entry point from any event file to a lightcurve: detect the kind (detect.ts), convert a STIS
- * tag file to a corrtag in a scratch directory (the tag file is never touched), and extract.
+ * tag file to a corrtag (the tag file is never touched), and extract; and the one composite path.
  */
 import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { CORRECTED } from '../lightcurve/algorithm.js';
 import type { Lightcurve } from '../lightcurve/table.js';
 import { makeComposite, type CompositeResult } from '../lightcurve/composite.js';
-import { validWavelengthRange } from './wavelength-range.js';
+import { compositeMemberRange } from './wavelength-range.js';
 import { extractCos, type ExtractOptions } from './cos/extract.js';
 import { detectFile, type Detection } from './detect.js';
 import { corrtagOf, isListedThroughPartner, stisX1dOf } from './names.js';
@@ -21,29 +21,60 @@ export type { ExtractOptions } from './cos/extract.js';
 export interface ExtractResult {
   lightcurve: Lightcurve;
   detection: Detection;
+  /** The corrtag made from a STIS tag file, when `corrtagDir` asked to keep it there. */
+  corrtag?: string;
+}
+
+export interface CorrtagPlace {
+  /**
+   * Write the corrtag of a STIS tag file into this directory and keep it (ingest archives that very
+   * file, so later composites read the same events); by default it goes to a scratch directory
+   * removed afterwards.
+   */
+  corrtagDir?: string;
 }
 
 /**
- * Run `fn` on the corrtag of a STIS tag file, written with the x1d into a scratch directory so that
- * `_x1d.fits` is found beside it, then removed.
+ * §7.1 run `fn` on the corrtag of a STIS tag file, written beside a copy of its x1d (the extraction
+ * reads the x1d's box from beside the corrtag; the tag file is never touched). The x1d copy, and a
+ * scratch directory, are removed afterwards. Any other file is handed to `fn` as is (`made` undefined).
  */
-export async function withStisCorrtag<T>(tag: string, opts: ExtractOptions, fn: (corrtag: string, made: CorrtagResult) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'hstlc-stis-'));
+export async function withCorrtag<T>(
+  file: string,
+  opts: ExtractOptions,
+  fn: (corrtag: string, made: CorrtagResult | undefined) => Promise<T>,
+  place: CorrtagPlace = {},
+): Promise<T> {
+  if ((await detectFile(file)).kind !== 'stis-tag') return fn(file, undefined);
+  const scratch = place.corrtagDir === undefined ? await mkdtemp(join(tmpdir(), 'hstlc-stis-')) : undefined;
+  const dir = place.corrtagDir ?? scratch!;
+  const x1d = stisX1dOf(file);
+  // Asked to write beside the tag file itself: its x1d is already there, and is the user's to keep.
+  const x1dCopy = resolve(dir, basename(x1d)) === resolve(x1d) ? undefined : join(dir, basename(x1d));
   try {
-    const corrtag = join(dir, basename(corrtagOf(tag)));
-    const x1d = stisX1dOf(tag);
-    if (existsSync(x1d)) await copyFile(x1d, join(dir, basename(x1d)));
+    const corrtag = join(dir, basename(corrtagOf(file)));
+    if (x1dCopy !== undefined && existsSync(x1d)) await copyFile(x1d, x1dCopy);
     const algorithm = opts.algorithm ?? CORRECTED;
-    // the x1d is read from beside the tag file; its copy lets the extraction find the x1d box
-    const made = await stisCorrtag(tag, { refs: opts.refs, flatDivide: algorithm.stisFlatDivide, output: corrtag });
+    const made = await stisCorrtag(file, { refs: opts.refs, flatDivide: algorithm.stisFlatDivide, output: corrtag });
     return await fn(corrtag, made);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+    else if (x1dCopy !== undefined) await rm(x1dCopy, { force: true });
   }
 }
 
+/**
+ * `withCorrtag` for several files at once: `fn` gets the paths in the same order, each STIS tag file
+ * replaced by its corrtag (each in a scratch directory of its own, so equal base names never collide).
+ */
+export async function withCorrtags<T>(files: readonly string[], opts: ExtractOptions, fn: (paths: string[]) => Promise<T>): Promise<T> {
+  const step = async (i: number, paths: string[]): Promise<T> =>
+    i === files.length ? fn(paths) : withCorrtag(files[i]!, opts, (p) => step(i + 1, [...paths, p]));
+  return step(0, []);
+}
+
 /** Extract the lightcurve of a COS corrtag (FUV partner included), STIS tag or STIS corrtag. */
-export async function extractFile(path: string, opts: ExtractOptions = {}): Promise<ExtractResult> {
+export async function extractFile(path: string, opts: ExtractOptions = {}, place: CorrtagPlace = {}): Promise<ExtractResult> {
   const detection = await detectFile(path);
   switch (detection.kind) {
     case 'cos-fuv-corrtag':
@@ -52,15 +83,22 @@ export async function extractFile(path: string, opts: ExtractOptions = {}): Prom
     case 'stis-corrtag':
       return { lightcurve: await extractStis(path, opts), detection };
     case 'stis-tag':
-      return withStisCorrtag(path, opts, async (corrtag, made) => {
-        const lc = await extractStis(corrtag, opts);
-        // Point back at the user's file rather than the scratch copy, and keep the conversion's
-        // reference files and fallbacks (flats, BPIXTAB, x1d) with the lightcurve.
-        lc.meta.source = path;
-        lc.meta.refFiles = { ...Object.fromEntries(made.log.used), ...lc.meta.refFiles };
-        lc.meta.warnings = [...made.log.warnings, ...lc.meta.warnings];
-        return { lightcurve: lc, detection };
-      });
+      return withCorrtag(
+        path,
+        opts,
+        async (corrtag, made) => {
+          const lc = await extractStis(corrtag, opts);
+          // Point back at the user's file rather than the corrtag made from it, and keep the
+          // conversion's reference files and fallbacks (flats, BPIXTAB, x1d) with the lightcurve.
+          lc.meta.source = path;
+          if (made !== undefined) {
+            lc.meta.refFiles = { ...Object.fromEntries(made.log.used), ...lc.meta.refFiles };
+            lc.meta.warnings = [...made.log.warnings, ...lc.meta.warnings];
+          }
+          return { lightcurve: lc, detection, ...(place.corrtagDir !== undefined ? { corrtag } : {}) };
+        },
+        place,
+      );
     case 'lightcurve':
       throw new Error(`${path} is already a lightcurve; extract needs a COS corrtag or a STIS tag/corrtag file`);
     case 'x1d':
@@ -70,56 +108,33 @@ export async function extractFile(path: string, opts: ExtractOptions = {}): Prom
   }
 }
 
-/**
- * Event files ready for a composite: STIS tag files are converted to corrtags in one scratch
- * directory (with their x1d), everything else is used as is. `fn` gets the paths in the same order.
- */
-export async function withEventFiles<T>(files: readonly string[], opts: ExtractOptions, fn: (paths: string[]) => Promise<T>): Promise<T> {
+/** Every member must be an event file; said before any extraction starts. */
+async function checkEventFiles(files: readonly string[]): Promise<void> {
   const kinds = await Promise.all(files.map((f) => detectFile(f)));
-  if (!kinds.some((k) => k.kind === 'stis-tag')) {
-    kinds.forEach((k, i) => {
-      if (k.kind !== 'cos-fuv-corrtag' && k.kind !== 'cos-nuv-corrtag' && k.kind !== 'stis-corrtag') {
-        throw new Error(`${files[i]}: not an event file for a composite (${k.kind}${k.reason ? `: ${k.reason}` : ''})`);
-      }
-    });
-    return fn([...files]);
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'hstlc-composite-'));
-  try {
-    const algorithm = opts.algorithm ?? CORRECTED;
-    const paths: string[] = [];
-    for (let i = 0; i < files.length; i++) {
-      const f = files[i];
-      if (kinds[i].kind !== 'stis-tag') {
-        paths.push(f);
-        continue;
-      }
-      const corrtag = join(dir, basename(corrtagOf(f)));
-      const x1d = stisX1dOf(f);
-      if (existsSync(x1d)) await copyFile(x1d, join(dir, basename(x1d)));
-      await stisCorrtag(f, { refs: opts.refs, flatDivide: algorithm.stisFlatDivide, output: corrtag });
-      paths.push(corrtag);
+  kinds.forEach((k, i) => {
+    if (k.kind !== 'cos-fuv-corrtag' && k.kind !== 'cos-nuv-corrtag' && k.kind !== 'stis-corrtag' && k.kind !== 'stis-tag') {
+      throw new Error(`${files[i]}: not an event file for a composite (${k.kind}${k.reason ? `: ${k.reason}` : ''})`);
     }
-    return await fn(paths);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /**
- * §9.3 composite of event files (COS corrtags, STIS tags or corrtags): extraction, the members'
- * wavelength range and STIS conversion wired into `makeComposite`. Members are used in the order given.
+ * §9.3 composite of event files (COS corrtags, STIS tags or corrtags), the one path `hstlc composite`,
+ * ingest and the tests share: STIS conversion, the members' wavelength range (IMAGING members take
+ * the forced IMAGING window) and extraction wired into `makeComposite`. Members are used in the order
+ * given; an FUV `_b` whose `_a` is also listed is the same exposure (the `_a` brings it, §1.3/§1.4)
+ * and is used once.
  */
 export async function compositeFromFiles(files: readonly string[], output: string, opts: ExtractOptions = {}): Promise<CompositeResult> {
   const algorithm = opts.algorithm ?? CORRECTED;
-  // An FUV _b whose _a is also listed is the same exposure (the _a brings it, §1.3/§1.4): use it once.
   const listed = new Set(files);
   const members = files.filter((f) => !isListedThroughPartner(f, listed));
-  return withEventFiles(members, opts, (paths) =>
+  await checkEventFiles(members);
+  return withCorrtags(members, opts, (paths) =>
     makeComposite(paths, output, {
       algorithm,
       names: members,
-      range: validWavelengthRange,
+      range: compositeMemberRange,
       extract: async (f, wlim) => (await extractFile(f, { ...opts, algorithm, wlim, wlimFloat: true })).lightcurve,
     }),
   );

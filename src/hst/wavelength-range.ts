@@ -54,3 +54,18 @@ export async function validWavelengthRange(path: string): Promise<WavelengthRang
   }
 }
 
+
+/** The wavelength window every IMAGING extraction is forced to (§6.2 override: wlim = (-1, 1)). */
+const IMAGING_RANGE: WavelengthRange = { wmin: -1, wmax: 1 };
+
+/**
+ * §9.3(a) a composite member's range, with §15.9 fixed: an IMAGING member has no wavelengths (all 0),
+ * so the original found no range and every all-IMAGING composite failed; its range is the
+ * extraction's own IMAGING window.
+ */
+export async function compositeMemberRange(path: string): Promise<WavelengthRange | undefined> {
+  const f = await FitsReader.open(path, { maxHdus: 1 });
+  const obstype = (f.hdus[0].header.string('OBSTYPE') ?? '').trim().toUpperCase();
+  await f.close();
+  return obstype === 'IMAGING' ? { ...IMAGING_RANGE } : validWavelengthRange(path);
+}

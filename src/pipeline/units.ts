@@ -5,23 +5,20 @@
  * write of the composite itself); every database write and every move into the archive is left to
  * the stage, which runs in the main thread in a fixed order (ingest.ts).
  */
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { FitsReader, Header, type Card } from '../fits/index.js';
 import { checkFile, nameHeaderProblem } from '../quality/index.js';
 import type { BadDataReason } from '../quality/reasons.js';
 import { detectFile, type FileKind } from '../hst/detect.js';
-import { extractFile, withEventFiles, type ExtractOptions } from '../hst/extract.js';
-import { validWavelengthRange } from '../hst/wavelength-range.js';
-import { makeComposite, type CompositeResult, type WavelengthRange } from '../lightcurve/composite.js';
-import { CORRECTED } from '../lightcurve/algorithm.js';
+import { compositeFromFiles, extractFile, type ExtractOptions } from '../hst/extract.js';
 import { stisCorrtag } from '../hst/stis/corrtag.js';
 import { algorithmParams, type AlgorithmName } from '../lightcurve/algorithm.js';
 import { writeIndividual } from '../lightcurve/individual.js';
 import type { Lightcurve } from '../lightcurve/table.js';
 import { moveFile } from '../archive/move.js';
-import { corrtagOf, fuvPartnerOf, individualLightcurveName, stisX1dOf } from '../hst/names.js';
+import { fuvPartnerOf, individualLightcurveName } from '../hst/names.js';
 import { readLightcurve } from '../plots/read.js';
 import { writeQuicklookPng } from '../plots/draw.js';
 
@@ -107,25 +104,6 @@ async function headerFacts(file: string): Promise<{ primary: Card[]; rows: numbe
   }
 }
 
-/**
- * §5.2.4 STIS tag: its corrtag is made into the staging directory beside a copy of the x1d (the
- * extraction reads the x1d's box from beside the corrtag), and the lightcurve is extracted from that
- * corrtag — the very file that is archived, so later composites read the same events.
- */
-async function fromStisTag(input: PrepareInput, opts: ExtractOptions): Promise<{ lc: Lightcurve; corrtag: string }> {
-  const corrtag = path.join(input.stagingDir, path.basename(corrtagOf(input.file)));
-  const x1d = stisX1dOf(input.file);
-  const x1dCopy = path.join(input.stagingDir, path.basename(x1d));
-  if (existsSync(x1d)) await copyFile(x1d, x1dCopy);
-  const made = await stisCorrtag(input.file, { refs: opts.refs, flatDivide: opts.algorithm!.stisFlatDivide, output: corrtag });
-  const { lightcurve } = await extractFile(corrtag, opts);
-  await rm(x1dCopy, { force: true });
-  lightcurve.meta.source = input.file;
-  lightcurve.meta.refFiles = { ...Object.fromEntries(made.log.used), ...lightcurve.meta.refFiles };
-  lightcurve.meta.warnings = [...made.log.warnings, ...lightcurve.meta.warnings];
-  return { lc: lightcurve, corrtag };
-}
-
 /** What the quicklook's title shows, from the event file's primary header (cenwave and aperture are in no lightcurve header). */
 function quicklookMeta(primary: Card[]): { targname?: string; cenwave?: number; aperture?: string; opt_elem?: string; detector?: string } {
   const h = new Header(primary);
@@ -184,10 +162,12 @@ export async function prepareFile(input: PrepareInput): Promise<PrepareResult> {
     let stagedCorrtag: string | undefined;
     let archivedName = path.basename(file);
     if (detection.kind === 'stis-tag') {
-      const made = await fromStisTag(input, opts);
-      lc = made.lc;
-      stagedCorrtag = made.corrtag;
-      archivedName = path.basename(made.corrtag);
+      // §5.2.4 the corrtag is made into the staging directory and the lightcurve extracted from it:
+      // the very file that is archived, so later composites read the same events.
+      const made = await extractFile(file, opts, { corrtagDir: input.stagingDir });
+      lc = made.lightcurve;
+      stagedCorrtag = made.corrtag!;
+      archivedName = path.basename(stagedCorrtag);
     } else {
       if (detection.kind === 'stis-corrtag' && input.corrtagExtract) {
         // §5.2.4 with -corrtag_extract: re-derive the corrtag from itself and replace it in place
@@ -228,37 +208,10 @@ export async function prepareFile(input: PrepareInput): Promise<PrepareResult> {
   }
 }
 
-/** The wavelength window every IMAGING extraction is forced to (§6.2 override: wlim = (-1, 1)). */
-const IMAGING_RANGE: WavelengthRange = { wmin: -1, wmax: 1 };
-
-/**
- * §9.3(a) with §15.9 fixed: an IMAGING member has no wavelengths (all 0), so the original found no
- * range and every all-IMAGING composite failed; its range is the extraction's own IMAGING window.
- */
-export async function memberRange(file: string): Promise<WavelengthRange | undefined> {
-  const f = await FitsReader.open(file, { maxHdus: 1 });
-  const obstype = (f.hdus[0]!.header.string('OBSTYPE') ?? '').trim().toUpperCase();
-  await f.close();
-  return obstype === 'IMAGING' ? { ...IMAGING_RANGE } : validWavelengthRange(file);
-}
-
-/** `compositeFromFiles` (src/hst/extract.ts) with the range finder above. */
-export async function compositeOfFiles(files: readonly string[], output: string, opts: ExtractOptions): Promise<CompositeResult> {
-  const algorithm = opts.algorithm ?? CORRECTED;
-  return withEventFiles(files, opts, (paths) =>
-    makeComposite(paths, output, {
-      algorithm,
-      names: files,
-      range: memberRange,
-      extract: async (f, wlim) => (await extractFile(f, { ...opts, algorithm, wlim, wlimFloat: true })).lightcurve,
-    }),
-  );
-}
-
 /** §9.2–9.3 one composite; throws (with the reason) when it cannot be made. */
 export async function buildComposite(input: CompositeInput): Promise<CompositeUnitResult> {
   await mkdir(path.dirname(input.output), { recursive: true });
-  const r = await compositeOfFiles(input.files, input.output, extractOptions(input.options));
+  const r = await compositeFromFiles(input.files, input.output, extractOptions(input.options));
   return {
     output: r.output,
     rows: r.rows,
