@@ -94,6 +94,10 @@ const folder = (name: string, meaning: string): KeySpec<string> =>
     path: true,
   });
 
+/** An archive's base URL. */
+const endpoint = (url: string, meaning: string): KeySpec<string> =>
+  key({ schema: httpUrl, expected: 'an http(s) URL', defaultText: `\`${url}\``, meaning, default: () => url, normalize: stripSlash });
+
 /** The directory keys, in reading order (home_dir first). */
 export const DIRECTORY_SPECS = {
   home_dir: key({
@@ -168,22 +172,8 @@ export const CONFIG_KEYS = {
     default: () => [],
     show: (v) => (v !== undefined && v.length > 0 ? v.join(', ') : '(none)'),
   }),
-  mast_url: key({
-    schema: httpUrl,
-    expected: 'an http(s) URL',
-    defaultText: `\`${DEFAULT_MAST_URL}\``,
-    meaning: 'MAST endpoint (searches and downloads)',
-    default: () => DEFAULT_MAST_URL,
-    normalize: stripSlash,
-  }),
-  crds_url: key({
-    schema: httpUrl,
-    expected: 'an http(s) URL',
-    defaultText: `\`${DEFAULT_CRDS_URL}\``,
-    meaning: 'CRDS endpoint (reference files)',
-    default: () => DEFAULT_CRDS_URL,
-    normalize: stripSlash,
-  }),
+  mast_url: endpoint(DEFAULT_MAST_URL, 'MAST endpoint (searches and downloads)'),
+  crds_url: endpoint(DEFAULT_CRDS_URL, 'CRDS endpoint (reference files)'),
   download_concurrency: key({
     schema: positiveInteger,
     expected: 'a positive integer',

@@ -44,15 +44,7 @@ export interface LightcurveData {
  * One row of the stats table (the analysis' StatsRow, §10.2, §11.2) joined with the lightcurve's
  * metadata, so the plots stage can pass query results through. NULL stays null.
  */
-export interface StatsRecord extends StatsRow {
-  targname: string;
-  instrument: string;
-  detector: string;
-  opt_elem: string;
-  cenwave: number | null;
-  aperture: string;
-  exptime: number | null;
-}
+export interface StatsRecord extends StatsRow, LightcurveMeta {}
 
 export const PERIOD_SPACES = ['short', 'med', 'long'] as const;
 export type PeriodSpaceName = (typeof PERIOD_SPACES)[number];
