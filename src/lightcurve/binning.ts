@@ -30,8 +30,42 @@ export function npArange(start: number, stop: number, step: number): Float64Arra
   return out;
 }
 
-/** §6.5: edges from `start` to `end` inclusive-ish, and whether the last bin must be dropped. */
-export function timeGrid(start: number, end: number, step: number): TimeGrid {
+/**
+ * The most bins one lightcurve may have. A single HST exposure lasts hours at most, so even a step at
+ * the detectors' time resolution stays below this; a grid beyond it comes from a corrupt TIME, EXPTIME
+ * or GTI (a last event at 1e8 s) or an absurd step (1e-300 s), and allocating it would take the
+ * machine (each bin holds a dozen float64 columns: 10^7 bins are about 1 GB).
+ */
+export const MAX_BINS = 10_000_000;
+
+/** A time grid that would exceed MAX_BINS (or whose ends are not finite): what and where. */
+export class BinLimitError extends Error {
+  constructor(
+    message: string,
+    readonly bins: number,
+    readonly source?: string,
+  ) {
+    super(message);
+    this.name = 'BinLimitError';
+  }
+}
+
+/**
+ * §6.5: edges from `start` to `end` inclusive-ish, and whether the last bin must be dropped. Refuses
+ * (BinLimitError) a grid of more than MAX_BINS bins before allocating it; `source` names the file.
+ */
+export function timeGrid(start: number, end: number, step: number, source?: string): TimeGrid {
+  const where = source !== undefined ? `${source}: ` : '';
+  if (!(step > 0) || !Number.isFinite(step)) throw new BinLimitError(`${where}the time step must be a positive number of seconds, got ${step}`, NaN, source);
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new BinLimitError(`${where}the time grid runs from ${start} to ${end} s; both ends must be finite`, NaN, source);
+  const bins = Math.ceil((end + step - start) / step) - 1;
+  if (!(bins <= MAX_BINS)) {
+    throw new BinLimitError(
+      `${where}a ${step} s step from ${start} to ${end} s makes ${bins.toPrecision(3)} bins, more than the limit of ${MAX_BINS.toExponential(0).replace('e+', 'e')} (MAX_BINS); choose a larger step, or check the file's TIME, EXPTIME and GTI values`,
+      bins,
+      source,
+    );
+  }
   const edges = npArange(start, end + step, step);
   const truncate = edges.length > 0 && edges[edges.length - 1] > end;
   return { edges, start, end, step, truncate };

@@ -145,7 +145,7 @@ export async function extractCos(path: string, opts: ExtractOptions = {}): Promi
     const gtiEnd = gti !== undefined && gti.length > 0 ? Math.max(...gti.map(([, b]) => b)) : undefined;
     const cutAt = algorithm.gridEndAtGti && gtiEnd !== undefined ? gtiEnd : exptime;
     end = Math.min(end, cutAt);
-    const grid = timeGrid(start, end, step);
+    const grid = timeGrid(start, end, step, path);
 
     const cals: PlanCalibration[] = [];
     for (let i = 0; i < plans.length; i++) {

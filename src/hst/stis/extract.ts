@@ -117,7 +117,7 @@ export async function extractStis(path: string, opts: ExtractOptions = {}): Prom
     if (exptime === undefined) throw new Error(`${path}: events header has no EXPTIME`);
     const start = empty ? 0 : scan.tmin[0];
     const end = empty ? 0 : Math.min(scan.tmax[0], exptime);
-    const grid = timeGrid(start, end, step);
+    const grid = timeGrid(start, end, step, path);
     const cals: PlanCalibration[] = [];
     for (let i = 0; i < plans.length; i++) {
       const src = scan.spectrum[i];
