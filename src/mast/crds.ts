@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { pathExists } from '../files/index.js';
 import path from 'node:path';
 import { FitsReader } from '../fits/index.js';
-import { requestJson, type HttpOptions } from './http.js';
+import { requestJson, withoutToken, type HttpOptions } from './http.js';
 import { parseReferenceName, trimmed, type ReferenceName } from './names.js';
 import { transferFile, type TransferOptions } from './transfer.js';
 import { fileDigest, verifyFitsFile } from './verify.js';
@@ -52,7 +52,8 @@ export interface CrdsFileInfo {
 
 /** JSON-RPC 1.0 `get_file_info("hst", name)`; CRDS answers errors with HTTP 200 and an `error` object. */
 export async function getFileInfo(crdsUrl: string, file: string, http: HttpOptions): Promise<CrdsFileInfo> {
-  const body = await requestJson(`${crdsUrl}/json/`, { method: 'POST', body: { jsonrpc: '1.0', method: 'get_file_info', params: ['hst', file], id: 1 } }, http);
+  // CRDS is not MAST: its requests never carry the MAST token, whatever the caller passed.
+  const body = await requestJson(`${crdsUrl}/json/`, { method: 'POST', body: { jsonrpc: '1.0', method: 'get_file_info', params: ['hst', file], id: 1 } }, withoutToken(http));
   if (typeof body !== 'object' || body === null) throw new Error('CRDS answer is not a JSON object');
   const r = body as Record<string, unknown>;
   const error = r['error'];
@@ -91,6 +92,7 @@ export async function fetchReferences(
   const unique = new Map<string, WantedReference>();
   for (const w of wanted) if (!unique.has(`${w.dir}/${w.file}`)) unique.set(`${w.dir}/${w.file}`, w);
   const results: ReferenceResult[] = [];
+  const crdsTransfer: TransferOptions = { ...transfer, http: withoutToken(transfer.http) };
   for (const ref of unique.values()) {
     const base = { file: ref.file, dir: ref.dir, keyword: ref.keyword, namedBy: ref.namedBy };
     const dest = path.join(refDir, ref.dir, ref.file);
@@ -100,7 +102,7 @@ export async function fetchReferences(
     }
     let info: CrdsFileInfo;
     try {
-      info = await getFileInfo(crdsUrl, ref.file, transfer.http);
+      info = await getFileInfo(crdsUrl, ref.file, crdsTransfer.http);
     } catch (err) {
       results.push({ ...base, status: 'failed', reason: (err as Error).message });
       continue;
@@ -119,7 +121,7 @@ export async function fetchReferences(
           return fits.ok ? undefined : fits.reason;
         },
       },
-      transfer,
+      crdsTransfer,
     );
     results.push(outcome.status === 'done' ? { ...base, status: 'done', bytes: info.size } : { ...base, status: 'failed', reason: outcome.reason });
   }

@@ -17,6 +17,11 @@ export interface HttpOptions {
   maxRetryAfterMs: number;
   /** MAST token for exclusive-access data (`Authorization: token …`). Never logged. */
   token?: string | undefined;
+  /**
+   * The URL (mast_url) under which the token is sent: same origin, path below it. Anything else —
+   * CRDS, a cloud bucket — never sees it; without a scope the token goes nowhere.
+   */
+  tokenScope?: string | undefined;
   userAgent: string;
   /** For tests: the jitter source (default Math.random) and the clock's sleep. */
   random?: () => number;
@@ -82,11 +87,35 @@ export function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Headers every request carries. */
-export function baseHeaders(opts: HttpOptions, extra: Record<string, string> = {}): Record<string, string> {
+/** Whether `url` lies under `scope`: same origin, and its path is the scope's path or below it. */
+export function isUnderUrl(url: string, scope: string): boolean {
+  let u: URL;
+  let s: URL;
+  try {
+    u = new URL(url);
+    s = new URL(scope);
+  } catch {
+    return false;
+  }
+  if (u.origin !== s.origin) return false;
+  const base = s.pathname.endsWith('/') ? s.pathname : `${s.pathname}/`;
+  return u.pathname === s.pathname || u.pathname.startsWith(base);
+}
+
+/**
+ * Headers a request to `url` carries. The token only under tokenScope: CRDS and other hosts must not
+ * receive a MAST credential. Across a redirect to another origin fetch drops Authorization itself.
+ */
+export function baseHeaders(opts: HttpOptions, url: string, extra: Record<string, string> = {}): Record<string, string> {
   const headers: Record<string, string> = { 'User-Agent': opts.userAgent, ...extra };
-  if (opts.token) headers['Authorization'] = `token ${opts.token}`;
+  if (opts.token && opts.tokenScope !== undefined && isUnderUrl(url, opts.tokenScope)) headers['Authorization'] = `token ${opts.token}`;
   return headers;
+}
+
+/** The same options with the token removed, for clients of other services (CRDS). */
+export function withoutToken(opts: HttpOptions): HttpOptions {
+  const { token: _token, tokenScope: _scope, ...rest } = opts;
+  return rest;
 }
 
 /**
@@ -154,7 +183,7 @@ export async function requestJson(url: string, request: JsonRequest, opts: HttpO
     try {
       const res = await fetch(url, {
         method: request.method,
-        headers: baseHeaders(opts, {
+        headers: baseHeaders(opts, url, {
           Accept: 'application/json',
           ...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
         }),

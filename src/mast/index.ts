@@ -2,11 +2,11 @@
 export { runDownload, summaryLine, mapBounded, DEFAULT_LIMIT, type DownloadStageOptions, type RunReport, type FileResult, type FileStatus, type PlannedFile, type StageLogger } from './run.js';
 export { writeReport, reportName } from './report.js';
 export { searchTimeTag, searchBody, parseSearchRow, EXCLUDED_TARGETS, SEARCH_COLUMNS, type SearchRow, type SearchResult, type SearchOptions } from './search.js';
-export { listProducts, chunk, MAX_BATCH, type Product, type ProductListResult } from './products.js';
+export { listProducts, downloadUrl, chunk, MAX_BATCH, type Product, type ProductListResult } from './products.js';
 export { transferFile, partPath, parseContentRange, type TransferSpec, type TransferOptions, type TransferOutcome } from './transfer.js';
 export { verifyFitsFile, fileDigest, type Verdict } from './verify.js';
 export { fetchReferences, referencesNamedIn, getFileInfo, REFERENCE_KEYWORDS, type ReferenceResult, type WantedReference, type CrdsFileInfo } from './crds.js';
 export { MemoryLedger, JsonlLedger, ledgerPath, applyRecord, LEDGER_STATES, type DownloadLedger, type LedgerRecord, type LedgerInput, type LedgerState } from './ledger.js';
 export { fixedKnown, ingestDirKnown, gatherKnown, type KnownDatasets } from './known.js';
 export { checkProductName, parseRootname, parseReferenceName, hasWantedSuffix, rootnameOfFile, trimmed, WANTED_SUFFIXES, type ProductName, type NameCheck, type ReferenceName, type WantedSuffix } from './names.js';
-export { requestJson, backoffDelay, parseRetryAfter, isRetryableStatus, HttpError, DEFAULT_HTTP, type HttpOptions, type RetryEvent } from './http.js';
+export { requestJson, baseHeaders, isUnderUrl, withoutToken, backoffDelay, parseRetryAfter, isRetryableStatus, HttpError, DEFAULT_HTTP, type HttpOptions, type RetryEvent } from './http.js';

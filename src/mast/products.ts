@@ -9,6 +9,14 @@ import { checkProductName, hasWantedSuffix, parseRootname, trimmed, type WantedS
 
 export const MAX_BATCH = 1000;
 
+/**
+ * The download URL of one product: `uri=mast:HST/product/<file>` with `:` and `/` left as they are,
+ * as astroquery sends it. The file name passed checkProductName, so it holds nothing to escape.
+ */
+export function downloadUrl(mastUrl: string, filename: string): string {
+  return `${mastUrl}/api/v0.1/Download/file?uri=mast:HST/product/${encodeURIComponent(filename)}`;
+}
+
 export interface Product {
   /** The dataset the product was listed under (lower case); an association lists its members' files. */
   dataset: string;

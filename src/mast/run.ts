@@ -7,11 +7,11 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { pathExists } from '../files/index.js';
 import path from 'node:path';
 import { fetchReferences, referencesNamedIn, type ReferenceResult, type WantedReference } from './crds.js';
-import type { HttpOptions } from './http.js';
+import { withoutToken, type HttpOptions } from './http.js';
 import { gatherKnown, ingestDirKnown, type KnownDatasets } from './known.js';
 import type { DownloadLedger } from './ledger.js';
 import { hasWantedSuffix } from './names.js';
-import { listProducts, type Product } from './products.js';
+import { downloadUrl, listProducts, type Product } from './products.js';
 import { searchTimeTag, type SearchRow } from './search.js';
 import { transferFile } from './transfer.js';
 import { fileDigest, verifyFitsFile } from './verify.js';
@@ -116,9 +116,11 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
   const started = new Date();
   const now = options.now ?? started;
   const limit = options.limit ?? DEFAULT_LIMIT;
+  // The token is MAST's: scoped to mast_url, and taken out of what CRDS gets.
+  const mastHttp: HttpOptions = { ...options.http, tokenScope: options.mastUrl };
 
   // 1. Discover.
-  const search = await searchTimeTag(options.mastUrl, options.http, { now, ...(options.searchPageSize ? { pageSize: options.searchPageSize } : {}) });
+  const search = await searchTimeTag(options.mastUrl, mastHttp, { now, ...(options.searchPageSize ? { pageSize: options.searchPageSize } : {}) });
   log.info(`${search.rows.length} TIME-TAG datasets in MAST (${search.totalResults} results, ${search.pages} pages).`);
 
   // 2. Subtract what we have: database sources, ingest_dir, and files the ledger holds as complete.
@@ -145,7 +147,7 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
 
   // 3. Products of the candidates; a member already known or downloaded is dropped file by file.
   const listing = candidates.length > 0
-    ? await listProducts(options.mastUrl, candidates.map((r) => r.dataset), options.http, options.productBatchSize)
+    ? await listProducts(options.mastUrl, candidates.map((r) => r.dataset), mastHttp, options.productBatchSize)
     : { products: [], batches: 0, rejected: [], duplicates: 0, ignored: 0 };
   const files: FileResult[] = listing.rejected.map((r) => ({ dataset: r.dataset, filename: r.filename, size: 0, status: 'skipped' as const, reason: `refused: ${r.reason}` }));
   const byDataset = new Map<string, Product[]>();
@@ -200,7 +202,7 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
     const dest = path.join(options.ingestDir, p.filename);
     const outcome = await transferFile(
       {
-        url: `${options.mastUrl}/api/v0.1/Download/file?uri=${encodeURIComponent(`mast:HST/product/${p.filename}`)}`,
+        url: downloadUrl(options.mastUrl, p.filename),
         dest,
         expectedSize: p.size,
         head: true,
@@ -209,7 +211,7 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
           return v.ok ? undefined : v.reason;
         },
       },
-      { http: options.http, onBytes: (n) => (transferred += n) },
+      { http: mastHttp, onBytes: (n) => (transferred += n) },
     );
     const seconds = (Date.now() - t0) / 1000;
     let result: FileResult;
@@ -241,7 +243,7 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
         log.warn(`${name}: could not read reference names: ${(err as Error).message}`);
       }
     }
-    report.references = await fetchReferences(wanted, options.refDir, options.crdsUrl, { http: options.http });
+    report.references = await fetchReferences(wanted, options.refDir, options.crdsUrl, { http: withoutToken(options.http) });
     for (const ref of report.references) if (ref.status === 'failed') log.warn(`reference ${ref.dir}$${ref.file}: ${ref.reason}`);
   }
   return finish(report, started, transferred, downloadSeconds);

@@ -128,7 +128,7 @@ export async function transferFile(spec: TransferSpec, options: TransferOptions)
         requests++;
         const idle = new IdleTimer(http.timeoutMs);
         try {
-          const res = await fetch(spec.url, { method: 'HEAD', headers: baseHeaders(http), signal: signalFor(idle) });
+          const res = await fetch(spec.url, { method: 'HEAD', headers: baseHeaders(http, spec.url), signal: signalFor(idle) });
           if (res.ok) {
             const length = res.headers.get('content-length');
             if (length !== null && Number(length) !== spec.expectedSize) {
@@ -216,7 +216,7 @@ async function getInto(
   overall: AbortSignal,
   onBytes: (n: number) => void,
 ): Promise<GetOutcome> {
-  const headers = baseHeaders(http);
+  const headers = baseHeaders(http, spec.url);
   if (have > 0) {
     headers['Range'] = `bytes=${have}-`;
     // If the file changed at MAST since the part began, the server sends it whole (200) instead.

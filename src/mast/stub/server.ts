@@ -54,6 +54,10 @@ export interface SeenRequest {
   range?: string;
   /** Whether an Authorization header came (its value is never kept). */
   authorized: boolean;
+  /** Names of the headers that came (lower case; values are not kept). */
+  headers: string[];
+  /** The query string as sent, before any decoding (`?uri=mast:HST/product/…`). */
+  query: string;
   status: number;
   /** Parsed JSON body of POSTs. */
   body?: unknown;
@@ -433,6 +437,8 @@ export async function startMastStub(options: StubOptions = {}): Promise<MastStub
       route: routeOf(url.pathname),
       path: url.pathname,
       authorized: req.headers['authorization'] !== undefined,
+      headers: Object.keys(req.headers).sort(),
+      query: (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?')) : '',
       status: 0,
       at: Date.now(),
       ...(typeof req.headers['range'] === 'string' ? { range: req.headers['range'] } : {}),
