@@ -261,11 +261,14 @@ for (const dialect of DIALECTS) {
       assert.ok(known.some((k) => k.name === 'WD0308-565' && k.ra === undefined));
     });
 
-    it('resolves a new spelling to a known target by position and records the mapping', async () => {
+    it('keeps a new name near a known target as its own, reported as a candidate pair, and records the mapping', async () => {
       const first = await resolveAndRecordTarget(handle, 'GD-71', { ra: 88.1150, dec: 15.8861 });
       assert.deepEqual([first.canonical, first.method], ['GD71', 'rule']);
+      // Positions never rename a target (an alias settles a pair): 2″ away (cos δ shrinks it) is a candidate.
       const near = await resolveAndRecordTarget(handle, 'LAWD-23', { ra: 88.1150 + 2 / 3600, dec: 15.8861 });
-      assert.deepEqual([near.canonical, near.method], ['GD71', 'coordinates']);
+      assert.deepEqual([near.canonical, near.method], ['LAWD-23', 'unchanged']);
+      assert.equal(near.candidate?.name, 'GD71');
+      assert.ok(Math.abs(near.candidate!.separationArcsec - 2 * Math.cos((15.8861 * Math.PI) / 180)) < 1e-3);
       const far = await resolveAndRecordTarget(handle, 'LAWD-24', { ra: 100, dec: 15.8861 });
       assert.deepEqual([far.canonical, far.method], ['LAWD-24', 'unchanged']);
       const evil = await resolveAndRecordTarget(handle, '../../<script>');
