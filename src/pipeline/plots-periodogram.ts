@@ -5,7 +5,7 @@
  *
  * Reduction: the corrected grid has up to 2^20 trial periods per space for a long composite, far more
  * than the 900-pixel panels (or the dashboard's JSON) can use. Each space keeps about `maxPoints`
- * points: the minimum and maximum power of each slice of the period axis (the drawn envelope is the
+ * points: the minimum and maximum power of each slice of the (log) period axis (the drawn envelope is the
  * same) plus the marked peaks; of many significant peaks, the highest per slice is marked (markedPeaks).
  * The mean and mean + 3σ are those of the full grid, never of the reduced one; the peaks are the full
  * grid's too (a subset when there are more than the panel can show).
@@ -21,7 +21,7 @@ import { PERIOD_SPACES, type PeriodSpace, type PeriodogramData } from '../plots/
 export const DEFAULT_MAX_POINTS = 2000;
 
 /** Bump when the computation or the reduction changes: every cached periodogram is recomputed. */
-export const PERIODOGRAM_CACHE_VERSION = 'hstlc-plots-periodogram-2';
+export const PERIODOGRAM_CACHE_VERSION = 'hstlc-plots-periodogram-3';
 export const PERIODOGRAM_CACHE_DIR = path.join('.hstlc-cache', 'periodograms');
 
 export interface PeriodogramUnitInput {
@@ -34,17 +34,26 @@ export interface PeriodogramUnitInput {
 
 export type PeriodogramUnitResult = { ok: true; periodogram: PeriodogramData; ms: number } | { ok: false; reason: string; ms: number };
 
-/** Bucket of each point: `buckets` equal slices of the period range (the chart's x axis is linear in period). */
+/**
+ * Bucket of each point: `buckets` equal slices of log(period), as the charts' period axes are
+ * logarithmic (equal slices of period would give the decade at the short end a handful of slices).
+ */
 function bucketOf(periods: ArrayLike<number>, buckets: number): (i: number) => number {
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < periods.length; i++) {
     const p = periods[i]!;
+    if (!(p > 0)) continue;
     if (p < lo) lo = p;
     if (p > hi) hi = p;
   }
-  const width = hi > lo ? (hi - lo) / buckets : 1;
-  return (i) => Math.min(buckets - 1, Math.max(0, Math.floor((periods[i]! - lo) / width)));
+  const logLo = Math.log(lo);
+  const width = hi > lo ? (Math.log(hi) - logLo) / buckets : 1;
+  return (i) => {
+    const p = periods[i]!;
+    if (!(p > 0)) return 0;
+    return Math.min(buckets - 1, Math.max(0, Math.floor((Math.log(p) - logLo) / width)));
+  };
 }
 
 /**

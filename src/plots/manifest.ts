@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeAtomic } from './files.js';
 
 /** Bump when a chart definition or page changes, so every output is redrawn once. */
-export const RENDER_VERSION = 'hstlc-plots-2';
+export const RENDER_VERSION = 'hstlc-plots-3';
 
 export interface Manifest {
   version: string;

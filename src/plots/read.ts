@@ -11,7 +11,7 @@ export const DEFAULT_UNITS: LightcurveData['units'] = {
   mjd: 'MJD',
   gross: 'counts',
   net: 'counts/s',
-  flux: 'erg/s/cm²/Å',
+  flux: 'erg s⁻¹ cm⁻² Å⁻¹',
   error: 'counts',
   background: 'counts',
 };

@@ -119,7 +119,8 @@ describe('pages in headless Chromium', { skip, timeout: 240_000 }, () => {
     );
     assert.deepEqual(state.series, ['scatter', 'scatter', 'scatter', 'scatter', 'scatter']);
     assert.equal(state.xAxes, 5);
-    assert.equal(state.periodogramSeries, 12);
+    // Per period space: power, mean, mean + 3σ, the peaks' dashed lines and their labels.
+    assert.equal(state.periodogramSeries, 15);
     const lc = await readLightcurve(record.path);
     assert.deepEqual(state.points, [lc.mjd.length, lc.mjd.length, lc.mjd.length, lc.mjd.length, lc.mjd.length], 'one point per bin in every panel');
     assert.ok(state.canvases.length >= 2 && state.canvases.every((a) => a > 0));

@@ -5,10 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lightcurveChart, LIGHTCURVE_GRID, LIGHTCURVE_SIZE } from '../../src/plots/charts/lightcurve.js';
-import { periodogramChart, periodogramLayout, PERIODOGRAM_SIZE } from '../../src/plots/charts/periodogram.js';
+import { periodogramChart, periodogramLayout, PERIODOGRAM_SIZE, spaceTitle } from '../../src/plots/charts/periodogram.js';
 import { dashboardChart, dashboardRows } from '../../src/plots/charts/dashboard.js';
 import { configCounts, configDonutChart, CONFIG_GROUPS, DONUT_SIZE, exposureByTarget, exptimeHistogramChart, EXPTIME_SIZE, optElemChart, optElemCounts, OPT_ELEM_SIZE } from '../../src/plots/charts/summary.js';
-import { exponentFor, padExtent, timeBreaks } from '../../src/plots/charts/scale.js';
+import { datasetLabels, distinctPeaks, exponentFor, logTicks, mjdText, padExtent, pieceTicks, timeBreaks } from '../../src/plots/charts/scale.js';
 import { summarizePeriodSpace } from '../../src/plots/periodogram-data.js';
 import { SPECTRAL6 } from '../../src/plots/palette.js';
 import { renderSvg } from '../../src/plots/render.js';
@@ -38,7 +38,7 @@ test('lightcurve SVG: one point per bin, placed by the axis scale, coloured by d
     assert.equal(p.fill, SPECTRAL6[p.series]);
   }
   assert.match(svg, />MJD</);
-  assert.match(svg, />Flux \(erg\/s\/cm²\/Å\)</);
+  assert.match(svg, />Flux \(erg s⁻¹ cm⁻² Å⁻¹\)</);
   assertSvgSnapshot('lightcurve-two-datasets', svg);
 });
 
@@ -66,8 +66,10 @@ test('lightcurve SVG: non-finite values are left out; flux ~1e-15 is shown scale
   lc.flux[3] = Infinity;
   const svg = renderSvg(lightcurveChart(lc), LIGHTCURVE_SIZE);
   assert.equal(svgPoints(svg).length, 4);
-  assert.match(svg, />Flux \(10⁻¹⁵ erg\/s\/cm²\/Å\)</);
-  assert.equal(exponentFor({ min: 1e-14, max: 2.5e-13 }), -15);
+  // Flux 10…15 × 1e-15 = 1.0…1.5e-14: shown as 1…1.5 (two or three significant digits) in 10⁻¹⁴.
+  assert.match(svg, />Flux \(10⁻¹⁴ erg s⁻¹ cm⁻² Å⁻¹\)</);
+  assert.equal(exponentFor({ min: 1e-14, max: 2.5e-13 }), -13);
+  assert.equal(exponentFor({ min: 4e-14, max: 4.4e-14 }), -14);
   assert.equal(exponentFor({ min: 0, max: 500 }), 0);
   assert.deepEqual(padExtent({ min: 5, max: 5 }), { min: 4.5, max: 5.5 });
 });
@@ -114,7 +116,7 @@ function syntheticPeriodogram(): PeriodogramData {
   return { short: space(5 / 86400, 10 / 1440, 5), med: space(10 / 1440, 1 / 24, null), long: space(1 / 24, 10 / 24, 3) };
 }
 
-test('periodogram SVG: a dashed line at each significant period, mean and 3σ levels (§12.7)', () => {
+test('periodogram SVG: period on a log axis per range, thresholds in a legend, a dashed line at each distinct significant peak (§12.7)', () => {
   const pg = syntheticPeriodogram();
   assert.equal(pg.short.significantPeriods.length, 1);
   assert.equal(pg.med.significantPeriods.length, 0);
@@ -123,19 +125,41 @@ test('periodogram SVG: a dashed line at each significant period, mean and 3σ le
   close(pg.short.threeSigma, 2 / 11 + 3 * Math.sqrt((10 * (0.1 - 2 / 11) ** 2 + (1 - 2 / 11) ** 2) / 11), 1e-12);
   const lc = syntheticLightcurve({ datasets: 1, perDataset: 8 });
   const svg = renderSvg(periodogramChart(lc, pg), PERIODOGRAM_SIZE);
-  const dashed = [...svg.matchAll(/<path d="([^"]+)"[^>]*stroke-dasharray[^>]*>/g)].map((m) => m[1]);
-  assert.equal(dashed.length, 2, 'one dashed path in the short and one in the long panel');
+  // Dashed paths: the legend's icon (short) and one vertical line per marked peak.
+  const dashed = [...svg.matchAll(/<path d="M([\d.]+) ([\d.]+)L([\d.]+) ([\d.]+)"[^>]*stroke-dasharray[^>]*>/g)].map((m) => m.slice(1).map(Number));
+  const lines = dashed.filter(([x0, y0, x1, y1]) => x0 === x1 && Math.abs(y1 - y0) > 50);
+  assert.equal(lines.length, 2, 'one dashed line in the short and one in the long panel');
   const layout = periodogramLayout();
   const width = PERIODOGRAM_SIZE.width - layout.left - layout.right;
-  const xs = dashed.map((d) => Number(/M([\d.]+)/.exec(d)?.[1]));
-  // Peak at index 5 of 0…10 → the middle of the short panel; index 3 → 30 % of the long panel.
-  close(xs[0], layout.left + 0.5 * width, 1);
-  close(xs[1], layout.left + 0.3 * width, 1);
-  for (const title of ['Short Frequency Space', 'Medium Frequency Space', 'Long Frequency Space', 'Period (Days)', 'Lomb-Scargle Power', 'MJD']) {
+  // By hand on a log axis spanning the grid's first to last period: x = log(p/p0) / log(p10/p0).
+  const at = (lo: number, hi: number, i: number) => Math.log((lo + ((hi - lo) * i) / 10) / lo) / Math.log(hi / lo);
+  close(lines[0][0], layout.left + at(5 / 86400, 10 / 1440, 5) * width, 1);
+  close(lines[1][0], layout.left + at(1 / 24, 10 / 24, 3) * width, 1);
+  for (const title of ['Periods 5 s – 10 min', 'Periods 10 min – 1 h', 'Periods 1 h – 10 h', 'Period (s)', 'Period (min)', 'Period (h)', 'Lomb-Scargle Power', 'MJD', 'mean', 'mean + 3σ', 'significant peak']) {
     assert.ok(svg.includes(`>${title}<`), title);
   }
+  // The peak's period as text in the axis unit: grid point 5 of 5 s … 600 s is 302.5 s.
+  assert.ok(svg.includes('>303 s<'), 'short peak labelled');
   assert.equal(svgPoints(svg).filter((p) => p.series === 0).length, 8, 'the lightcurve panel has one marker per bin');
   assertSvgSnapshot('periodogram-synthetic', svg);
+});
+
+test('distinct peaks: the highest of each cluster, at most max; labels are rootnames unless members share one', () => {
+  // Periods 1, 1.01, 1.02 are one peak; 3 is another; 10 is lower than the cap allows.
+  assert.deepEqual(distinctPeaks([1, 1.01, 1.02, 3, 10], [0.5, 0.9, 0.6, 0.7, 0.2], { max: 2, separation: 0.05 }), [1, 3]);
+  assert.deepEqual(datasetLabels(['lb9y0108q_corrtag_a.fits', 'lb9y0206q_corrtag_a.fits']), ['lb9y0108q', 'lb9y0206q']);
+  assert.deepEqual(datasetLabels(['lb9y0108q_corrtag_a.fits', 'lb9y0108q_corrtag_b.fits']), ['lb9y0108q_corrtag_a', 'lb9y0108q_corrtag_b']);
+  assert.deepEqual(logTicks(5, 600), [5, 10, 20, 50, 100, 200, 500]);
+  assert.equal(spaceTitle('short'), 'Periods 5 s – 10 min');
+  assert.equal(mjdText(56685.41000000001), '56685.41');
+  assert.equal(mjdText(56685.4, 3), '56685.400');
+  // A 52-day gap between two 10-minute visits: ticks inside each visit, none in the gap.
+  const visits = Float64Array.from([...Array.from({ length: 50 }, (_, i) => 56000 + i * 0.0002), ...Array.from({ length: 50 }, (_, i) => 56052 + i * 0.0002)]);
+  const breaks = timeBreaks(visits);
+  assert.equal(breaks.length, 1);
+  const ticks = pieceTicks({ min: visits[0], max: visits[99] }, breaks);
+  assert.ok(ticks.some((t) => t > 56000 && t < 56000.01) && ticks.some((t) => t > 56052 && t < 56052.01), String(ticks));
+  assert.ok(ticks.every((t) => t < breaks[0].start || t > breaks[0].end));
 });
 
 test('dashboard option: five linked panels over one dataset, coloured by member', () => {
@@ -155,9 +179,9 @@ test('dashboard option: five linked panels over one dataset, coloured by member'
   assert.equal((option.brush as { brushLink: string }).brushLink, 'all');
   const pieces = (option.visualMap as { pieces: Array<{ value: number; color: string; label: string }> }).pieces;
   assert.deepEqual(pieces.map((p) => [p.value, p.color, p.label]), [
-    [1, SPECTRAL6[0], 'member1_corrtag_a.fits'],
-    [2, SPECTRAL6[1], 'member2_corrtag_a.fits'],
-    [3, SPECTRAL6[2], 'member3_corrtag_a.fits'],
+    [1, SPECTRAL6[0], 'member1_corrtag_a'],
+    [2, SPECTRAL6[1], 'member2_corrtag_a'],
+    [3, SPECTRAL6[2], 'member3_corrtag_a'],
   ]);
   // Plain data: survives JSON unchanged, so the page can embed it.
   assert.equal(JSON.stringify(JSON.parse(JSON.stringify(option))), JSON.stringify(option));

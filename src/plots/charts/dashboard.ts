@@ -7,9 +7,9 @@ import type { EChartsOption, GridComponentOption, ScatterSeriesOption, TitleComp
 import { datasetColor } from '../palette.js';
 import { LIGHTCURVE_COLUMNS, type LightcurveData, type PeriodogramData } from '../types.js';
 import { BASE_OPTION } from './common.js';
-import { valueAxisName } from './lightcurve.js';
-import { periodSpacePanels } from './periodogram.js';
-import { roundSig } from './scale.js';
+import { timeAxis, valueAxisName } from './lightcurve.js';
+import { periodogramLegend, periodSpacePanels } from './periodogram.js';
+import { datasetLabels, exponentFor, finiteExtent, roundSig } from './scale.js';
 
 export const DASHBOARD_PANEL = { height: 200, gap: 58, top: 70, bottom: 70, left: 90, right: 40 } as const;
 
@@ -22,17 +22,25 @@ export function dashboardHeight(): number {
 /** Dimensions of the shared dataset rows, in order: the five panels read dimension 1…5. */
 export const DASHBOARD_DIMENSIONS = ['mjd', ...LIGHTCURVE_COLUMNS, 'dataset'] as const;
 
+/** Per column, the power of ten its panel divides values by (flux ~1e-14 reads 1.5, not 0.000000000000015). */
+export function dashboardExponents(lc: LightcurveData): Record<(typeof LIGHTCURVE_COLUMNS)[number], number> {
+  return Object.fromEntries(LIGHTCURVE_COLUMNS.map((c) => [c, exponentFor(finiteExtent(lc[c]))])) as Record<(typeof LIGHTCURVE_COLUMNS)[number], number>;
+}
+
 /**
- * One row per bin: [mjd, gross, net, flux, error, background, dataset]. Values keep 9 significant digits
+ * One row per bin: [mjd, gross, net, flux, error, background, dataset], each value divided by its
+ * panel's power of ten (dashboardExponents; the axis name says so). Values keep 9 significant digits
  * (the float32 columns have 7), MJD keeps full precision (1 ms ≈ 1.2e-8 d); non-finite become null.
  */
 export function dashboardRows(lc: LightcurveData): Array<Array<number | null>> {
+  const exponents = dashboardExponents(lc);
   const rows: Array<Array<number | null>> = [];
   for (let i = 0; i < lc.mjd.length; i++) {
     const row: Array<number | null> = [Number.isFinite(lc.mjd[i]) ? lc.mjd[i] : null];
     for (const column of LIGHTCURVE_COLUMNS) {
       const v = lc[column][i];
-      row.push(Number.isFinite(v) ? roundSig(v, 9) : null);
+      const e = exponents[column];
+      row.push(Number.isFinite(v) ? roundSig(e === 0 ? v : v / 10 ** e, 9) : null);
     }
     row.push(Math.max(1, Math.round(lc.dataset[i])));
     rows.push(row);
@@ -40,8 +48,18 @@ export function dashboardRows(lc: LightcurveData): Array<Array<number | null>> {
   return rows;
 }
 
+/**
+ * Axis label formatters the pages' script (client.ts) puts in place of these strings: options here are
+ * JSON, and ECharts' own value labels group thousands (56,685.4). `hstlc:mjd:N` = MJD with N decimals.
+ */
+export function browserMjdFormatter(decimals: number): string {
+  return `hstlc:mjd:${decimals}`;
+}
+
 export function dashboardChart(lc: LightcurveData): EChartsOption {
   const p = DASHBOARD_PANEL;
+  const time = timeAxis(lc.mjd);
+  const exponents = dashboardExponents(lc);
   const panels = LIGHTCURVE_COLUMNS.map((_, i) => i);
   const grid: GridComponentOption[] = panels.map((i) => ({
     left: p.left,
@@ -59,19 +77,24 @@ export function dashboardChart(lc: LightcurveData): EChartsOption {
   const xAxis: XAXisComponentOption[] = panels.map((i) => ({
     type: 'value',
     gridIndex: i,
-    scale: true,
+    min: time.extent.min,
+    max: time.extent.max,
     name: i === panels.length - 1 ? 'MJD' : '',
     nameLocation: 'middle',
     nameGap: 28,
+    // The months between visits collapsed, as in the static PNG; ticks chosen per visit.
+    breaks: time.breaks,
+    breakArea: { itemStyle: { opacity: 0.6 }, zigzagAmplitude: 2, zigzagMinSpan: 8, zigzagMaxSpan: 8 },
     axisLine: { onZero: false },
-    axisLabel: { hideOverlap: true },
+    axisLabel: { hideOverlap: true, formatter: browserMjdFormatter(time.decimals), customValues: time.ticks },
+    axisTick: { customValues: time.ticks },
     splitLine: { show: false },
   }));
   const yAxis: YAXisComponentOption[] = LIGHTCURVE_COLUMNS.map((column, i) => ({
     type: 'value',
     gridIndex: i,
     scale: true,
-    name: valueAxisName(column, lc.units[column], 0),
+    name: valueAxisName(column, lc.units[column], exponents[column]),
     nameLocation: 'middle',
     nameGap: 62,
     nameMoveOverlap: false,
@@ -109,7 +132,7 @@ export function dashboardChart(lc: LightcurveData): EChartsOption {
       right: p.right,
       itemWidth: 12,
       itemHeight: 12,
-      pieces: lc.datasetNames.map((name, k) => ({ value: k + 1, label: name, color: datasetColor(k + 1) })),
+      pieces: datasetLabels(lc.datasetNames).map((label, k) => ({ value: k + 1, label, color: datasetColor(k + 1) })),
     },
     tooltip: { trigger: 'item', renderMode: 'richText' },
     axisPointer: { link: [{ xAxisIndex: 'all' }] },
@@ -141,6 +164,7 @@ export function dashboardPeriodogramChart(pg: PeriodogramData): EChartsOption {
   return {
     ...BASE_OPTION,
     title: panels.title,
+    legend: periodogramLegend(top - 46, DASHBOARD_PANEL.right + 130),
     grid: panels.grid,
     xAxis: panels.xAxis,
     yAxis: panels.yAxis,

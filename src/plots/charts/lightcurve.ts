@@ -6,7 +6,7 @@ import type { EChartsOption, ScatterSeriesOption } from 'echarts';
 import { datasetColor } from '../palette.js';
 import type { LightcurveColumn, LightcurveData } from '../types.js';
 import { BASE_OPTION, LARGE_THRESHOLD, lightcurveTitle } from './common.js';
-import { exponentFor, finiteExtent, padExtent, powerOfTen, timeBreaks } from './scale.js';
+import { datasetLabels, exponentFor, finiteExtent, mjdText, padExtent, pieceTicks, powerOfTen, tickDecimals, timeBreaks, type Extent } from './scale.js';
 
 export const LIGHTCURVE_SIZE = { width: 1000, height: 300 } as const;
 /** Plot area in pixels from each edge; fixed so a point's position follows from the axis bounds alone. */
@@ -26,19 +26,32 @@ export interface AxisLabelParts {
   exponent: number;
 }
 
-/** `Flux (10⁻¹⁵ erg/s/cm²/Å)`: the axis name with the scale factor folded into the unit. */
+/** `Flux (10⁻¹⁴ erg s⁻¹ cm⁻² Å⁻¹)`: the axis name with the scale factor folded into the unit. */
 export function valueAxisName(column: LightcurveColumn, unit: string, exponent: number): string {
   const scale = exponent === 0 ? '' : `${powerOfTen(exponent)} `;
   return unit || scale ? `${COLUMN_LABEL[column]} (${scale}${unit})`.replace(' )', ')') : COLUMN_LABEL[column];
 }
 
 /**
- * MJD tick labels without the two ECharts puts at each break: they overlap, and ECharts 6.1's SSR
- * misplaces a break label that hideOverlap drops (drawn at the top-left corner). The zigzag marks the break. A function, so this option is for server-side rendering only.
+ * MJD tick labels without thousands separators, and none at the breaks: the two ECharts puts at each
+ * break overlap, and ECharts 6.1's SSR misplaces a break label that hideOverlap drops (drawn at the
+ * top-left corner); the zigzag marks the break. A function, so this option is for server-side rendering
+ * only (the pages' script has its own, client.ts).
  */
-export function mjdTickLabel(value: number, _index?: number, extra?: { break?: { type: 'start' | 'end' } } | null): string {
-  if (extra?.break) return '';
-  return value.toLocaleString('en-US', { maximumFractionDigits: 6 });
+export function mjdTickLabel(decimals?: number): (value: number, index?: number, extra?: { break?: { type: 'start' | 'end' } } | null) => string {
+  return (value, _index, extra) => (extra?.break ? '' : mjdText(value, decimals));
+}
+
+/**
+ * The time axis pieces shared by the static charts and the dashboard: the extent, the breaks across the
+ * gaps between visits, and tick values chosen per visit (so each gets labels).
+ */
+export function timeAxis(mjd: ArrayLike<number>): { extent: Extent; breaks: ReturnType<typeof timeBreaks>; ticks: number[]; decimals: number } {
+  const x = finiteExtent(mjd) ?? { min: 0, max: 1 };
+  const extent = x.min === x.max ? { min: x.min - 0.5, max: x.max + 0.5 } : x;
+  const breaks = timeBreaks(mjd);
+  const ticks = pieceTicks(extent, breaks);
+  return { extent, breaks, ticks, decimals: tickDecimals(ticks) };
 }
 
 export interface LightcurveChartOptions {
@@ -67,11 +80,12 @@ export function lightcurveChart(lc: LightcurveData, options: LightcurveChartOpti
   const column = options.column ?? 'flux';
   const exponent = exponentFor(finiteExtent(lc[column]));
   const groups = pointsByDataset(lc, column, exponent);
-  const x = finiteExtent(lc.mjd) ?? { min: 0, max: 1 };
+  const time = timeAxis(lc.mjd);
   const y = padExtent(finiteExtent(groups.flat().map((p) => p[1])));
+  const labels = datasetLabels(lc.datasetNames);
   const series: ScatterSeriesOption[] = groups.map((points, k) => ({
     type: 'scatter',
-    name: lc.datasetNames[k] ?? `dataset ${k + 1}`,
+    name: labels[k] ?? `dataset ${k + 1}`,
     data: points,
     // Dense series get smaller marks and no outline, which would otherwise paint the area grey.
     symbolSize: points.length > LARGE_THRESHOLD ? 2 : 4,
@@ -102,10 +116,10 @@ export function lightcurveChart(lc: LightcurveData, options: LightcurveChartOpti
       name: lc.units.mjd || 'MJD',
       nameLocation: 'middle',
       nameGap: 28,
-      min: x.min === x.max ? x.min - 0.5 : x.min,
-      max: x.min === x.max ? x.max + 0.5 : x.max,
+      min: time.extent.min,
+      max: time.extent.max,
       scale: true,
-      breaks: timeBreaks(lc.mjd),
+      breaks: time.breaks,
       // Equal spans: ECharts draws the zigzag with random segment lengths otherwise (non-deterministic output).
       breakArea: { itemStyle: { opacity: 0.6 }, zigzagAmplitude: 2, zigzagMinSpan: 8, zigzagMaxSpan: 8 },
       nameMoveOverlap: false,
@@ -113,7 +127,8 @@ export function lightcurveChart(lc: LightcurveData, options: LightcurveChartOpti
       // The axis sits at the bottom of the frame, not at y = 0 (flux can be negative).
       axisLine: { onZero: false },
       // Bounds are data extents, not round numbers; only the nice ticks between them are labelled.
-      axisLabel: { hideOverlap: true, showMinLabel: false, showMaxLabel: false, formatter: mjdTickLabel },
+      axisLabel: { hideOverlap: true, formatter: mjdTickLabel(time.decimals), customValues: time.ticks },
+      axisTick: { customValues: time.ticks },
     },
     yAxis: {
       type: 'value',

@@ -3,6 +3,7 @@ import type { EChartsOption } from 'echarts';
 import { escapeHtml, jsonForScript } from '../escape.js';
 import type { Size } from '../render.js';
 import { dataBlock, page } from './page.js';
+import { chartDiv } from './parts.js';
 
 export interface ChartPageInput {
   title: string;
@@ -22,7 +23,7 @@ export function chartPage(input: ChartPageInput): string {
   return page({
     title: input.title,
     root: '',
-    body: `${note}<div id="chart-main" class="chart" style="max-width:${input.size.width}px;height:${input.size.height}px"></div>
+    body: `${note}${chartDiv('chart-main', input.option, `max-width:${input.size.width}px;height:${input.size.height}px`)}
 <noscript><p class="empty">The chart needs JavaScript.</p></noscript>`,
     scripts: ['echarts', 'charts'],
     data: dataBlock('hstlc-charts', jsonForScript([{ id: 'chart-main', option: input.option }])),

@@ -11,11 +11,32 @@ export const CHARTS_JS = `(function () {
   if (!block || typeof echarts === 'undefined') return;
   var specs = JSON.parse(block.textContent);
   var charts = [];
+
+  // Options are JSON; the formatters they name are put in here (charts/dashboard.ts browserMjdFormatter).
+  // MJD without thousands separators, none at the breaks (the zigzag marks them; two labels would overlap).
+  function mjdFormatter(decimals) {
+    return function (value, index, extra) {
+      if (extra && extra.break) return '';
+      return Number(value).toFixed(decimals);
+    };
+  }
+  function withFormatters(option) {
+    ['xAxis', 'yAxis'].forEach(function (key) {
+      var axes = option[key];
+      if (!axes) return;
+      (Array.isArray(axes) ? axes : [axes]).forEach(function (axis) {
+        var f = axis.axisLabel && axis.axisLabel.formatter;
+        var m = typeof f === 'string' ? /^hstlc:mjd:(\\d)$/.exec(f) : null;
+        if (m) axis.axisLabel.formatter = mjdFormatter(Number(m[1]));
+      });
+    });
+    return option;
+  }
   specs.forEach(function (spec) {
     var el = document.getElementById(spec.id);
     if (!el) return;
     var chart = echarts.init(el, null, { renderer: 'canvas' });
-    chart.setOption(spec.option);
+    chart.setOption(withFormatters(spec.option));
     charts.push(chart);
   });
   window.addEventListener('resize', function () {

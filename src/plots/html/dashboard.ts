@@ -4,7 +4,7 @@ import { configLabel } from '../charts/common.js';
 import { escapeHtml, jsonForScript, relativeUrl } from '../escape.js';
 import type { LightcurveData, PeriodogramData, StatsRecord } from '../types.js';
 import { dataBlock, page } from './page.js';
-import { statsList } from './parts.js';
+import { chartDiv, statsList } from './parts.js';
 
 export interface DashboardPageInput {
   lc: LightcurveData;
@@ -26,8 +26,8 @@ export function dashboardPage(input: DashboardPageInput): string {
   const body = `<p class="note">${escapeHtml(configLabel(lc.meta))} · ${escapeHtml(lc.name)} · ${lc.mjd.length} bins in ${lc.datasetNames.length} dataset(s)${links.length ? ` · ${links.join(' · ')}` : ''}</p>
 ${stats ? statsList(stats) : ''}
 <p class="note">Drag to pan, wheel to zoom (all panels share the time axis); the toolbox offers box zoom, box/lasso select (linked across panels), reset and save. Click a dataset in the legend to hide it.</p>
-<div id="chart-lightcurve" class="chart" style="height:${dashboardHeight()}px"></div>
-${input.periodogram ? `<h2>Periodogram</h2>\n<div id="chart-periodogram" class="chart" style="height:${dashboardPeriodogramHeight()}px"></div>` : '<p class="note">No periodogram for this lightcurve.</p>'}
+${chartDiv('chart-lightcurve', charts[0].option, `height:${dashboardHeight()}px`)}
+${charts[1] ? `<h2>Periodogram</h2>\n${chartDiv('chart-periodogram', charts[1].option, `height:${dashboardPeriodogramHeight()}px`)}` : '<p class="note">No periodogram for this lightcurve.</p>'}
 <noscript><p class="empty">The interactive panels need JavaScript.</p></noscript>`;
   return page({
     title: `${lc.meta.targname || lc.name} — ${configLabel(lc.meta)}`,
