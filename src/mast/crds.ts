@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { pathExists } from '../files/index.js';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { FitsReader } from '../fits/index.js';
 import { requestJson, withoutToken, type HttpOptions } from './http.js';
 import { parseReferenceName, trimmed, type ReferenceName } from './names.js';
@@ -47,7 +48,34 @@ export async function referencesNamedIn(file: string): Promise<WantedReference[]
 
 export interface CrdsFileInfo {
   size: number;
-  sha1sum: string;
+  /** Undefined when CRDS has none ('' or 'none'): the CRDS client then skips the check, so do we. */
+  sha1sum: string | undefined;
+}
+
+function errorMessage(error: unknown): string {
+  if (typeof error === 'string') return error;
+  if (typeof error === 'object' && error !== null) {
+    const message = (error as Record<string, unknown>)['message'];
+    if (typeof message === 'string') return message;
+  }
+  return JSON.stringify(error);
+}
+
+/**
+ * A JSON-RPC result, unwrapped when CRDS sent it encoded: `{"crds_encoded": "1.0", "crds_payload":
+ * <base64 of gzip JSON>}` is how its server ships large answers.
+ */
+export function decodeCrdsResult(result: unknown): unknown {
+  if (typeof result !== 'object' || result === null || !('crds_encoded' in result)) return result;
+  const r = result as Record<string, unknown>;
+  if (r['crds_encoded'] !== '1.0') throw new Error(`CRDS answer encoded as '${String(r['crds_encoded']).slice(0, 20)}', only 1.0 is known`);
+  const payload = r['crds_payload'];
+  if (typeof payload !== 'string') throw new Error('CRDS encoded answer has no crds_payload');
+  try {
+    return JSON.parse(gunzipSync(Buffer.from(payload, 'base64')).toString('utf8')) as unknown;
+  } catch (err) {
+    throw new Error(`CRDS encoded answer does not decode: ${(err as Error).message}`);
+  }
 }
 
 /** JSON-RPC 1.0 `get_file_info("hst", name)`; CRDS answers errors with HTTP 200 and an `error` object. */
@@ -57,19 +85,17 @@ export async function getFileInfo(crdsUrl: string, file: string, http: HttpOptio
   if (typeof body !== 'object' || body === null) throw new Error('CRDS answer is not a JSON object');
   const r = body as Record<string, unknown>;
   const error = r['error'];
-  if (error !== null && error !== undefined) {
-    const message = typeof error === 'object' && typeof (error as Record<string, unknown>)['message'] === 'string' ? (error as Record<string, string>)['message'] : JSON.stringify(error);
-    throw new Error(`CRDS get_file_info: ${String(message).slice(0, 300)}`);
-  }
-  const result = r['result'];
+  if (error !== null && error !== undefined) throw new Error(`CRDS get_file_info: ${errorMessage(error).slice(0, 300)}`);
+  const result = decodeCrdsResult(r['result']);
   if (typeof result !== 'object' || result === null) throw new Error('CRDS get_file_info returned no result');
   const info = result as Record<string, unknown>;
   // CRDS gives the size as a string ("10592640").
   const size = Number(info['size']);
-  const sha1sum = trimmed(info['sha1sum']).toLowerCase();
+  const sha1 = trimmed(info['sha1sum']).toLowerCase();
   if (!Number.isSafeInteger(size) || size <= 0) throw new Error(`CRDS get_file_info: invalid size '${String(info['size'])}'`);
-  if (!/^[0-9a-f]{40}$/.test(sha1sum)) throw new Error('CRDS get_file_info: invalid sha1sum');
-  return { size, sha1sum };
+  if (sha1 === '' || sha1 === 'none') return { size, sha1sum: undefined };
+  if (!/^[0-9a-f]{40}$/.test(sha1)) throw new Error('CRDS get_file_info: invalid sha1sum');
+  return { size, sha1sum: sha1 };
 }
 
 export interface ReferenceResult {
@@ -115,8 +141,12 @@ export async function fetchReferences(
         expectedSize: info.size,
         head: false,
         verify: async (file) => {
-          const sha1 = await fileDigest(file, 'sha1');
-          if (sha1 !== info.sha1sum) return `sha1 ${sha1} differs from CRDS's ${info.sha1sum}`;
+          if (info.sha1sum !== undefined) {
+            const sha1 = await fileDigest(file, 'sha1');
+            if (sha1 !== info.sha1sum) return `sha1 ${sha1} differs from CRDS's ${info.sha1sum}`;
+          }
+          // Without a sha1 the size and the FITS CHECKSUM/DATASUM decide.
+
           const fits = await verifyFitsFile(file, info.size);
           return fits.ok ? undefined : fits.reason;
         },

@@ -5,7 +5,7 @@ export { searchTimeTag, searchBody, parseSearchRow, EXCLUDED_TARGETS, SEARCH_COL
 export { listProducts, downloadUrl, chunk, MAX_BATCH, type Product, type ProductListResult } from './products.js';
 export { transferFile, partPath, parseContentRange, type TransferSpec, type TransferOptions, type TransferOutcome } from './transfer.js';
 export { verifyFitsFile, fileDigest, type Verdict } from './verify.js';
-export { fetchReferences, referencesNamedIn, getFileInfo, REFERENCE_KEYWORDS, type ReferenceResult, type WantedReference, type CrdsFileInfo } from './crds.js';
+export { fetchReferences, referencesNamedIn, getFileInfo, decodeCrdsResult, REFERENCE_KEYWORDS, type ReferenceResult, type WantedReference, type CrdsFileInfo } from './crds.js';
 export { MemoryLedger, JsonlLedger, ledgerPath, applyRecord, LEDGER_STATES, type DownloadLedger, type LedgerRecord, type LedgerInput, type LedgerState } from './ledger.js';
 export { fixedKnown, ingestDirKnown, gatherKnown, type KnownDatasets } from './known.js';
 export { checkProductName, parseRootname, parseReferenceName, hasWantedSuffix, rootnameOfFile, trimmed, WANTED_SUFFIXES, type ProductName, type NameCheck, type ReferenceName, type WantedSuffix } from './names.js';

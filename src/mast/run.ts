@@ -211,7 +211,7 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
           return v.ok ? undefined : v.reason;
         },
       },
-      { http: mastHttp, onBytes: (n) => (transferred += n) },
+      { http: mastHttp, onBytes: (n) => (transferred += n), onWarning: (m) => log.warn(`${p.filename}: ${m}`) },
     );
     const seconds = (Date.now() - t0) / 1000;
     let result: FileResult;

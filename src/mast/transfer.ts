@@ -38,6 +38,8 @@ export interface TransferOptions {
   verifyRetries?: number;
   /** Progress in bytes, for throughput and bars. */
   onBytes?: (n: number) => void;
+  /** Something odd that did not fail the file (a HEAD that disagrees with the listing). */
+  onWarning?: (message: string) => void;
   /**
    * Time allowed for the whole file, retries included (default: 10 minutes, or longer for big files
    * at 100 kB/s), so a server that trickles bytes just inside the idle timeout cannot hold us forever.
@@ -130,9 +132,12 @@ export async function transferFile(spec: TransferSpec, options: TransferOptions)
         try {
           const res = await fetch(spec.url, { method: 'HEAD', headers: baseHeaders(http, spec.url), signal: signalFor(idle) });
           if (res.ok) {
+            // HEAD is advisory, as in astroquery (which only warns): MAST has answered HEAD with
+            // Content-Length 0, or a length the GET then did not send. The GET's length, the byte
+            // count and the FITS checks decide.
             const length = res.headers.get('content-length');
             if (length !== null && Number(length) !== spec.expectedSize) {
-              throw new Failure(`MAST reports ${length} bytes, the product list ${spec.expectedSize}`, false);
+              options.onWarning?.(`HEAD reports ${length} bytes, the product list ${spec.expectedSize}; the GET decides`);
             }
             etag = res.headers.get('etag') ?? undefined;
             break;

@@ -153,14 +153,29 @@ describe('transferFile against the stub', () => {
     assert.equal(sha256(await readFile(dest)), sha256(FILE.bytes));
   });
 
-  it('refuses a file whose size differs from the product list, before any body moves', async () => {
+  it('refuses a file whose GET size differs from the product list; nothing reaches the final name', async () => {
     const dest = await fresh();
     stub.addFault({ route: 'download', kind: 'wrong-size', times: Infinity });
-    const r = await transferFile(spec(dest), { http: fastHttp() });
+    const warnings: string[] = [];
+    const r = await transferFile(spec(dest), { http: fastHttp(), onWarning: (m) => void warnings.push(m) });
     assert.equal(r.status, 'failed');
-    assert.match(r.status === 'failed' ? r.reason : '', /reports \d+ bytes, the product list \d+/);
-    assert.equal(stub.count('download', { method: 'GET' }), 0);
-    assert.deepEqual(await listDir(d.ingest), []);
+    assert.match(r.status === 'failed' ? r.reason : '', /Content-Length \d+ disagrees with the product list/);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /HEAD reports \d+ bytes/);
+    assert.deepEqual((await listDir(d.ingest)).filter((n) => !n.startsWith('.')), []);
+  });
+
+  it('HEAD is advisory: Content-Length 0, or one that disagrees, does not fail a good GET', async () => {
+    for (const kind of ['head-zero', 'wrong-size'] as const) {
+      const dest = await fresh();
+      stub.clearFaults();
+      stub.addFault({ route: 'download', kind, method: 'HEAD', times: Infinity });
+      const warnings: string[] = [];
+      const r = await transferFile(spec(dest), { http: fastHttp(), onWarning: (m) => void warnings.push(m) });
+      assert.equal(r.status, 'done', kind);
+      assert.equal(sha256(await readFile(dest)), sha256(FILE.bytes), kind);
+      assert.equal(warnings.length, 1, kind);
+    }
   });
 
   it('a wrong size in the body alone (no HEAD) also ends with nothing under the final name', async () => {

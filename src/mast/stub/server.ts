@@ -10,6 +10,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { buildCatalog, readSlice, type CatalogInput, type StubCatalog, type StubFile, type StubRow } from './catalog.js';
 import { matchesConditions } from './conditions.js';
 
@@ -29,7 +30,9 @@ export type FaultKind =
   /** Serve the file one block (2880 bytes) shorter, consistently in HEAD and GET. */
   | 'wrong-size'
   /** Flip bits of one byte in the middle of the file (same size). */
-  | 'corrupt';
+  | 'corrupt'
+  /** Answer HEAD with Content-Length 0 (the GET is right), as MAST has been seen to. */
+  | 'head-zero';
 
 export interface Fault {
   route: StubRoute;
@@ -76,6 +79,12 @@ export interface StubOptions extends CatalogInput {
   duplicateProducts?: boolean;
   /** Product entries listed as given, whatever their names (hostile-name tests). */
   extraProducts?: ReadonlyArray<Record<string, unknown>>;
+  /**
+   * How get_file_info answers: `sha1sum` as CRDS may give it when it has none ('' or 'none'), and the
+   * result wrapped as `{"crds_encoded": "1.0", "crds_payload": <base64 of gzip JSON>}`.
+   */
+  crdsSha1?: '' | 'none';
+  crdsEncoded?: boolean;
   /** Token PROPRIETARY files require (`Authorization: token <t>`). */
   token?: string;
   port?: number;
@@ -334,28 +343,20 @@ export async function startMastStub(options: StubOptions = {}): Promise<MastStub
     const name = String(params[1] ?? '').toLowerCase();
     const ref = catalog.references.get(name);
     if (ref === undefined) return error(`OtherError: No catalog entry for '${name}'`);
-    sendJson(
-      res,
-      200,
-      {
-        error: null,
-        jsonrpc: '1.0',
-        id,
-        result: {
+    const result = {
           name: ref.filename,
           observatory: 'hst',
           instrument: ref.filename.endsWith('l.fits') || /l_[a-z]+\.fits$/.test(ref.filename) ? 'cos' : 'stis',
           filekind: ref.filename.replace(/^[^_]+_/, '').replace(/\.fits$/, ''),
-          sha1sum: ref.sha1,
+          sha1sum: options.crdsSha1 ?? ref.sha1,
           size: String(ref.size),
           state: 'operational',
           blacklisted: 'false',
           rejected: 'false',
           type: 'reference',
-        },
-      },
-      { 'Content-Type': 'application/json-rpc' },
-    );
+    };
+    const encoded = options.crdsEncoded ? { crds_encoded: '1.0', crds_payload: gzipSync(Buffer.from(JSON.stringify(result))).toString('base64') } : result;
+    sendJson(res, 200, { error: null, jsonrpc: '1.0', id, result: encoded }, { 'Content-Type': 'application/json-rpc' });
   };
 
   const serveFile = async (req: IncomingMessage, res: ServerResponse, entry: StubFile, method: string, fault: Fault | undefined): Promise<void> => {
@@ -389,7 +390,7 @@ export async function startMastStub(options: StubOptions = {}): Promise<MastStub
       }
     }
     const length = end + 1 - start;
-    if (fault?.kind !== 'no-length') headers['Content-Length'] = length;
+    if (fault?.kind !== 'no-length') headers['Content-Length'] = fault?.kind === 'head-zero' && method === 'HEAD' ? 0 : length;
     res.writeHead(status, headers);
     if (method === 'HEAD') {
       res.end();
