@@ -9,6 +9,7 @@
  * CLI), or, running from the TypeScript sources under tsx (tests), `worker-tsx.mjs`.
  */
 import { existsSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
@@ -30,6 +31,20 @@ export interface Pool {
 export interface PoolOptions {
   /** config num_cores; 1 (or less) runs in-process. */
   numCores: number;
+  /** JavaScript heap limit of each worker thread, MiB (default workerMemoryLimitMb). */
+  memoryLimitMb?: number;
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * Each worker's heap limit (V8 old generation): half the machine's memory shared among the threads,
+ * within 1–8 GiB, so one file that asks for unbounded work fails alone (ERR_WORKER_OUT_OF_MEMORY, that
+ * item's failure; the pool starts a fresh thread) instead of taking the machine. Typed arrays live
+ * outside this heap; the bin limit (lightcurve/binning.ts MAX_BINS) bounds those.
+ */
+export function workerMemoryLimitMb(threads: number, totalBytes: number = totalmem()): number {
+  return Math.max(1024, Math.min(8192, Math.floor(totalBytes / 2 / Math.max(1, threads) / MiB)));
 }
 
 /**
@@ -62,7 +77,13 @@ function inProcessPool(): Pool {
 export function createPool(options: PoolOptions): Pool {
   const size = Math.max(1, Math.floor(options.numCores));
   if (size === 1) return inProcessPool();
-  const piscina = new Piscina({ filename: workerEntry(), minThreads: size, maxThreads: size, idleTimeout: 60_000 });
+  const piscina = new Piscina({
+    filename: workerEntry(),
+    minThreads: size,
+    maxThreads: size,
+    idleTimeout: 60_000,
+    resourceLimits: { maxOldGenerationSizeMb: options.memoryLimitMb ?? workerMemoryLimitMb(size) },
+  });
   return {
     size,
     inProcess: false,

@@ -12,3 +12,4 @@ export const stats = worker.stats;
 export const renderImage = worker.renderImage;
 export const plotsPeriodogram = worker.plotsPeriodogram;
 export const ping = worker.ping;
+export const holdHeap = worker.holdHeap;

@@ -36,3 +36,10 @@ export async function ping(input: { delayMs: number }): Promise<{ threadId: numb
   await new Promise((r) => setTimeout(r, input.delayMs));
   return { threadId, pid: process.pid };
 }
+
+/** For the pool's memory-limit test: hold about `mb` MiB of JavaScript heap (arrays of doubles). */
+export async function holdHeap(input: { mb: number }): Promise<number> {
+  const held: number[][] = [];
+  for (let i = 0; i < input.mb; i++) held.push(new Array<number>(131072).fill(i + 0.5));
+  return held.length;
+}

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { threadId } from 'node:worker_threads';
-import { createPool, forEachInOrder, workerEntry, type Outcome, type Pool } from '../../src/pipeline/pool.js';
+import { createPool, forEachInOrder, workerEntry, workerMemoryLimitMb, type Outcome, type Pool } from '../../src/pipeline/pool.js';
 
 async function collect(pool: Pool, delays: number[]): Promise<Array<Outcome<{ threadId: number; pid: number }>>> {
   const out: Array<Outcome<{ threadId: number; pid: number }>> = [];
@@ -21,6 +21,24 @@ async function collect(pool: Pool, delays: number[]): Promise<Array<Outcome<{ th
 }
 
 describe('worker pool', () => {
+  it('limits each worker thread\'s heap: a unit over the limit fails alone, and the pool goes on', async () => {
+    assert.equal(workerMemoryLimitMb(2, 64 * 1024 ** 3), 8192);
+    assert.equal(workerMemoryLimitMb(4, 16 * 1024 ** 3), 2048);
+    assert.equal(workerMemoryLimitMb(8, 4 * 1024 ** 3), 1024);
+    const pool = createPool({ numCores: 2, memoryLimitMb: 96 });
+    try {
+      const outcomes: Array<Outcome<number>> = [];
+      await forEachInOrder(pool, 'holdHeap', [{ mb: 1024 }, { mb: 8 }], (_i, o) => void outcomes.push(o));
+      assert.equal(outcomes[0]!.ok, false);
+      assert.match(outcomes[0]!.ok ? '' : `${(outcomes[0]!.error as NodeJS.ErrnoException).code} ${outcomes[0]!.error.message}`, /ERR_WORKER_OUT_OF_MEMORY|out of memory/i);
+      assert.deepEqual(outcomes[1], { ok: true, value: 8 });
+      const after = await pool.run('ping', { delayMs: 0 });
+      assert.equal(typeof after.threadId, 'number');
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('runs in this thread with num_cores 1', async () => {
     const pool = createPool({ numCores: 1 });
     assert.equal(pool.inProcess, true);
