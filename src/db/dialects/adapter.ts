@@ -66,6 +66,20 @@ export interface DialectAdapter {
   boolean(value: boolean): boolean | number;
   /** An auto-increment integer primary key column, for the migrations. */
   withId<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'>;
+  /**
+   * Whether ALTER TABLE can change a column's NOT NULL and a table's constraints in place. Where it cannot
+   * (SQLite), a migration rebuilds the table and copies its rows; the two methods below are then unused.
+   */
+  readonly altersConstraintsInPlace: boolean;
+  /** Drop a unique key by name (a constraint on PostgreSQL, an index on MySQL). */
+  dropUniqueKey(db: Kysely<unknown>, table: string, name: string): Promise<void>;
+  /** Make an integer column nullable or NOT NULL again. */
+  setIntegerNullable(db: Kysely<unknown>, table: string, column: string, nullable: boolean): Promise<void>;
+}
+
+/** For a dialect that rebuilds tables instead (altersConstraintsInPlace false). */
+export async function rebuildInstead(): Promise<never> {
+  throw new Error('this dialect cannot alter constraints in place; the migration rebuilds the table');
 }
 
 /**

@@ -45,4 +45,13 @@ export const mysqlAdapter: DialectAdapter = {
   },
   boolean: (value) => value,
   withId: (table) => table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement()),
+  altersConstraintsInPlace: true,
+  // A unique key is an index on MySQL.
+  async dropUniqueKey(db, table, name) {
+    await sql`alter table ${sql.table(table)} drop index ${sql.id(name)}`.execute(db);
+  },
+  // MySQL states a column's whole type to change its NULL-ness.
+  async setIntegerNullable(db, table, column, nullable) {
+    await db.schema.alterTable(table).modifyColumn(column, 'integer', (c) => (nullable ? c : c.notNull())).execute();
+  },
 };

@@ -43,4 +43,11 @@ export const postgresAdapter: DialectAdapter = {
   },
   boolean: (value) => value,
   withId: (table) => table.addColumn('id', 'serial', (c) => c.primaryKey()),
+  altersConstraintsInPlace: true,
+  async dropUniqueKey(db, table, name) {
+    await db.schema.alterTable(table).dropConstraint(name).execute();
+  },
+  async setIntegerNullable(db, table, column, nullable) {
+    await db.schema.alterTable(table).alterColumn(column, (c) => (nullable ? c.dropNotNull() : c.setNotNull())).execute();
+  },
 };

@@ -19,7 +19,7 @@ import {
   type DialectAdapter as KyselyDialectAdapter,
   type Driver,
 } from 'kysely';
-import { insertReturningIdColumn, onConflictReturningId, onConflictUpsert, type DialectAdapter } from './adapter.js';
+import { insertReturningIdColumn, onConflictReturningId, onConflictUpsert, rebuildInstead, type DialectAdapter } from './adapter.js';
 
 export class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
@@ -73,4 +73,8 @@ export const sqliteAdapter: DialectAdapter = {
   },
   boolean: (value) => Number(value),
   withId: (table) => table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement()),
+  // SQLite can neither drop a NOT NULL nor a table constraint in place.
+  altersConstraintsInPlace: false,
+  dropUniqueKey: rebuildInstead,
+  setIntegerNullable: rebuildInstead,
 };

@@ -13,6 +13,7 @@
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../connect.js';
+import { dialectAdapter } from '../dialects/index.js';
 import { WIDTH } from '../schema.js';
 import { notNull, withId } from './columns.js';
 
@@ -44,31 +45,22 @@ async function rebuildSqlite(db: Kysely<unknown>): Promise<void> {
 }
 
 export function statsPeriodogramColumns(dialect: Dialect): Migration {
+  const adapter = dialectAdapter(dialect);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      if (dialect === 'sqlite') return rebuildSqlite(db);
+      if (!adapter.altersConstraintsInPlace) return rebuildSqlite(db);
       let alter = db.schema.alterTable('stats').addColumn(ADDED[0], 'double precision');
       for (const column of ADDED.slice(1)) alter = alter.addColumn(column, 'double precision');
       await alter.execute();
-      if (dialect === 'postgresql') {
-        await db.schema.alterTable('stats').alterColumn('total', (c) => c.dropNotNull()).execute();
-        await db.schema.alterTable('stats').dropConstraint('stats_lightcurve_filename_key').execute();
-      } else {
-        await db.schema.alterTable('stats').modifyColumn('total', 'integer').execute();
-        await sql`alter table stats drop index stats_lightcurve_filename_key`.execute(db);
-      }
+      await adapter.setIntegerNullable(db, 'stats', 'total', true);
+      await adapter.dropUniqueKey(db, 'stats', 'stats_lightcurve_filename_key');
       await db.schema.alterTable('stats').addUniqueConstraint(KEY, ['lightcurve_path', 'lightcurve_filename']).execute();
     },
     async down(db: Kysely<unknown>): Promise<void> {
       // Back to 0001's shape; fails, as it should, if two rows now share a base name or total is NULL.
-      if (dialect === 'sqlite') throw new Error('0003-stats-periodogram cannot be undone on SQLite; reset the stats table instead');
-      if (dialect === 'postgresql') {
-        await db.schema.alterTable('stats').dropConstraint(KEY).execute();
-        await db.schema.alterTable('stats').alterColumn('total', (c) => c.setNotNull()).execute();
-      } else {
-        await sql`alter table stats drop index ${sql.id(KEY)}`.execute(db);
-        await db.schema.alterTable('stats').modifyColumn('total', 'integer', (c) => c.notNull()).execute();
-      }
+      if (!adapter.altersConstraintsInPlace) throw new Error('0003-stats-periodogram cannot be undone on SQLite; reset the stats table instead');
+      await adapter.dropUniqueKey(db, 'stats', KEY);
+      await adapter.setIntegerNullable(db, 'stats', 'total', false);
       await db.schema.alterTable('stats').addUniqueConstraint('stats_lightcurve_filename_key', ['lightcurve_filename']).execute();
       for (const column of ADDED) await db.schema.alterTable('stats').dropColumn(column).execute();
     },

@@ -6,6 +6,7 @@
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../connect.js';
+import { dialectAdapter } from '../dialects/index.js';
 import { WIDTH } from '../schema.js';
 import { notNull, oneOf, withId } from './columns.js';
 
@@ -36,7 +37,7 @@ async function rebuildSqlite(db: Kysely<unknown>, reasons: readonly string[]): P
 }
 
 async function swapCheck(db: Kysely<unknown>, dialect: Dialect, reasons: readonly string[]): Promise<void> {
-  if (dialect === 'sqlite') return rebuildSqlite(db, reasons);
+  if (!dialectAdapter(dialect).altersConstraintsInPlace) return rebuildSqlite(db, reasons);
   await db.schema.alterTable('bad_data').dropConstraint(CHECK).execute();
   await db.schema.alterTable('bad_data').addCheckConstraint(CHECK, oneOf('reason', reasons)).execute();
 }
