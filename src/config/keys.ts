@@ -160,7 +160,8 @@ export const CONFIG_KEYS = {
     schema: z.number().positive().finite(),
     expected: 'a positive number of seconds',
     defaultText: '`1`',
-    meaning: 'lightcurve bin width in seconds',
+    meaning:
+      'lightcurve bin width in seconds; a lightcurve has at most 10^7 bins (`MAX_BINS`), so a step that would make more, or event times far beyond the exposure, is refused with a message naming the file',
     default: () => 1,
     show: (v) => `${v} s`,
   }),
@@ -185,7 +186,8 @@ export const CONFIG_KEYS = {
     schema: z.string().min(1),
     expected: 'a MAST API token (text)',
     defaultText: 'none',
-    meaning: 'MAST API token for exclusive-access data (or `$MAST_API_TOKEN`); never printed',
+    meaning:
+      'MAST API token for exclusive-access data (or `$MAST_API_TOKEN`); never printed. Sent only to requests under `mast_url`, never to CRDS; a redirect to another host drops it (as fetch does), so exclusive-access data need the token to be accepted on the final host',
     default: () => undefined,
     show: (v) => (v ? '(set)' : '(none)'),
   }),
@@ -201,7 +203,7 @@ export const CONFIG_KEYS = {
     schema: z.number().positive().finite(),
     expected: 'a positive number of arcseconds',
     defaultText: '`5`',
-    meaning: 'arcseconds: a target this close to one already in the database takes its name',
+    meaning: 'arcseconds: a target this close to a known one of another name is reported as a candidate pair (`hstlc status`, `hstlc resolve-target`), for `target_aliases` to settle; positions never rename a target',
     default: () => 5,
     show: (v) => `${v} arcsec`,
   }),
