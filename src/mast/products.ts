@@ -48,7 +48,8 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-function productsOf(body: unknown): unknown[] {
+/** The raw entries of one product-list answer (validated one by one by the caller). */
+export function productsOf(body: unknown): unknown[] {
   if (typeof body !== 'object' || body === null) throw new Error('product list answer is not a JSON object');
   const products = (body as Record<string, unknown>)['products'];
   if (!Array.isArray(products)) throw new Error("product list answer has no 'products' array");
@@ -98,6 +99,14 @@ function take(raw: unknown, out: ProductListResult, byName: Map<string, Product>
   };
   byName.set(product.filename, product);
   out.products.push(product);
+}
+
+/** One product-list answer parsed on its own (contract tests on recorded replies). */
+export function parseProductList(body: unknown): ProductListResult {
+  const out: ProductListResult = { products: [], batches: 1, rejected: [], duplicates: 0, ignored: 0 };
+  const byName = new Map<string, Product>();
+  for (const raw of productsOf(body)) take(raw, out, byName);
+  return out;
 }
 
 /** Products of `datasets`, in batches of ≤ batchSize ids (one request per batch, retried by http). */

@@ -12,7 +12,7 @@ import { gatherKnown, ingestDirKnown, type KnownDatasets } from './known.js';
 import type { DownloadLedger } from './ledger.js';
 import { hasWantedSuffix } from './names.js';
 import { downloadUrl, listProducts, type Product } from './products.js';
-import { searchTimeTag, type SearchRow } from './search.js';
+import { checkSearchColumns, searchTimeTag, type SearchRow } from './search.js';
 import { transferFile } from './transfer.js';
 import { fileDigest, verifyFitsFile } from './verify.js';
 
@@ -119,7 +119,8 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
   // The token is MAST's: scoped to mast_url, and taken out of what CRDS gets.
   const mastHttp: HttpOptions = { ...options.http, tokenScope: options.mastUrl };
 
-  // 1. Discover.
+  // 1. Discover, once the columns the search selects are known to exist.
+  await checkSearchColumns(options.mastUrl, mastHttp);
   const search = await searchTimeTag(options.mastUrl, mastHttp, { now, ...(options.searchPageSize ? { pageSize: options.searchPageSize } : {}) });
   log.info(`${search.rows.length} TIME-TAG datasets in MAST (${search.totalResults} results, ${search.pages} pages).`);
 

@@ -23,6 +23,27 @@ export const SEARCH_COLUMNS = [
   'sci_pep_id',
 ] as const;
 
+/**
+ * The start-up check: MAST's column list for the HST mission
+ * (`GET <mast_url>/search/util/api/v0.1/column_list?mission=hst`, entries with `column_name`) must
+ * hold every column the search selects, so a renamed column fails here with its name, not later as
+ * rows without values.
+ */
+export async function checkSearchColumns(mastUrl: string, http: HttpOptions): Promise<void> {
+  const url = `${mastUrl}/search/util/api/v0.1/column_list?mission=hst`;
+  const missing = missingColumns(await requestJson(url, { method: 'GET' }, http));
+  if (missing.length > 0) {
+    throw new Error(`MAST's HST mission no longer has the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that hstlc searches on (${url}); MAST may have renamed ${missing.length > 1 ? 'them' : 'it'}`);
+  }
+}
+
+/** The selected columns absent from a column_list answer. */
+export function missingColumns(body: unknown): string[] {
+  if (!Array.isArray(body)) throw new Error('the column list answer is not a JSON array');
+  const names = new Set(body.map((c) => trimmed(record(c)?.['column_name'])).filter((n) => n !== ''));
+  return SEARCH_COLUMNS.filter((c) => !names.has(c));
+}
+
 export interface SearchRow {
   /** Lower-case IPPPSSOOT. */
   dataset: string;

@@ -43,7 +43,7 @@ describe('MAST token scope', () => {
     assert.equal(report.summary.references_fetched, 1);
 
     const mastRoutes = new Set(mast.requests.map((r) => `${r.method} ${r.route}`));
-    assert.deepEqual([...mastRoutes].sort(), ['GET download', 'HEAD download', 'POST products', 'POST search']);
+    assert.deepEqual([...mastRoutes].sort(), ['GET columns', 'GET download', 'HEAD download', 'POST products', 'POST search']);
     for (const r of mast.requests) assert.ok(r.headers.includes('authorization'), `${r.method} ${r.path} lacks the token`);
 
     const crdsRoutes = new Set(crds.requests.map((r) => `${r.method} ${r.route}`));

@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { buildCatalog, readSlice, type CatalogInput, type StubCatalog, type StubFile, type StubRow } from './catalog.js';
 import { matchesConditions } from './conditions.js';
 
-export type StubRoute = 'search' | 'products' | 'download' | 'crds-rpc' | 'crds-file' | 'other';
+export type StubRoute = 'search' | 'columns' | 'products' | 'download' | 'crds-rpc' | 'crds-file' | 'other';
 
 export type FaultKind =
   /** Answer `status` (default 503), with Retry-After when `retryAfter` is given (seconds). */
@@ -85,6 +85,8 @@ export interface StubOptions extends CatalogInput {
    */
   crdsSha1?: '' | 'none';
   crdsEncoded?: boolean;
+  /** Columns the column list leaves out (a rename at MAST). */
+  droppedColumns?: readonly string[];
   /** Token PROPRIETARY files require (`Authorization: token <t>`). */
   token?: string;
   port?: number;
@@ -107,6 +109,7 @@ export interface MastStub {
 
 const SEARCH_PATH = '/search/hst/api/v0.1/search';
 const PRODUCTS_PATH = '/search/hst/api/v0.1/post_list_products';
+const COLUMNS_PATH = '/search/util/api/v0.1/column_list';
 const DOWNLOAD_PATH = '/api/v0.1/Download/file';
 const CRDS_RPC_PATH = '/json/';
 const CRDS_FILE_PREFIX = '/unchecked_get/references/hst/';
@@ -122,6 +125,7 @@ const COLUMN_TYPES: Record<string, string> = {
 function routeOf(pathname: string): StubRoute {
   if (pathname === SEARCH_PATH) return 'search';
   if (pathname === PRODUCTS_PATH) return 'products';
+  if (pathname === COLUMNS_PATH) return 'columns';
   if (pathname === DOWNLOAD_PATH) return 'download';
   if (pathname === CRDS_RPC_PATH) return 'crds-rpc';
   if (pathname.startsWith(CRDS_FILE_PREFIX)) return 'crds-file';
@@ -260,6 +264,8 @@ export async function startMastStub(options: StubOptions = {}): Promise<MastStub
         return search(req, res, seen);
       case 'products':
         return products(req, res, url, seen);
+      case 'columns':
+        return columns(res, url);
       case 'download':
       case 'crds-file': {
         const source = seen.route === 'download' ? catalog.files : catalog.references;
@@ -298,6 +304,28 @@ export async function startMastStub(options: StubOptions = {}): Promise<MastStub
       info: cols.map((name) => ({ name, type: COLUMN_TYPES[name] ?? 'VARCHAR' })),
       messages: [],
     });
+  };
+
+  /** `column_list?mission=hst` in MAST's shape: one object per column, `column_name` among its fields. */
+  const columns = (res: ServerResponse, url: URL): void => {
+    if ((url.searchParams.get('mission') ?? '').toLowerCase() !== 'hst') return sendJson(res, 400, { msg: 'unknown mission' });
+    const names = new Set<string>(['sci_data_set_name', 'sci_asn_id', 'sci_targname', 'sci_instrume', 'sci_operating_mode', 'sci_aec', 'sci_release_date', 'sci_generation_date', 'sci_pep_id', 'sci_start_time']);
+    for (const row of catalog.rows) for (const k of Object.keys(row)) names.add(k);
+    for (const d of options.droppedColumns ?? []) names.delete(d);
+    sendJson(
+      res,
+      200,
+      [...names].sort().map((name) => ({
+        field_name: name,
+        description: `${name}    `,
+        column_name: name,
+        queryable: 'yes',
+        qual_type: COLUMN_TYPES[name] === 'DATETIME' ? 'datetime' : COLUMN_TYPES[name] === 'INTEGER' ? 'numeric' : 'string',
+        default_output: 'yes',
+        indexed: 'no',
+        datatype: COLUMN_TYPES[name] === 'INTEGER' ? 'int' : COLUMN_TYPES[name] === 'DATETIME' ? 'datetime' : 'char',
+      })),
+    );
   };
 
   const products = async (req: IncomingMessage, res: ServerResponse, url: URL, seen: SeenRequest): Promise<void> => {
