@@ -5,6 +5,7 @@
  * kysely); outputs whose inputs are unchanged are not redrawn (manifest.ts).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { configDonutChart, CONFIG_GROUPS, DONUT_SIZE, exptimeHistogramChart, EXPTIME_SIZE, optElemChart, OPT_ELEM_SIZE } from './charts/summary.js';
 import { loadAssets } from './assets.js';
 import { lightcurvePng, periodogramPng } from './draw.js';
@@ -217,7 +218,12 @@ async function writePages(w: Writer, drawn: readonly Drawn[], individuals: numbe
   const rowsByKind: Record<(typeof TABLE_KINDS)[number], TableRow[]> = { interesting: [], boring: [], null: [] };
   for (const d of composites) {
     rowsByKind[classify(d.record.stats)].push(
-      tableRow({ stats: d.record.stats, thumbnail: d.png ? relativeUrl(d.png) : null, dashboard: d.dashboard ? relativeUrl(d.dashboard) : null }),
+      tableRow({
+        stats: d.record.stats,
+        thumbnail: d.png ? relativeUrl(d.png) : null,
+        dashboard: d.dashboard ? relativeUrl(d.dashboard) : null,
+        file: relativeUrl(path.relative(w.plotDir, d.record.path).split(path.sep).join('/')),
+      }),
     );
   }
   pages.push([PAGES.interesting, tablePage('interesting', rowsByKind.interesting)]);

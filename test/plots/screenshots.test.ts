@@ -126,6 +126,18 @@ describe('screenshots of every page kind', { skip, timeout: 300_000 }, () => {
     const index = await shoot(PAGES.index, 'index', null);
     await index.page.close();
     const table = await shoot(PAGES.boring, 'table', 'data-table-ready');
+    assert.ok(table.width <= 1400, `the table page is ${table.width} px wide`);
+    const headers = await js<string[]>(table.page, `[...document.querySelectorAll('.tabulator-col-title')].map((e) => e.textContent.trim())`);
+    for (const h of ['cenwave (Å)', 'exptime (s)', 'total (counts)', 'mean (counts/bin)', 'file']) assert.ok(headers.includes(h), `header "${h}" in ${headers.join(' | ')}`);
+    const cells = await js<string[]>(table.page, `[...document.querySelectorAll('.tabulator-cell')].map((e) => e.textContent)`);
+    assert.ok(!cells.some((t) => t.startsWith('/')), 'no absolute path in the table');
+    // A thumbnail opens enlarged in place (a lightbox), not in a new tab.
+    await table.page.locator('.tabulator img.thumbnail').first().click();
+    await table.page.waitForSelector('#hstlc-lightbox:not([hidden])');
+    await table.page.screenshot({ path: join(SHOTS, 'table-lightbox.png') });
+    assert.equal(table.page.context().pages().length, 1);
+    await table.page.keyboard.press('Escape');
+    await table.page.waitForSelector('#hstlc-lightbox[hidden]', { state: 'attached' });
     await table.page.close();
     const chart = await shoot(PAGES.exptime, 'exptime', 'data-charts-ready');
     assert.ok(chart.labels[0].length > 0, 'the overview chart has an aria-label');

@@ -63,21 +63,68 @@ export const TABLE_JS = `(function () {
   }
 
   // Built with DOM calls, never innerHTML: the strings come from FITS headers and the database.
+  var lightbox = document.getElementById('hstlc-lightbox');
+  function closeLightbox() {
+    if (lightbox) lightbox.hidden = true;
+  }
+  // A thumbnail opens in place, enlarged, with a link to the dashboard; Esc, the button or a click
+  // beside the image closes it.
+  function openLightbox(row) {
+    if (!lightbox) return;
+    var img = lightbox.querySelector('img');
+    if (!img) {
+      img = document.createElement('img');
+      lightbox.querySelector('figure').insertBefore(img, lightbox.querySelector('figcaption'));
+    }
+    img.src = row.thumbnail;
+    img.alt = 'lightcurve of ' + row.target;
+    var link = lightbox.querySelector('a.dashboard');
+    if (row.dashboard) { link.href = row.dashboard; link.hidden = false; } else { link.removeAttribute('href'); link.hidden = true; }
+    lightbox.hidden = false;
+    lightbox.querySelector('button.close').focus();
+  }
+  if (lightbox) {
+    lightbox.addEventListener('click', function (e) {
+      if (e.target === lightbox || (e.target.classList && e.target.classList.contains('close'))) closeLightbox();
+    });
+    document.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape') closeLightbox();
+    });
+  }
+
   function plot(cell) {
     var row = cell.getRow().getData();
     if (!row.thumbnail) return '';
     var img = document.createElement('img');
     img.src = row.thumbnail;
     img.alt = 'lightcurve of ' + row.target;
+    img.title = 'click to enlarge';
+    img.className = 'thumbnail';
     // Fixed size (the PNG is 1000 × 300): Tabulator sizes rows before images load.
-    img.width = 300;
-    img.height = 90;
-    if (!row.dashboard) return img;
+    img.width = 200;
+    img.height = 60;
+    img.addEventListener('click', function () { openLightbox(row); });
+    return img;
+  }
+
+  function target(cell) {
+    var row = cell.getRow().getData();
+    var text = String(cell.getValue() === null || cell.getValue() === undefined ? '' : cell.getValue());
+    if (!row.dashboard) return document.createTextNode(text);
     var a = document.createElement('a');
     a.href = row.dashboard;
-    a.target = '_blank';
-    a.rel = 'noopener';
-    a.appendChild(img);
+    a.textContent = text;
+    return a;
+  }
+
+  function file(cell) {
+    var row = cell.getRow().getData();
+    var text = String(cell.getValue());
+    if (!row.file) return document.createTextNode(text);
+    var a = document.createElement('a');
+    a.href = row.file;
+    a.textContent = text;
+    a.title = text;
     return a;
   }
 
@@ -91,7 +138,14 @@ export const TABLE_JS = `(function () {
     if (c.kind === 'plot') {
       col.formatter = plot;
       col.headerSort = false;
-      col.width = 316;
+      col.width = 212;
+    } else if (c.kind === 'file') {
+      col.formatter = file;
+      col.sorter = 'string';
+      col.headerFilter = 'input';
+      col.headerFilterPlaceholder = 'filter';
+      // Long HLSP names: cut with an ellipsis (the full name is the link's title) so the page fits 1400 px.
+      col.width = 230;
     } else if (c.kind === 'number') {
       col.formatter = number;
       col.sorter = 'number';
@@ -103,7 +157,11 @@ export const TABLE_JS = `(function () {
       col.sorter = 'string';
       col.headerFilter = 'input';
       col.headerFilterPlaceholder = 'filter';
+      if (c.field === 'target') col.formatter = target;
     }
+    // Titles with units wrap rather than widen their column.
+    col.headerWordWrap = true;
+    if (c.kind === 'number') col.width = 92;
     return col;
   });
 
@@ -156,4 +214,11 @@ ul.cards li { background: #fff; border: 1px solid #ddd; padding: 0.5rem; width: 
 ul.cards img { width: 300px; height: auto; display: block; }
 #hstlc-search { margin: 0 0 0.6rem; padding: 0.3rem; width: 20rem; }
 .tabulator img { display: block; }
+.tabulator img.thumbnail { cursor: zoom-in; }
+#hstlc-table-view { max-width: 100%; }
+.lightbox { position: fixed; inset: 0; background: rgba(0, 0, 0, 0.7); display: flex; align-items: center; justify-content: center; z-index: 1000; }
+.lightbox[hidden] { display: none; }
+.lightbox figure { background: #fff; padding: 0.8rem; margin: 0; max-width: 95vw; }
+.lightbox img { display: block; max-width: 100%; height: auto; }
+.lightbox figcaption { margin-top: 0.5rem; text-align: right; }
 `;

@@ -32,13 +32,18 @@ export interface TableRow {
   poisson_f: number | null;
   pearson_r: number | null;
   pearson_p: number | null;
+  /** The lightcurve's file name (no folder: the page must fit a 1400 px window). */
   filename: string;
+  /** Relative URL (percent-encoded) of the FITS file from the page, or null. */
+  file: string | null;
 }
 
 export interface TableEntry {
   stats: StatsRecord;
   thumbnail: string | null;
   dashboard: string | null;
+  /** Relative URL of the lightcurve FITS file from plot_dir (§12.3 traces a row to its file). */
+  file?: string | null;
 }
 
 /** JSON has no NaN or Infinity; say "no value" explicitly. */
@@ -62,26 +67,28 @@ export function tableRow(entry: TableEntry): TableRow {
     poisson_f: finiteOrNull(s.poisson_factor),
     pearson_r: finiteOrNull(s.pearson_r),
     pearson_p: finiteOrNull(s.pearson_p),
-    // §12.3: the full path, so a row can be traced to its file.
-    filename: s.lightcurve_path ? `${s.lightcurve_path.replace(/\/+$/, '')}/${s.lightcurve_filename}` : s.lightcurve_filename,
+    // §12.3 traces a row to its file: a relative link, which works wherever the site and outputs are
+    // copied together (an absolute path names the machine that drew it, and widens the page).
+    filename: s.lightcurve_filename,
+    file: entry.file ?? null,
   };
 }
 
-/** §12.3 columns, in order. */
-export const TABLE_COLUMNS: ReadonlyArray<{ field: keyof TableRow | 'plot'; title: string; kind: 'text' | 'number' | 'plot' }> = [
+/** §12.3 columns, in order; titles carry the units (the statistics are of counts per bin, §11.2). */
+export const TABLE_COLUMNS: ReadonlyArray<{ field: keyof TableRow | 'plot'; title: string; kind: 'text' | 'number' | 'plot' | 'file' }> = [
   { field: 'target', title: 'target', kind: 'text' },
   { field: 'plot', title: 'plot', kind: 'plot' },
   { field: 'instrument', title: 'instrument', kind: 'text' },
   { field: 'grating', title: 'grating', kind: 'text' },
-  { field: 'cenwave', title: 'cenwave', kind: 'number' },
+  { field: 'cenwave', title: 'cenwave (Å)', kind: 'number' },
   { field: 'aperture', title: 'aperture', kind: 'text' },
-  { field: 'exptime', title: 'exptime', kind: 'number' },
-  { field: 'total', title: 'total', kind: 'number' },
-  { field: 'mean', title: 'mean', kind: 'number' },
-  { field: 'poisson_f', title: 'poisson_f', kind: 'number' },
-  { field: 'pearson_r', title: 'pearson_r', kind: 'number' },
-  { field: 'pearson_p', title: 'pearson_p', kind: 'number' },
-  { field: 'filename', title: 'filename', kind: 'text' },
+  { field: 'exptime', title: 'exptime (s)', kind: 'number' },
+  { field: 'total', title: 'total (counts)', kind: 'number' },
+  { field: 'mean', title: 'mean (counts/bin)', kind: 'number' },
+  { field: 'poisson_f', title: 'poisson factor', kind: 'number' },
+  { field: 'pearson_r', title: 'pearson r', kind: 'number' },
+  { field: 'pearson_p', title: 'pearson p', kind: 'number' },
+  { field: 'filename', title: 'file', kind: 'file' },
 ];
 
 const TITLES: Record<TableKind, string> = {
@@ -97,10 +104,11 @@ const EMPTY: Record<TableKind, string> = {
 };
 
 export function tablePage(kind: TableKind, rows: readonly TableRow[]): string {
-  const count = rows.length === 0 ? `<p class="empty" id="hstlc-empty">${escapeHtml(EMPTY[kind])}</p>` : `<p class="note">${rows.length} composite lightcurve(s). Click a column title to sort; type in the boxes under the titles to filter (numbers: at least); click a thumbnail for the dashboard.</p>`;
+  const count = rows.length === 0 ? `<p class="empty" id="hstlc-empty">${escapeHtml(EMPTY[kind])}</p>` : `<p class="note">${rows.length} composite lightcurve(s). Click a column title to sort; type in the boxes under the titles to filter (numbers: at least); click a thumbnail to enlarge it, a target for its dashboard.</p>`;
   const body = `${count}
 <input id="hstlc-search" type="search" placeholder="search every column" aria-label="search every column">
 <div id="hstlc-table-view"></div>
+<div id="hstlc-lightbox" class="lightbox" hidden role="dialog" aria-modal="true" aria-label="lightcurve"><figure><figcaption><a class="dashboard">dashboard</a> · <button type="button" class="close">close (Esc)</button></figcaption></figure></div>
 <noscript><p class="empty">The table needs JavaScript.</p></noscript>`;
   const spec = {
     rows,
