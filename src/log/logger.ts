@@ -10,6 +10,7 @@ import { redactUrl } from '../config/connection.js';
 import { describeSource } from '../config/describe.js';
 import type { LoadedConfig } from '../config/types.js';
 import { createConsoleStream, useColor, type TextSink } from './console.js';
+import { LogFileStream } from './file-stream.js';
 import { CENSOR, REDACT_PATHS, redactDeep } from './redact.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -90,14 +91,19 @@ export function createLogger(opts: LoggerOptions): HstlcLogger {
     { level: consoleLevel, stream: createConsoleStream(sink, { color: useColor(sink, env), verbose }) },
   ];
   let file: string | undefined;
-  let fileStream: (DestinationStream & { end(): void; on(event: string, fn: () => void): unknown }) | undefined;
+  let fileStream: LogFileStream | undefined;
   if (opts.logDir !== undefined) {
-    file = path.join(opts.logDir, logFileName(opts.command, opts.now ?? new Date()));
+    const logFile = path.join(opts.logDir, logFileName(opts.command, opts.now ?? new Date()));
+    file = logFile;
     // Opened synchronously so a missing permission is an error here, not an unhandled stream event.
     mkdirSync(opts.logDir, { recursive: true });
-    const fd = openSync(file, 'a');
-    fileStream = pino.destination({ fd, sync: false });
-    streams.push({ level: fileLevel, stream: fileStream });
+    const fd = openSync(logFile, 'a');
+    // A failed write (a full disk) ends the file log with one line on the console; the run goes on.
+    fileStream = new LogFileStream(fd, logFile, (err) => {
+      const cause = err.code === 'ENOSPC' ? 'no space left on the device' : err.message;
+      sink.write(`warning: cannot write the log file ${logFile}: ${cause}; the rest of this run is not in it\n`);
+    });
+    streams.push({ level: fileLevel, stream: fileStream as unknown as DestinationStream });
   }
 
   const logger = pino(
