@@ -3,7 +3,7 @@
  * `mjd`, `net`; §8.2, §11.2) — without any database: what `hstlc lightcurve-stats` prints and what the
  * stats stage stores.
  */
-import { FitsReader } from '../fits/index.js';
+import { readLightcurveProduct } from '../lightcurve/product.js';
 import { analyzePeriodograms, PERIOD_SPACES, type GridKind, type PeriodogramAnalysis, type PeriodogramMethod, type PeriodSpace } from './periodogram/index.js';
 import { countStatistics, statsRow, type StatsRow } from './stats.js';
 import type { Samples } from './samples.js';
@@ -14,29 +14,10 @@ export interface LightcurveColumns {
   net: Samples;
 }
 
-function asSamples(name: string, data: unknown): Samples {
-  if (data instanceof Float64Array || data instanceof Float32Array) return data;
-  if (ArrayBuffer.isView(data) && !(data instanceof DataView) && !(data instanceof BigInt64Array) && !(data instanceof BigUint64Array)) {
-    return Float64Array.from(data as unknown as ArrayLike<number>);
-  }
-  throw new Error(`column ${name} is not numeric`);
-}
-
-/** Read `counts`, `mjd` and `net` from HDU 1. */
+/** Read `counts`, `mjd` and `net` from HDU 1 (the product format, src/lightcurve/product.ts). */
 export async function readLightcurveColumns(path: string): Promise<LightcurveColumns> {
-  const f = await FitsReader.open(path);
-  try {
-    if (f.hdus.length < 2) throw new Error('no table extension (HDU 1)');
-    const table = await f.readTable(1, { columns: ['counts', 'mjd', 'net'] });
-    const get = (name: string): Samples => {
-      const col = table.columns.get(name);
-      if (col === undefined) throw new Error(`missing column ${name}`);
-      return asSamples(name, col.data);
-    };
-    return { counts: get('counts'), mjd: get('mjd'), net: get('net') };
-  } finally {
-    await f.close();
-  }
+  const { columns } = await readLightcurveProduct(path, { columns: ['counts', 'mjd', 'net'] });
+  return { counts: columns.get('counts')!, mjd: columns.get('mjd')!, net: columns.get('net')! };
 }
 
 export interface SpaceSummary {

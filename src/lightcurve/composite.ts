@@ -5,7 +5,8 @@
 import { copiedTextCards, FitsReader, writeFits, type CardInput, type Header } from '../fits/index.js';
 import type { AlgorithmParams } from './algorithm.js';
 import { CORRECTED } from './algorithm.js';
-import { columnSpecs, exposureSummary, extensionCards, provenanceCards } from './individual.js';
+import { exposureSummary, extensionCards, provenanceCards } from './individual.js';
+import { columnSpecs, memberCards } from './product.js';
 import { binInsideGti, readGti } from './gti.js';
 import { concatColumns, selectRows, type Lightcurve, type LightcurveColumns, type LightcurveMeta } from './table.js';
 
@@ -244,8 +245,7 @@ export async function makeComposite(files: readonly string[], output: string, op
   ext.push({ key: 'EXPTIME', value: lastSummary.exptime, type: 'float' });
   ext.push({ key: 'WMIN', value: range.wmin, comment: 'Minimum wavelength extracted', type: 'float' });
   ext.push({ key: 'WMAX', value: range.wmax, comment: 'Maximum wavelength extracted', type: 'float' });
-  ext.push({ key: 'NMEMBERS', value: kept.length, comment: 'exposures in this composite' });
-  kept.forEach((k, j) => ext.push({ key: `MEMBER${String(j + 1).padStart(2, '0')}`, value: k.meta.source.split('/').pop() ?? k.meta.source, comment: `dataset ${j + 1}` }));
+  ext.push(...memberCards(kept.map((k) => k.meta.source)));
   const prov = provenanceCards({ ...meta, algorithm, warnings: [...new Set(kept.flatMap((k) => k.meta.warnings))] });
   const primary = await hlspPrimaryCards(files, columns);
   // §15.8: the original could not overwrite an existing composite; the write here is atomic and replaces it

@@ -4,10 +4,11 @@
  * also describes the observation (instrument setting, target, step, sources, algorithm) so later
  * stages need not open the event files again.
  */
-import type { CardInput, ColumnSpec } from '../fits/index.js';
+import type { CardInput } from '../fits/index.js';
 import { copiedTextCards, writeFits } from '../fits/index.js';
 import { algorithmCards } from './algorithm.js';
-import { COLUMN_ORDER, COLUMN_UNITS, pyStr, type Lightcurve, type LightcurveColumns, type LightcurveMeta, type PyNumber } from './table.js';
+import { columnSpecs } from './product.js';
+import { pyStr, type Lightcurve, type LightcurveColumns, type LightcurveMeta, type PyNumber } from './table.js';
 import { packageVersion } from './version.js';
 
 const FLOAT_KEYS = new Set(['RA_TARG', 'DEC_TARG', 'EQUINOX', 'EXPSTART', 'EXPEND', 'EXPTIME']);
@@ -140,15 +141,6 @@ export function primaryCards(meta: LightcurveMeta): CardInput[] {
   const files = meta.sourceFiles ?? [meta.source.split('/').pop() ?? meta.source];
   files.forEach((f, i) => cards.push({ key: `SRCFIL${String(i + 1).padStart(2, '0')}`, value: f, comment: 'source event file' }));
   return cards;
-}
-
-export function columnSpecs(c: LightcurveColumns): ColumnSpec[] {
-  return COLUMN_ORDER.map((name) => ({
-    name,
-    data: c[name],
-    format: c[name] instanceof Float32Array ? '1E' : '1D',
-    unit: COLUMN_UNITS[name] === '' ? undefined : COLUMN_UNITS[name],
-  }));
 }
 
 /** Write `<rootname>_curve.fits` atomically (§8.2 + descriptive primary). */

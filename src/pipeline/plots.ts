@@ -22,8 +22,8 @@ import type { GridKind, PeriodogramMethod } from '../analysis/index.js';
 import { lockHome } from '../archive/home-lock.js';
 import type { HstlcSettings } from '../config/types.js';
 import { finishRun, listOutputsWithMetadata, listStats, startRun, type HstlcDb, type Stats } from '../db/index.js';
-import { FitsReader } from '../fits/index.js';
 import { metaFromHeaders } from '../plots/read.js';
+import { datasetCount, readLightcurveProduct } from '../lightcurve/product.js';
 import { buildSite, type ItemResult, type OutputResult, type SiteRecord } from '../plots/site.js';
 import { classify, type TableKind } from '../plots/html/tables.js';
 import { PAGES } from '../plots/layout.js';
@@ -154,37 +154,9 @@ interface FileFacts {
 async function fileFacts(file: string): Promise<FileFacts> {
   const bytes = await readFile(file);
   const hash = createHash('sha256').update(bytes).digest('hex');
-  const f = await FitsReader.open(file, { maxHdus: 2 });
-  try {
-    if (f.hdus.length < 2) throw new Error('no lightcurve table in HDU 1');
-    const primary = f.hdus[0]!.header;
-    const table = f.hdus[1]!.header;
-    const meta = metaFromHeaders(primary, table);
-    const n = table.number('NMEMBERS');
-    let members: string[] | null = null;
-    if (n !== undefined && n > 0) {
-      members = [];
-      for (let k = 1; k <= n; k++) {
-        const v = table.string(`MEMBER${String(k).padStart(2, '0')}`);
-        if (v === undefined) {
-          members = null;
-          break;
-        }
-        members.push(v.trim());
-      }
-    }
-    let datasets = 1;
-    if ((f.hdus[1]!.table?.columns ?? []).some((col) => col.name.toLowerCase() === 'dataset')) {
-      const data = (await f.readTable(1, { columns: ['dataset'] })).columns.get('dataset')?.data;
-      if (data && ArrayBuffer.isView(data)) {
-        const values = data as unknown as ArrayLike<number>;
-        for (let i = 0; i < values.length; i++) if (Number(values[i]) > datasets) datasets = Number(values[i]);
-      }
-    }
-    return { hash, exptime: meta.exptime, members, datasets };
-  } finally {
-    await f.close();
-  }
+  const product = await readLightcurveProduct(file, { columns: [], optional: ['dataset'] });
+  const meta = metaFromHeaders(product.primary, product.table);
+  return { hash, exptime: meta.exptime, members: product.members, datasets: datasetCount(product) };
 }
 
 function statsRecord(c: Candidate, row: Stats, exptime: number | null): StatsRecord {

@@ -3,7 +3,8 @@
  * headers and the caller (the database), never from splitting the file name on `_` (§12).
  */
 import { basename } from 'node:path';
-import { FitsReader, type Column, type Header } from '../fits/index.js';
+import type { Header } from '../fits/index.js';
+import { asFloat64, readLightcurveProduct } from '../lightcurve/product.js';
 import { LIGHTCURVE_COLUMNS, type LightcurveData, type LightcurveMeta } from './types.js';
 
 /** §8.1: what each derived column measures; the files carry no TUNITn. */
@@ -21,18 +22,6 @@ export interface ReadLightcurveOptions {
   meta?: Partial<LightcurveMeta>;
   /** Labels of the members, in dataset order (e.g. the individual files of a composite). */
   datasetNames?: readonly string[];
-}
-
-const READ_COLUMNS = ['mjd', 'dataset', ...LIGHTCURVE_COLUMNS] as const;
-
-function toFloat64(column: Column | undefined, rows: number, name: string, path: string): Float64Array {
-  if (!column) throw new Error(`${path}: lightcurve has no '${name}' column`);
-  if (column.kind !== 'numeric') throw new Error(`${path}: column '${name}' is not numeric`);
-  if (column.data instanceof Float64Array) return column.data;
-  const out = new Float64Array(rows);
-  const data = column.data;
-  for (let i = 0; i < rows; i++) out[i] = Number(data[i]);
-  return out;
 }
 
 /** The first header that has the key, as a trimmed string. */
@@ -69,36 +58,29 @@ export function metaFromHeaders(primary: Header, table: Header): LightcurveMeta 
   };
 }
 
+/** Read a lightcurve product (src/lightcurve/product.ts) into what the plots draw, every column as float64. */
 export async function readLightcurve(path: string, options: ReadLightcurveOptions = {}): Promise<LightcurveData> {
-  const file = await FitsReader.open(path);
-  try {
-    if (file.hdus.length < 2) throw new Error(`${path}: no lightcurve table in HDU 1`);
-    // `dataset` is optional (§12.1: all one colour without it); the rest are required.
-    const present = new Set((file.hdus[1].table?.columns ?? []).map((c) => c.name.toLowerCase()));
-    const table = await file.readTable(1, { columns: READ_COLUMNS.filter((c) => c !== 'dataset' || present.has(c)) });
-    const rows = table.rows;
-    const col = (name: string) => toFloat64(table.columns.get(name), rows, name, path);
-    const dataset = table.columns.has('dataset') ? col('dataset') : new Float64Array(rows).fill(1);
-    let members = 0;
-    for (const d of dataset) if (Number.isFinite(d) && d > members) members = d;
-    const datasetNames = Array.from({ length: Math.max(1, members) }, (_, k) => options.datasetNames?.[k] ?? `dataset ${k + 1}`);
-    const meta = { ...metaFromHeaders(file.hdus[0].header, file.hdus[1].header), ...definedOnly(options.meta ?? {}) };
-    return {
-      name: basename(path),
-      mjd: col('mjd'),
-      gross: col('gross'),
-      net: col('net'),
-      flux: col('flux'),
-      error: col('error'),
-      background: col('background'),
-      dataset,
-      datasetNames,
-      meta,
-      units: { ...DEFAULT_UNITS },
-    };
-  } finally {
-    await file.close();
-  }
+  // `dataset` is optional (§12.1: all one colour without it); the rest are required.
+  const product = await readLightcurveProduct(path, { columns: ['mjd', ...LIGHTCURVE_COLUMNS], optional: ['dataset'] });
+  const col = (name: string): Float64Array => asFloat64(product.columns.get(name)!);
+  const dataset = product.columns.has('dataset') ? col('dataset') : new Float64Array(product.rows).fill(1);
+  let members = 0;
+  for (const d of dataset) if (Number.isFinite(d) && d > members) members = d;
+  const datasetNames = Array.from({ length: Math.max(1, members) }, (_, k) => options.datasetNames?.[k] ?? `dataset ${k + 1}`);
+  const meta = { ...metaFromHeaders(product.primary, product.table), ...definedOnly(options.meta ?? {}) };
+  return {
+    name: basename(path),
+    mjd: col('mjd'),
+    gross: col('gross'),
+    net: col('net'),
+    flux: col('flux'),
+    error: col('error'),
+    background: col('background'),
+    dataset,
+    datasetNames,
+    meta,
+    units: { ...DEFAULT_UNITS },
+  };
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
