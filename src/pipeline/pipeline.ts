@@ -90,7 +90,7 @@ export interface PipelineOptions {
   /** `--corrtag-extract`, passed to ingest. */
   corrtagExtract?: boolean;
   aliases?: AliasTable;
-  /** Targets within this many arcseconds of a known one take its name (default 5). */
+  /** A target this many arcseconds from a known one of another name is reported as a candidate pair, never renamed (default 5). */
   matchRadiusArcsec?: number;
   env?: Record<string, string | undefined>;
   /** Periodogram computation for stats (default auto); the grid is `settings.algorithm`. */
