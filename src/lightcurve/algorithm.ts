@@ -4,7 +4,8 @@
  */
 import type { Summation } from './binning.js';
 
-export type AlgorithmName = 'compat' | 'corrected';
+export const ALGORITHM_NAMES = ['compat', 'corrected'] as const;
+export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
 
 export interface AlgorithmParams {
   name: AlgorithmName;

@@ -15,7 +15,8 @@ export const PERIOD_RANGES: Readonly<Record<PeriodSpace, readonly [number, numbe
   long: [1 / 24, 10 / 24],
 };
 
-export type GridKind = 'compat' | 'corrected';
+export const GRID_KINDS = ['compat', 'corrected'] as const;
+export type GridKind = (typeof GRID_KINDS)[number];
 
 export interface FrequencyGrid {
   space: PeriodSpace;

@@ -20,13 +20,14 @@ import { falseAlarmProbabilityBaluev } from './fap.js';
 import { compatGrid, correctedGrid, PERIOD_SPACES, type FrequencyGrid, type GridKind, type PeriodSpace } from './grids.js';
 import { INTERESTING_POWER, isInteresting, powerLevels, significantPeaks } from './peaks.js';
 
-export { PERIOD_SPACES, PERIOD_RANGES, compatGrid, correctedGrid, type PeriodSpace, type GridKind, type FrequencyGrid } from './grids.js';
+export { GRID_KINDS, PERIOD_SPACES, PERIOD_RANGES, compatGrid, correctedGrid, type PeriodSpace, type GridKind, type FrequencyGrid } from './grids.js';
 export { INTERESTING_POWER, isInteresting, localMaxima, powerLevels, significantPeaks } from './peaks.js';
 export { lombScargleExact, lombScargleExactAt } from './exact.js';
 export { lombScargleFast } from './fast.js';
 export { falseAlarmProbabilityBaluev } from './fap.js';
 
-export type PeriodogramMethod = 'exact' | 'fast' | 'auto';
+export const PERIODOGRAM_METHODS = ['auto', 'exact', 'fast'] as const;
+export type PeriodogramMethod = (typeof PERIODOGRAM_METHODS)[number];
 
 export interface PeriodogramOptions {
   /** Trial grid: the original's (`compat`) or the oversampled one (`corrected`, default). */

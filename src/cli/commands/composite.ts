@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
-import { positiveNumber } from '../parsers.js';
+import { extractionAlgorithmOption, stepOption } from '../options.js';
 import { compositeFromFiles } from '../../hst/extract.js';
 import { algorithmParams, type AlgorithmName } from '../../lightcurve/algorithm.js';
-import { algorithmName, summaryLine } from './extract.js';
+import { summaryLine } from './extract.js';
 
 interface CompositeCliOptions {
   output: string;
@@ -25,8 +25,8 @@ export function registerComposite(program: Command, ctx: CliContext): void {
     )
     .argument('<files...>', 'the event files')
     .requiredOption('-o, --output <out>', 'the composite FITS file to write')
-    .option('--step <seconds>', 'bin width in seconds (default: the config step)', positiveNumber)
-    .option('--algorithm <name>', "'corrected' (default: the config algorithm) or 'compat'", algorithmName)
+    .addOption(stepOption())
+    .addOption(extractionAlgorithmOption("'corrected' (default: the config algorithm) or 'compat'"))
     .addHelpText('after', examples('$ hstlc composite a_corrtag_a.fits b_corrtag_a.fits -o composite.fits'))
     .action(async (files: string[], opts: CompositeCliOptions) => {
       const cfg = await ctx.config();

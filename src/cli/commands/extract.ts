@@ -1,18 +1,13 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
-import { positiveNumber, wavelengthRange } from '../parsers.js';
+import { wavelengthRange } from '../parsers.js';
+import { extractionAlgorithmOption, stepOption } from '../options.js';
 import { extractFile } from '../../hst/extract.js';
 import { algorithmParams, type AlgorithmName } from '../../lightcurve/algorithm.js';
 import { writeIndividual } from '../../lightcurve/individual.js';
 import type { Lightcurve } from '../../lightcurve/table.js';
-
-export function algorithmName(value: string): AlgorithmName {
-  if (value !== 'compat' && value !== 'corrected') throw new InvalidArgumentError(`expected 'compat' or 'corrected', got '${value}'.`);
-  return value;
-}
 
 /** The one-line summary both commands print. */
 export interface LightcurveSummary {
@@ -62,10 +57,10 @@ export function registerExtract(program: Command, ctx: CliContext): void {
     )
     .argument('<file>', 'the event file (.fits or .fits.gz)')
     .requiredOption('-o, --output <out>', 'the lightcurve FITS file to write')
-    .option('--step <seconds>', 'bin width in seconds (default: the config step)', positiveNumber)
+    .addOption(stepOption())
     .option('--wlim <a,b>', 'wavelength range in Ångström (default: 915,1800 for FUV, 915,3200 otherwise)', wavelengthRange)
     .option('--no-airglow-filter', 'keep events in the geocoronal airglow lines')
-    .option('--algorithm <name>', "'corrected' (default: the config algorithm) or 'compat' (the original's numbers)", algorithmName)
+    .addOption(extractionAlgorithmOption("'corrected' (default: the config algorithm) or 'compat' (the original's numbers)"))
     .addHelpText(
       'after',
       examples(

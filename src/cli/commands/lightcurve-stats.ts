@@ -1,4 +1,5 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
+import { periodogramGridOption, periodogramMethodOption } from '../options.js';
 import { analyzeLightcurveFile, type LightcurveAnalysis, type PeriodogramSummary, type StatsRow } from '../../analysis/index.js';
 import type { GridKind, PeriodogramMethod } from '../../analysis/index.js';
 import type { CliContext } from '../context.js';
@@ -51,16 +52,8 @@ export function registerLightcurveStats(program: Command, ctx: CliContext): void
         'still run; the exit code is then 1.',
     )
     .argument('<files...>', 'lightcurve FITS files')
-    .addOption(
-      new Option('--algorithm <grid>', "periodogram grid: 'corrected' (oversampled in frequency) or 'compat' (the original's)")
-        .choices(['compat', 'corrected'])
-        .default('corrected'),
-    )
-    .addOption(
-      new Option('--method <method>', "periodogram computation: 'auto', 'exact' (direct sum) or 'fast' (NUFFT, same decisions)")
-        .choices(['auto', 'exact', 'fast'])
-        .default('auto'),
-    )
+    .addOption(periodogramGridOption("periodogram grid: 'corrected' (oversampled in frequency) or 'compat' (the original's)").default('corrected'))
+    .addOption(periodogramMethodOption("periodogram computation: 'auto', 'exact' (direct sum) or 'fast' (NUFFT, same decisions)"))
     .addHelpText(
       'after',
       examples('$ hstlc lightcurve-stats lb4m01a1q_curve.fits', '$ hstlc lightcurve-stats --json --algorithm compat outputs/*/*.fits'),

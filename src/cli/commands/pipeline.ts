@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { HomeLockedError } from '../../archive/home-lock.js';
 import { describeConnection } from '../../config/connection.js';

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
 import path from 'node:path';
 import { resolve } from 'node:path';
 import type { GridKind, PeriodogramMethod } from '../../analysis/index.js';
@@ -13,6 +12,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
 import { reportStage, reportLocked } from '../stage.js';
+import { periodogramGridOption, periodogramMethodOption } from '../options.js';
 
 interface PlotsOptions {
   fromDir?: string;
@@ -73,8 +73,8 @@ export function registerPlots(program: Command, ctx: CliContext): void {
     )
     .option('--plot-dir <dir>', 'where to write the site (default: plot_dir of the config)')
     .option('--force', 'redraw everything, even what is unchanged')
-    .addOption(new Option('--algorithm <grid>', "periodogram grid: 'corrected' or 'compat' (default: the config's)").choices(['compat', 'corrected']))
-    .addOption(new Option('--method <method>', "periodogram computation: 'auto', 'exact' or 'fast'").choices(['auto', 'exact', 'fast']).default('auto'))
+    .addOption(periodogramGridOption("periodogram grid: 'corrected' or 'compat' (default: the config's)"))
+    .addOption(periodogramMethodOption("periodogram computation: 'auto', 'exact' or 'fast'"))
     .option('--from-dir <dir>', 'plot the lightcurve FITS files of this folder instead of the database (searched recursively)')
     .option('--stats <file>', 'with --from-dir: JSON array of stats records (matched by lightcurve_filename)')
     .option('--periodograms <dir>', 'with --from-dir: folder of <name>.json periodograms ({short,med,long: {periods_days, power}})')

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
+import { Argument, InvalidArgumentError, type Command } from 'commander';
 import type { GridKind, PeriodogramMethod } from '../../analysis/index.js';
 import { connectDatabase } from '../../db/index.js';
 import type { TextSink } from '../../log/console.js';
@@ -9,6 +9,7 @@ import type { ProductType } from '../../pipeline/stats-unit.js';
 import type { CliContext } from '../context.js';
 import { examples } from '../not-available.js';
 import { reportStage } from '../stage.js';
+import { periodogramGridOption, periodogramMethodOption } from '../options.js';
 
 /** §11.1: the original asserted this and printed its own message; ours exits 2 with the same words. */
 function productType(value: string): ProductType {
@@ -53,12 +54,8 @@ export function registerStats(program: Command, ctx: CliContext): void {
         'The periodogram grid is the config\'s "algorithm" unless --algorithm is given.',
     )
     .addArgument(new Argument('[type]', 'which lightcurves: individual, composite or both').argParser(productType).default('both'))
-    .addOption(new Option('--algorithm <grid>', "periodogram grid: 'corrected' (oversampled in frequency) or 'compat' (the original's)").choices(['compat', 'corrected']))
-    .addOption(
-      new Option('--method <method>', "periodogram computation: 'auto', 'exact' (direct sum) or 'fast' (NUFFT, same decisions)")
-        .choices(['auto', 'exact', 'fast'])
-        .default('auto'),
-    )
+    .addOption(periodogramGridOption("periodogram grid: 'corrected' (oversampled in frequency) or 'compat' (the original's)"))
+    .addOption(periodogramMethodOption("periodogram computation: 'auto', 'exact' (direct sum) or 'fast' (NUFFT, same decisions)"))
     .addHelpText(
       'after',
       examples('$ hstlc stats', '$ hstlc stats composite', '$ hstlc --json stats individual --algorithm compat', '$ build_stats_table both   (original name)'),

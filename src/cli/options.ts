@@ -1,0 +1,36 @@
+/**
+ * Options that several commands share, declared once. Choice lists come from the registries that own the
+ * concept (algorithms, periodogram grids and methods), so a new entry there is offered everywhere.
+ */
+import { InvalidArgumentError, Option } from 'commander';
+import { GRID_KINDS, PERIODOGRAM_METHODS } from '../analysis/index.js';
+import { ALGORITHM_NAMES, type AlgorithmName } from '../lightcurve/algorithm.js';
+import { positiveNumber } from './parsers.js';
+
+const quoted = (names: readonly string[]): string => names.map((n) => `'${n}'`).join(' or ');
+
+export function algorithmName(value: string): AlgorithmName {
+  const name = ALGORITHM_NAMES.find((n) => n === value);
+  if (name === undefined) throw new InvalidArgumentError(`expected ${quoted(ALGORITHM_NAMES)}, got '${value}'.`);
+  return name;
+}
+
+/** `--algorithm` of the extraction commands (default: the config's algorithm). */
+export function extractionAlgorithmOption(description: string): Option {
+  return new Option('--algorithm <name>', description).argParser(algorithmName);
+}
+
+/** `--step` of the extraction commands (default: the config's step). */
+export function stepOption(): Option {
+  return new Option('--step <seconds>', 'bin width in seconds (default: the config step)').argParser(positiveNumber);
+}
+
+/** `--algorithm` of the statistics commands: the periodogram grid. */
+export function periodogramGridOption(description: string): Option {
+  return new Option('--algorithm <grid>', description).choices(GRID_KINDS);
+}
+
+/** `--method` of the statistics commands: how the periodogram is computed (same decisions either way). */
+export function periodogramMethodOption(description: string): Option {
+  return new Option('--method <method>', description).choices(PERIODOGRAM_METHODS).default('auto');
+}
