@@ -52,7 +52,7 @@ describe('hstlc demo', () => {
     // A second run refuses a non-empty directory unless --force; --json reports the same numbers.
     const again = await runCli(['demo', 'site', '--no-run', '--size', 'tiny'], cwd);
     assert.equal(again.code, 2);
-    assert.match(again.stderr, /not empty/);
+    assert.match(again.stderr, new RegExp(`holds an earlier demo; resume it with \`hstlc --config ${dir}/hstlc\\.yaml pipeline\`, or add --force`));
     const forced = await runCli(['--json', 'demo', 'site', '--size', 'tiny', '--seed', '5', '--force'], cwd);
     assert.equal(forced.code, 0, forced.stderr);
     const json = JSON.parse(forced.stdout);

@@ -88,7 +88,14 @@ export function registerDemo(program: Command, ctx: CliContext): void {
     .action(async (dir: string, opts: DemoOptions) => {
       const root = path.resolve(ctx.io.cwd, dir);
       if (!opts.force && !(await isEmptyDir(root))) {
-        ctx.out.error(`${root} is not empty; choose another directory or add --force`);
+        // An earlier demo (its config is there): an interrupted one resumes with the pipeline.
+        const config = path.join(root, 'hstlc.yaml');
+        const earlier = (await readdir(root)).includes('hstlc.yaml');
+        ctx.out.error(
+          earlier
+            ? `${root} holds an earlier demo; resume it with \`hstlc --config ${config} pipeline\`, or add --force to write a new one`
+            : `${root} is not empty; choose another directory or add --force`,
+        );
         ctx.setExitCode(ExitCode.USAGE);
         return;
       }
