@@ -15,9 +15,30 @@ export type FitsErrorCode =
   | 'NOT_FITS' // the file does not start with SIMPLE
   | 'WRITE'; // a value that cannot be written as asked
 
-export class FitsError extends Error {
-  readonly code: FitsErrorCode;
+/**
+ * A defect of the input data (a malformed file, a keyword missing, no events to extract): the file is
+ * reported (ingest: failed or bad, by name) and the run goes on. Anything else thrown while processing a
+ * file is a programming error: it is reported as such and never taken as a verdict on the data, so good
+ * data is never quarantined because of a bug. Reference-file problems are not ProductErrors either: the
+ * science file is not at fault.
+ */
+export class ProductError extends Error {
   readonly file: string | undefined;
+
+  constructor(message: string, where: { file?: string } = {}) {
+    super(message);
+    this.name = 'ProductError';
+    this.file = where.file;
+  }
+}
+
+/** Whether a thrown value is a defect of the input data (ProductError), not a programming error. */
+export function isProductError(err: unknown): err is ProductError {
+  return err instanceof ProductError;
+}
+
+export class FitsError extends ProductError {
+  readonly code: FitsErrorCode;
   readonly hdu: number | undefined;
   readonly problem: string;
 
@@ -25,10 +46,9 @@ export class FitsError extends Error {
     const parts: string[] = [];
     if (where.file !== undefined) parts.push(where.file);
     if (where.hdu !== undefined) parts.push(`HDU ${where.hdu}`);
-    super(parts.length ? `${parts.join(', ')}: ${problem}` : problem);
+    super(parts.length ? `${parts.join(', ')}: ${problem}` : problem, where.file !== undefined ? { file: where.file } : {});
     this.name = 'FitsError';
     this.code = code;
-    this.file = where.file;
     this.hdu = where.hdu;
     this.problem = problem;
   }

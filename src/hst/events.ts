@@ -4,6 +4,7 @@
  * again (bounded memory for 10^7-event files).
  */
 import type { FitsReader, NumericArray } from '../fits/index.js';
+import { ProductError } from '../fits/index.js';
 
 
 
@@ -56,7 +57,7 @@ export class EventTable {
       const f32 = new Set<string>();
       for (const [name, c] of t.columns) {
         if (c.kind !== 'numeric' || c.data instanceof BigInt64Array || c.data instanceof BigUint64Array) {
-          throw new Error(`${this.reader.path}: column ${name} is not a 1-16-32-bit integer or float column`);
+          throw new ProductError(`${this.reader.path}: column ${name} is not a 1-16-32-bit integer or float column`);
         }
         const data: NumberColumn = c.data;
         if (data instanceof Float32Array) f32.add(name.toUpperCase());

@@ -15,6 +15,7 @@ import { detectFile, type Detection } from './detect.js';
 import { corrtagOf, isListedThroughPartner, stisX1dOf } from './names.js';
 import { stisCorrtag, type CorrtagResult } from './stis/corrtag.js';
 import { extractStis } from './stis/extract.js';
+import { ProductError } from '../fits/index.js';
 
 export type { ExtractOptions } from './cos/extract.js';
 
@@ -100,11 +101,11 @@ export async function extractFile(path: string, opts: ExtractOptions = {}, place
         place,
       );
     case 'lightcurve':
-      throw new Error(`${path} is already a lightcurve; extract needs a COS corrtag or a STIS tag/corrtag file`);
+      throw new ProductError(`${path} is already a lightcurve; extract needs a COS corrtag or a STIS tag/corrtag file`);
     case 'x1d':
-      throw new Error(`${path} is an x1d spectrum; extract needs the event file (COS corrtag or STIS tag)`);
+      throw new ProductError(`${path} is an x1d spectrum; extract needs the event file (COS corrtag or STIS tag)`);
     default:
-      throw new Error(`${path}: not an event file hstlc can extract (${detection.reason ?? 'unknown kind'})`);
+      throw new ProductError(`${path}: not an event file hstlc can extract (${detection.reason ?? 'unknown kind'})`);
   }
 }
 
@@ -113,7 +114,7 @@ async function checkEventFiles(files: readonly string[]): Promise<void> {
   const kinds = await Promise.all(files.map((f) => detectFile(f)));
   kinds.forEach((k, i) => {
     if (k.kind !== 'cos-fuv-corrtag' && k.kind !== 'cos-nuv-corrtag' && k.kind !== 'stis-corrtag' && k.kind !== 'stis-tag') {
-      throw new Error(`${files[i]}: not an event file for a composite (${k.kind}${k.reason ? `: ${k.reason}` : ''})`);
+      throw new ProductError(`${files[i]}: not an event file for a composite (${k.kind}${k.reason ? `: ${k.reason}` : ''})`);
     }
   });
 }

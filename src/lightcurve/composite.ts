@@ -2,7 +2,7 @@
  * Composite lightcurves (§9.3): the members' common wavelength range, one extraction per member on
  * that range, members numbered and stacked, and the HLSP headers of §9.3(d).
  */
-import { copiedTextCards, FitsReader, writeFits, type CardInput, type Header } from '../fits/index.js';
+import { copiedTextCards, FitsReader, writeFits, type CardInput, type Header, ProductError } from '../fits/index.js';
 import type { AlgorithmParams } from './algorithm.js';
 import { CORRECTED } from './algorithm.js';
 import { exposureSummary, extensionCards, provenanceCards } from './individual.js';
@@ -62,12 +62,12 @@ export function commonRange(ranges: ReadonlyArray<WavelengthRange | undefined>, 
   let out: WavelengthRange | undefined;
   ranges.forEach((r, i) => {
     if (r === undefined) {
-      if (i === 0) throw new Error(`${files[0]}: no valid events, so no common wavelength range can be set (§9.3a)`);
+      if (i === 0) throw new ProductError(`${files[0]}: no valid events, so no common wavelength range can be set (§9.3a)`);
       return;
     }
     out = out === undefined ? { ...r } : { wmin: Math.max(out.wmin, r.wmin), wmax: Math.min(out.wmax, r.wmax) };
   });
-  if (out === undefined) throw new Error('no member has valid events; no common wavelength range');
+  if (out === undefined) throw new ProductError('no member has valid events; no common wavelength range');
   return out;
 }
 
@@ -227,7 +227,7 @@ export async function makeComposite(files: readonly string[], output: string, op
     if (m.kept) kept.push(lc);
   }
   if (kept.length === 0) {
-    throw new Error(`no member of the composite is usable (${members.map((m) => `${m.file}: ${m.reason ?? 'dropped'}`).join('; ')})`);
+    throw new ProductError(`no member of the composite is usable (${members.map((m) => `${m.file}: ${m.reason ?? 'dropped'}`).join('; ')})`);
   }
   // §9.3(c) members numbered 1, 2, … in order
   kept.forEach((lc, j) => lc.columns.dataset.fill(j + 1));

@@ -418,7 +418,11 @@ export async function runIngest(handle: HstlcDb, options: IngestOptions): Promis
         const r = outcome.value;
         await step(ctx, 'prepared', file);
         if (r.status === 'bad') result = await commitBad(ctx, r);
-        else if (r.status === 'failed') result = { file, status: 'failed', reason: r.reason };
+        else if (r.status === 'failed') {
+          // A programming error is loud (its stack in the log) and leaves the file where it is.
+          if (r.internal === true) logger.error(`Internal error on ${file} (a bug, not bad data):\n${r.stack ?? r.reason}`);
+          result = { file, status: 'failed', reason: r.reason };
+        }
         else {
           result = await commitGood(ctx, r, superseded.get(file));
           events += r.events;

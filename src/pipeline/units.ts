@@ -8,7 +8,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { FitsReader, Header, type Card } from '../fits/index.js';
+import { FitsReader, Header, isProductError, type Card } from '../fits/index.js';
 import { checkFile, nameHeaderProblem } from '../quality/index.js';
 import type { BadDataReason } from '../quality/reasons.js';
 import { detectFile, type FileKind } from '../hst/detect.js';
@@ -67,7 +67,12 @@ export type PrepareResult =
       warnings: string[];
     }
   | { status: 'bad'; file: string; reason: BadDataReason; check: string; detail: string }
-  | { status: 'failed'; file: string; reason: string };
+  /**
+   * The file could not be processed. `internal` marks a programming error (not a ProductError and not a
+   * system error such as ENOENT): the file is not at fault, so it is never quarantined; the stack is kept
+   * for the report.
+   */
+  | { status: 'failed'; file: string; reason: string; internal?: true; stack?: string };
 
 export interface CompositeInput {
   /** Member event files, in the archive, in group order. */
@@ -204,8 +209,18 @@ export async function prepareFile(input: PrepareInput): Promise<PrepareResult> {
       warnings,
     };
   } catch (err) {
-    return { status: 'failed', file, reason: message(err) };
+    return failureOf(file, err);
   }
+}
+
+/**
+ * A bad input (ProductError) or a system error (the file vanished, the disk is full) says why this file
+ * failed; anything else is a bug in hstlc and is reported as one, never as a fault of the data.
+ */
+export function failureOf(file: string, err: unknown): Extract<PrepareResult, { status: 'failed' }> {
+  if (isProductError(err) || typeof (err as NodeJS.ErrnoException | undefined)?.code === 'string') return { status: 'failed', file, reason: message(err) };
+  const stack = err instanceof Error ? err.stack : undefined;
+  return { status: 'failed', file, reason: `internal error (not a defect of the file): ${message(err)}`, internal: true, ...(stack !== undefined ? { stack } : {}) };
 }
 
 /** §9.2–9.3 one composite; throws (with the reason) when it cannot be made. */

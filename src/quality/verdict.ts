@@ -3,7 +3,7 @@
  * whether it is good, bad (which check, which reason, why) or unreadable. Moving the file and writing the
  * bad_data row are the ingest stage's business, so this can run in a worker and be tested alone.
  */
-import { FitsError, FitsReader } from '../fits/index.js';
+import { FitsError, FitsReader, ProductError } from '../fits/index.js';
 import type { BadDataReason } from './reasons.js';
 import { runChecks, type CheckName, type CheckResult, type QualityInput, type QualityOptions } from './checks.js';
 
@@ -21,7 +21,7 @@ export function verdictOf(input: QualityInput, options: QualityOptions = {}): Ve
   return { status: 'bad', check: failed.check, reason: failed.reason, detail: failed.detail, checks };
 }
 
-export class QualityInputError extends Error {
+export class QualityInputError extends ProductError {
   constructor(message: string) {
     super(message);
     this.name = 'QualityInputError';

@@ -7,6 +7,7 @@ import { timeGrid } from '../../lightcurve/binning.js';
 import { deriveColumns, pyFloat, pyInt, selectRows, type CountArray, type Descriptive, type Lightcurve, type PyNumber } from '../../lightcurve/table.js';
 import { binInsideGti, readGti } from '../../lightcurve/gti.js';
 import type { Header } from '../../fits/index.js';
+import { ProductError } from '../../fits/index.js';
 import { EventTable } from '../events.js';
 import { RefLog, type RefContext } from '../reffiles.js';
 import { accumulate, nPixels, scanSelections, type PlanCalibration, type SegmentPlan } from '../selection.js';
@@ -94,7 +95,7 @@ export async function extractCos(path: string, opts: ExtractOptions = {}): Promi
       // As built every NUV stripe counts the same forced region (×3, §15.14); corrected counts it once.
       if (algorithm.imagingOncePerFile) segments = segments.slice(0, 1);
     }
-    if (segments.length === 0) throw new Error(`${path}: no segment files found`);
+    if (segments.length === 0) throw new ProductError(`${path}: no segment files found`);
     const filterAirglow = opts.filterAirglow ?? true;
 
     const tables = new Map<string, EventTable>();
@@ -106,7 +107,7 @@ export async function extractCos(path: string, opts: ExtractOptions = {}): Promi
       }
       const spectrum = ylim !== null ? ([ylim[0].value, ylim[1].value] as const) : extractionRegion(seg.events, seg.letter, 'spectrum', seg.path);
       const sdq = seg.events.integer('SDQFLAGS');
-      if (sdq === undefined) throw new Error(`${seg.path}: events header has no SDQFLAGS`);
+      if (sdq === undefined) throw new ProductError(`${seg.path}: events header has no SDQFLAGS`);
       return {
         label: seg.letter,
         file: seg.path,
@@ -132,11 +133,11 @@ export async function extractCos(path: string, opts: ExtractOptions = {}): Promi
     let end = 0;
     let exptime = 0;
     plans.forEach((p, i) => {
-      if (scan.rows[i] === 0) throw new Error(`${p.file}: the events table is empty (no events in segment ${p.label})`);
+      if (scan.rows[i] === 0) throw new ProductError(`${p.file}: the events table is empty (no events in segment ${p.label})`);
       start = Math.max(start, scan.tmin[i]);
       end = Math.max(end, scan.tmax[i]);
       const e = segments[i].events.number('EXPTIME');
-      if (e === undefined) throw new Error(`${p.file}: events header has no EXPTIME`);
+      if (e === undefined) throw new ProductError(`${p.file}: events header has no EXPTIME`);
       exptime = Math.max(exptime, e);
     });
     // Corrected: the grid runs to the last good time interval, so an exposure with a gap (where
@@ -159,7 +160,7 @@ export async function extractCos(path: string, opts: ExtractOptions = {}): Promi
         detector === 'NUV' && algorithm.nuvRowByStripe ? `NUV${seg.letter}` : (seg.primary.string('SEGMENT') ?? '').trim();
       const key = { segment, opt_elem: optElem, cenwave: typeof cenwave === 'number' || typeof cenwave === 'string' ? cenwave : '', aperture };
       const expstart = seg.events.number('EXPSTART');
-      if (expstart === undefined) throw new Error(`${p.file}: events header has no EXPSTART`);
+      if (expstart === undefined) throw new ProductError(`${p.file}: events header has no EXPSTART`);
       const src = scan.spectrum[i];
       const bks = scan.backgrounds[i];
       const bCount = bks.reduce((s, b) => s + b.count, 0);
@@ -213,7 +214,7 @@ export async function extractCos(path: string, opts: ExtractOptions = {}): Promi
     const n = grid.truncate ? nb - 1 : nb;
     if (n <= 0) {
       // The original fails later on an empty table (min of nothing); say why here.
-      throw new Error(`${path}: no complete ${step} s time bin between ${start} and ${end} s (EXPTIME ${exptime}); nothing to extract`);
+      throw new ProductError(`${path}: no complete ${step} s time bin between ${start} and ${end} s (EXPTIME ${exptime}); nothing to extract`);
     }
     const f32 = sums.length > 0 && sums[0].gross instanceof Float32Array;
     const cut = (a: Float64Array): Float64Array => a.slice(0, n);
@@ -232,7 +233,7 @@ export async function extractCos(path: string, opts: ExtractOptions = {}): Promi
     });
     if (algorithm.dropBinsOutsideGti && gti !== undefined && gti.length > 0) {
       columns = selectRows(columns, (i) => binInsideGti(columns.times[i], columns.times[i] + step, gti));
-      if (columns.times.length === 0) throw new Error(`${path}: no ${step} s time bin lies inside the good time intervals`);
+      if (columns.times.length === 0) throw new ProductError(`${path}: no ${step} s time bin lies inside the good time intervals`);
     }
     const refFiles = Object.fromEntries(log.used);
     return {

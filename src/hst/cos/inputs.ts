@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { FitsReader, type Header } from '../../fits/index.js';
+import { FitsReader, type Header, ProductError } from '../../fits/index.js';
 import { fuvSegmentPair } from '../names.js';
 
 
@@ -47,7 +47,7 @@ export async function collectInputs(path: string): Promise<CosInputs> {
   }
   if (detector !== 'FUV') {
     await first.close();
-    throw new Error(`${path}: COS DETECTOR is '${detector}', expected FUV or NUV`);
+    throw new ProductError(`${path}: COS DETECTOR is '${detector}', expected FUV or NUV`);
   }
   const [a, b] = fuvSegmentPair(path);
   const segments: SegmentInput[] = [];
@@ -73,7 +73,7 @@ export async function collectInputs(path: string): Promise<CosInputs> {
 
 function eventsHeader(reader: FitsReader): Header {
   const h = reader.hdus[1];
-  if (h === undefined || h.table === undefined) throw new Error(`${reader.path}: HDU 1 is not an events table`);
+  if (h === undefined || h.table === undefined) throw new ProductError(`${reader.path}: HDU 1 is not an events table`);
   return h.header;
 }
 
@@ -91,7 +91,7 @@ export function extractionRegion(events: Header, letter: SegmentLetter, kind: Re
   const height = events.number(`${hk}_${letter}`);
   const centre = events.number(`${ck}_${letter}`);
   if (height === undefined || centre === undefined) {
-    throw new Error(`${file}: events header lacks ${hk}_${letter} or ${ck}_${letter} (needed for the ${kind} region)`);
+    throw new ProductError(`${file}: events header lacks ${hk}_${letter} or ${ck}_${letter} (needed for the ${kind} region)`);
   }
   const half = Math.floor(height / 2);
   return [centre - half, centre + half];

@@ -4,7 +4,7 @@
  * never modified or deleted (the original deleted it).
  */
 import { existsSync } from 'node:fs';
-import { asciiTransliteration, copiedTextCards, FitsReader, writeFits, type CardInput, type Header } from '../../fits/index.js';
+import { asciiTransliteration, copiedTextCards, FitsReader, writeFits, type CardInput, type Header, ProductError } from '../../fits/index.js';
 import { asciiText, pyTimestamp } from '../../lightcurve/individual.js';
 import { packageVersion } from '../../lightcurve/version.js';
 import { corrtagOf, stisX1dOf } from '../names.js';
@@ -53,11 +53,11 @@ export async function readX1d(path: string): Promise<X1dOrder[]> {
     const t = await f.readTable(1);
     const col = (k: string): ArrayLike<number> => {
       const c = t.columns.get(k);
-      if (c === undefined || c.kind !== 'numeric') throw new Error(`${path}: x1d has no numeric column ${k}`);
+      if (c === undefined || c.kind !== 'numeric') throw new ProductError(`${path}: x1d has no numeric column ${k}`);
       return c.data as ArrayLike<number>;
     };
     const w = t.columns.get('WAVELENGTH');
-    if (w === undefined || w.kind !== 'numeric') throw new Error(`${path}: x1d has no WAVELENGTH column`);
+    if (w === undefined || w.kind !== 'numeric') throw new ProductError(`${path}: x1d has no WAVELENGTH column`);
     const opt = (k: string): ArrayLike<number> | undefined => (t.columns.has(k) ? col(k) : undefined);
     const [sp, a2, ex, b1s, b2s, b1o, b2o] = ['SPORDER', 'A2CENTER', 'EXTRSIZE', 'BK1SIZE', 'BK2SIZE', 'BK1OFFST', 'BK2OFFST'].map(opt);
     const orders: X1dOrder[] = [];
@@ -94,7 +94,7 @@ export function assignWavelengths(
   if ((primary.string('OBSTYPE') ?? '').trim().toUpperCase() === 'IMAGING') return out;
   if (orders === undefined || orders.length === 0) {
     const c = primary.number('CENTRWV');
-    if (c === undefined) throw new Error('no x1d and no CENTRWV keyword: cannot assign wavelengths (§7.1)');
+    if (c === undefined) throw new ProductError('no x1d and no CENTRWV keyword: cannot assign wavelengths (§7.1)');
     log.fallback('x1d', `no x1d file; every event gets CENTRWV = ${c}`);
     return out.fill(c);
   }
@@ -145,7 +145,7 @@ export async function stisCorrtag(input: string, opts: CorrtagOptions = {}): Pro
   try {
     primary = f.hdus[0].header;
     const h1 = f.hdus[1];
-    if (h1 === undefined || h1.table === undefined) throw new Error(`${input}: HDU 1 is not an events table`);
+    if (h1 === undefined || h1.table === undefined) throw new ProductError(`${input}: HDU 1 is not an events table`);
     events = h1.header;
     const names = new Set(h1.table.columns.map((c) => c.name.toUpperCase()));
     const raw = names.has('DETAXIS1');

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { CORRECTED } from '../../lightcurve/algorithm.js';
 import { timeGrid } from '../../lightcurve/binning.js';
 import { deriveColumns, pyInt, pyFloat, type Lightcurve, type PyNumber } from '../../lightcurve/table.js';
-import { FitsReader, type Header } from '../../fits/index.js';
+import { FitsReader, type Header, ProductError } from '../../fits/index.js';
 import { matchRows, readRefTable, Sensitivity } from '../cos/calibration.js';
 import type { ExtractOptions } from '../cos/extract.js';
 import { describeFrom } from '../cos/extract.js';
@@ -58,7 +58,7 @@ export async function extractStis(path: string, opts: ExtractOptions = {}): Prom
   try {
     const primary = reader.hdus[0].header;
     const h1 = reader.hdus[1];
-    if (h1 === undefined || h1.table === undefined) throw new Error(`${path}: HDU 1 is not an events table`);
+    if (h1 === undefined || h1.table === undefined) throw new ProductError(`${path}: HDU 1 is not an events table`);
     const events = h1.header;
     const num = (v: number, float?: boolean): PyNumber => ((float ?? !Number.isInteger(v)) ? pyFloat(v) : pyInt(v));
     let wlim: [PyNumber, PyNumber] = opts.wlim !== undefined ? [num(opts.wlim[0], opts.wlimFloat), num(opts.wlim[1], opts.wlimFloat)] : [pyInt(2), pyInt(10000)];
@@ -114,7 +114,7 @@ export async function extractStis(path: string, opts: ExtractOptions = {}): Prom
     const scan = await scanSelections(plans);
     const empty = scan.rows[0] === 0;
     const exptime = events.number('EXPTIME');
-    if (exptime === undefined) throw new Error(`${path}: events header has no EXPTIME`);
+    if (exptime === undefined) throw new ProductError(`${path}: events header has no EXPTIME`);
     const start = empty ? 0 : scan.tmin[0];
     const end = empty ? 0 : Math.min(scan.tmax[0], exptime);
     const grid = timeGrid(start, end, step, path);
@@ -138,7 +138,7 @@ export async function extractStis(path: string, opts: ExtractOptions = {}): Prom
     const sums = await accumulate(plans, scan, cals, grid, algorithm, step);
     const nb = Math.max(0, grid.edges.length - 1);
     const n = grid.truncate ? nb - 1 : nb;
-    if (n <= 0) throw new Error(`${path}: no complete ${step} s time bin between ${start} and ${end} s; nothing to extract`);
+    if (n <= 0) throw new ProductError(`${path}: no complete ${step} s time bin between ${start} and ${end} s; nothing to extract`);
     const gross = new Float64Array(nb);
     const background = new Float64Array(nb);
     const flux = new Float64Array(nb);
@@ -152,7 +152,7 @@ export async function extractStis(path: string, opts: ExtractOptions = {}): Prom
     });
     if (orders === undefined) log.note('STIS whole-detector extraction: no background subtracted (as the original, §7.4)');
     const expstart = events.number('EXPSTART');
-    if (expstart === undefined) throw new Error(`${path}: events header has no EXPSTART`);
+    if (expstart === undefined) throw new ProductError(`${path}: events header has no EXPSTART`);
     const times = grid.edges.slice(0, n);
     const mjd = times.map((t) => expstart + t * algorithm.daysPerSecond);
     const columns = deriveColumns({

@@ -2,7 +2,7 @@
  * STIS MAMA per-event flat-field factor (§7.2) and bad-pixel flags (§7.3), both looked up on the
  * 2048×2048 high-resolution grid after enlarging the reference image by pixel replication.
  */
-import { FitsReader, type Header } from '../../fits/index.js';
+import { FitsReader, type Header, ProductError } from '../../fits/index.js';
 import { RefLog, resolveRefFile, type RefContext } from '../reffiles.js';
 
 export const HIRES = 2048;
@@ -70,7 +70,7 @@ export async function flatEpsilon(primary: Header, pos: Positions, refs: RefCont
   const n = pos.x.length;
   const eps = new Float64Array(n).fill(1);
   for (const key of ['PFLTFILE', 'LFLTFILE']) {
-    if (!primary.has(key)) throw new Error(`primary header has no ${key} keyword (§7.2)`);
+    if (!primary.has(key)) throw new ProductError(`primary header has no ${key} keyword (§7.2)`);
     const name = primary.string(key) ?? '';
     const ref = resolveRefFile(name, refs);
     if (!ref.exists) {
