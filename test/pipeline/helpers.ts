@@ -1,12 +1,13 @@
 /** A synthetic archive, a home for it, and a comparable snapshot of the end state of an ingest. */
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveSettings } from '../../src/config/index.js';
 import type { ConnectionInfo } from '../../src/config/connection.js';
 import type { HstlcSettings } from '../../src/config/types.js';
-import type { HstlcDb } from '../../src/db/index.js';
+import { connectDatabase, type HstlcDb } from '../../src/db/index.js';
 import { FitsReader } from '../../src/fits/index.js';
 import { generateArchive, type ArchiveManifest } from '../../src/synthetic/index.js';
 
@@ -122,4 +123,27 @@ export async function snapshot(settings: HstlcSettings, handle: HstlcDb): Promis
   const badData = (await handle.db.selectFrom('bad_data').select(['filename', 'reason', 'ingest_date']).execute());
   const targetNames = await handle.db.selectFrom('target_names').select(['header_name', 'canonical', 'method']).execute();
   return { trees, rawDigests, productDigests, metadata: sortRows(metadata), outputs: sortRows(outputs), badData: sortRows(badData), targetNames: sortRows(targetNames) };
+}
+
+/** Run `fn` on a fresh home for `archive` with its database open; the database is closed after. */
+export async function withHome<T>(archive: Archive, fn: (settings: HstlcSettings, handle: HstlcDb) => Promise<T>): Promise<T> {
+  const { settings } = homeFor(archive);
+  const handle = await connectDatabase(settings.db);
+  try {
+    return await fn(settings, handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Replace one 80-character primary-header card in place (the reader does not insist on CHECKSUM). */
+export function replaceCard(file: string, key: string, card: string): void {
+  const buf = readFileSync(file);
+  const head = buf.subarray(0, 2880 * 4).toString('latin1');
+  let i = -1;
+  for (let p = 0; p < head.length && i < 0; p += 80) if (head.startsWith(`${key.padEnd(8)}=`, p)) i = p;
+  assert.ok(i >= 0, `${key} not found in ${file}`);
+  assert.ok(card.length <= 80);
+  buf.write(card.padEnd(80), i, 'latin1');
+  writeFileSync(file, buf);
 }

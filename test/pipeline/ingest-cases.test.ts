@@ -4,17 +4,16 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { layoutFromSettings, resetFilesystem } from '../../src/archive/index.js';
-import { connectDatabase, listTargetNames, type HstlcDb } from '../../src/db/index.js';
+import { listTargetNames } from '../../src/db/index.js';
 import { FitsReader } from '../../src/fits/index.js';
 import { runIngest, type IngestSummary } from '../../src/pipeline/index.js';
-import type { HstlcSettings } from '../../src/config/types.js';
 import { cleanupSandboxes, run, runArgv, sandbox } from '../cli/helpers.js';
-import { cleanupHomes, homeFor, listTree, snapshot, tableDigest, tinyArchive, type Archive } from './helpers.js';
+import { cleanupHomes, homeFor, replaceCard, withHome, listTree, snapshot, tableDigest, tinyArchive, type Archive } from './helpers.js';
 import { extractFile } from '../../src/hst/extract.js';
 import { algorithmParams } from '../../src/lightcurve/algorithm.js';
 import { writeIndividual } from '../../src/lightcurve/individual.js';
@@ -28,31 +27,9 @@ after(async () => {
   await cleanupSandboxes();
 });
 
-/** Replace one 80-character header card in place (the reader does not insist on CHECKSUM). */
-function replaceCard(file: string, key: string, card: string): void {
-  const buf = readFileSync(file);
-  const head = buf.subarray(0, 2880 * 4).toString('latin1');
-  let i = -1;
-  for (let p = 0; p < head.length && i < 0; p += 80) if (head.startsWith(`${key.padEnd(8)}=`, p)) i = p;
-  assert.ok(i >= 0, `${key} not found in ${file}`);
-  assert.ok(card.length <= 80);
-  buf.write(card.padEnd(80), i, 'latin1');
-  writeFileSync(file, buf);
-}
-
-async function withHome<T>(fn: (settings: HstlcSettings, handle: HstlcDb) => Promise<T>): Promise<T> {
-  const { settings } = homeFor(archive);
-  const handle = await connectDatabase(settings.db);
-  try {
-    return await fn(settings, handle);
-  } finally {
-    await handle.close();
-  }
-}
-
 describe('ingest of hostile input', () => {
   it('reports malformed files by name, leaves them in ingest_dir, and goes on with the rest', async () => {
-    await withHome(async (settings, handle) => {
+    await withHome(archive, async (settings, handle) => {
       writeFileSync(path.join(settings.ingest_dir, 'zzzz0001q_corrtag.fits'), 'SIMPLE  =                    T / not really\n');
       const truncated = path.join(settings.ingest_dir, 'zzzz0002q_corrtag.fits');
       copyFileSync(path.join(settings.ingest_dir, 'lcah0206q_corrtag.fits'), truncated);
@@ -78,7 +55,7 @@ describe('ingest of hostile input', () => {
   });
 
   it('keeps a TARGNAME with ../, quotes and markup inside filesystem_dir and records the mapping', async () => {
-    await withHome(async (settings, handle) => {
+    await withHome(archive, async (settings, handle) => {
       const file = path.join(settings.ingest_dir, 'lb6k0108q_corrtag.fits');
       const hostile = `../<script>x'y`;
       replaceCard(file, 'TARGNAME', `TARGNAME= '../<script>x''y'`);
@@ -108,7 +85,7 @@ describe('ingest of hostile input', () => {
 
 describe('individual lightcurves of ingest', () => {
   it('equal what `hstlc extract` makes of the same files (COS pair, COS NUV, STIS tag via its corrtag)', async () => {
-    await withHome(async (settings, handle) => {
+    await withHome(archive, async (settings, handle) => {
       const originals = path.join(settings.home_dir, 'originals');
       cpSync(settings.ingest_dir, originals, { recursive: true });
       await runIngest(handle, { settings });
@@ -126,7 +103,7 @@ describe('individual lightcurves of ingest', () => {
 
 describe('leftovers of a killed run', () => {
   it('removes half-written composites of a process that is gone, and keeps those of live ones', async () => {
-    await withHome(async (settings, handle) => {
+    await withHome(archive, async (settings, handle) => {
       const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
       mkdirSync(settings.composite_dir, { recursive: true });
       const stale = path.join(settings.composite_dir, `.hlsp_x_v1_sci.fits.${gone}.0badc0de.part`);
@@ -142,7 +119,7 @@ describe('leftovers of a killed run', () => {
 
 describe('ingest after reset-filesystem, and --corrtag-extract', () => {
   it('re-ingests what a reset brought back (STIS tag and its corrtag both) to the same end state', async () => {
-    await withHome(async (settings, handle) => {
+    await withHome(archive, async (settings, handle) => {
       const first = await runIngest(handle, { settings });
       assert.ok(first.ok);
       const clean = await snapshot(settings, handle);
@@ -158,7 +135,7 @@ describe('ingest after reset-filesystem, and --corrtag-extract', () => {
   });
 
   it('re-derives STIS corrtags found in ingest_dir only with --corrtag-extract', async () => {
-    await withHome(async (settings, handle) => {
+    await withHome(archive, async (settings, handle) => {
       await runIngest(handle, { settings });
       const clean = await snapshot(settings, handle);
       await resetFilesystem(layoutFromSettings(settings), { db: handle });

@@ -5,16 +5,14 @@
  * whatever the ingest order, and is listed as a candidate pair.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { connectDatabase, type HstlcDb } from '../../src/db/index.js';
 import { FitsReader } from '../../src/fits/index.js';
 import { runIngest } from '../../src/pipeline/index.js';
 import { runPipeline, type PlotsStage } from '../../src/pipeline/pipeline.js';
 import { collectStatus } from '../../src/pipeline/status.js';
-import type { HstlcSettings } from '../../src/config/types.js';
-import { cleanupHomes, homeFor, tinyArchive, type Archive } from './helpers.js';
+import { cleanupHomes, replaceCard, withHome, tinyArchive, type Archive } from './helpers.js';
 
 const HOSTILE = '<img src=x onerror=alert(4)>';
 
@@ -23,27 +21,6 @@ before(async () => {
   archive = await tinyArchive();
 });
 after(cleanupHomes);
-
-/** Replace one 80-character primary-header card in place. */
-function replaceCard(file: string, key: string, card: string): void {
-  const buf = readFileSync(file);
-  const head = buf.subarray(0, 2880 * 4).toString('latin1');
-  let i = -1;
-  for (let p = 0; p < head.length && i < 0; p += 80) if (head.startsWith(`${key.padEnd(8)}=`, p)) i = p;
-  assert.ok(i >= 0, `${key} not found in ${file}`);
-  buf.write(card.padEnd(80), i, 'latin1');
-  writeFileSync(file, buf);
-}
-
-async function withHome<T>(fn: (settings: HstlcSettings, handle: HstlcDb) => Promise<T>): Promise<T> {
-  const { settings } = homeFor(archive);
-  const handle = await connectDatabase(settings.db);
-  try {
-    return await fn(settings, handle);
-  } finally {
-    await handle.close();
-  }
-}
 
 function plotsThatRan(ran: string[]): PlotsStage {
   return async () => {
@@ -54,7 +31,7 @@ function plotsThatRan(ran: string[]): PlotsStage {
 
 describe('hostile header values', () => {
   it(`puts a file with OPT_ELEM ${HOSTILE} in bad_data, and the pipeline runs stats and plots`, async () => {
-    await withHome(async (settings, handle) => {
+    await withHome(archive, async (settings, handle) => {
       // One of a COS FUV pair: the pair goes to bad_data together.
       const file = path.join(settings.ingest_dir, 'lb9y0108q_corrtag_a.fits');
       replaceCard(file, 'OPT_ELEM', `OPT_ELEM= '${HOSTILE}'`);
@@ -77,7 +54,7 @@ describe('hostile header values', () => {
   });
 
   it('fails only the group whose recorded values make an unsafe composite name, by name', async () => {
-    await withHome(async (settings, handle) => {
+    await withHome(archive, async (settings, handle) => {
       const first = await runIngest(handle, { settings });
       assert.ok(first.ok);
       // A row recorded before ingest checked header values (an older database).
@@ -108,7 +85,7 @@ describe('target names by position', () => {
    * DEC_TARG), named to sort before or after them, ingested in one run or in two (the copy's run first or last).
    */
   async function namesAfter(order: 'hostile-first' | 'hostile-last' | 'hostile-run-first' | 'hostile-run-last'): Promise<{ azv: string[]; hostile: string; candidates: string[][] }> {
-    return withHome(async (settings, handle) => {
+    return withHome(archive, async (settings, handle) => {
       for (const f of readdirSync(settings.ingest_dir)) if (!AZV.includes(f)) rmSync(path.join(settings.ingest_dir, f));
       const name = order === 'hostile-last' ? 'lzzz0101q_corrtag.fits' : 'laaa0101q_corrtag.fits';
       const hostile = path.join(settings.ingest_dir, name);
@@ -154,7 +131,7 @@ describe('target names by position', () => {
 
 describe('non-ASCII header text', () => {
   it('is written as ASCII with the original in HISTORY, and the files go through (COS, STIS tag)', async () => {
-    await withHome(async (settings, handle) => {
+    await withHome(archive, async (settings, handle) => {
       const targname = 'CAFÉ-ÅNGSTRÖM';
       const cos = path.join(settings.ingest_dir, 'lbal0108q_corrtag.fits');
       const stis = path.join(settings.ingest_dir, 'o6a501080_tag.fits');
