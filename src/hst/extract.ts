@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { CORRECTED } from '../lightcurve/algorithm.js';
 import type { Lightcurve } from '../lightcurve/table.js';
-import { makeComposite, type CompositeResult } from '../lightcurve/composite.js';
+import { groupKeyOf, groupMismatch, makeComposite, primaryHeaderOf, type CompositeResult } from '../lightcurve/composite.js';
+import { resolveTarget, type AliasTable } from '../targets/index.js';
 import { compositeMemberRange } from './wavelength-range.js';
 import { extractCos, type ExtractOptions } from './cos/extract.js';
 import { detectFile, type Detection } from './detect.js';
@@ -119,18 +120,52 @@ async function checkEventFiles(files: readonly string[]): Promise<void> {
   });
 }
 
+/** Members of different targets or settings, refused before any extraction (§9.2). */
+export class CompositeSettingError extends ProductError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CompositeSettingError';
+  }
+}
+
+export interface CompositeCheck {
+  /** Combine members even when their target or setting differs (the user says so). */
+  force?: boolean;
+  /**
+   * The target every member belongs to, as the caller already decided (ingest groups by the resolved
+   * name): then TARGNAME is not compared. Otherwise each header TARGNAME is resolved by the target
+   * rules (and `aliases`), so GD-71 and GD71 are one target.
+   */
+  targname?: string;
+  aliases?: AliasTable;
+}
+
+/** §9.2 every member has the first member's target and setting, else a CompositeSettingError naming the keyword. */
+async function checkOneSetting(files: readonly string[], check: CompositeCheck): Promise<void> {
+  if (check.force === true || files.length < 2) return;
+  const keys = [];
+  for (const f of files) {
+    const header = await primaryHeaderOf(f);
+    const targ = check.targname ?? resolveTarget(header.string('TARGNAME') ?? '', { aliases: check.aliases }).canonical;
+    keys.push(groupKeyOf(header, targ));
+  }
+  const mismatch = groupMismatch(keys, files);
+  if (mismatch !== undefined) throw new CompositeSettingError(mismatch);
+}
+
 /**
  * §9.3 composite of event files (COS corrtags, STIS tags or corrtags), the one path `hstlc composite`,
  * ingest and the tests share: STIS conversion, the members' wavelength range (IMAGING members take
  * the forced IMAGING window) and extraction wired into `makeComposite`. Members are used in the order
  * given; an FUV `_b` whose `_a` is also listed is the same exposure (the `_a` brings it, §1.3/§1.4)
- * and is used once.
+ * and is used once. Members of different targets or settings are refused unless `check.force`.
  */
-export async function compositeFromFiles(files: readonly string[], output: string, opts: ExtractOptions = {}): Promise<CompositeResult> {
+export async function compositeFromFiles(files: readonly string[], output: string, opts: ExtractOptions = {}, check: CompositeCheck = {}): Promise<CompositeResult> {
   const algorithm = opts.algorithm ?? CORRECTED;
   const listed = new Set(files);
   const members = files.filter((f) => !isListedThroughPartner(f, listed));
   await checkEventFiles(members);
+  await checkOneSetting(members, check);
   return withCorrtags(members, opts, (paths) =>
     makeComposite(paths, output, {
       algorithm,

@@ -24,6 +24,54 @@ export interface GroupKey {
   aperture: string;
 }
 
+/** §9.2 the group key of one file's primary header (IMAGING has cenwave 0), with the target name given. */
+export function groupKeyOf(header: Header, targname: string): GroupKey {
+  const s = (k: string): string => (header.string(k) ?? '').trim();
+  const imaging = s('OBSTYPE').toUpperCase() === 'IMAGING';
+  const cen = header.get('CENWAVE');
+  return {
+    instrume: s('INSTRUME'),
+    detector: s('DETECTOR'),
+    targname,
+    opt_elem: s('OPT_ELEM'),
+    cenwave: imaging ? 0 : typeof cen === 'number' ? cen : s('CENWAVE'),
+    aperture: s('APERTURE'),
+  };
+}
+
+/** The header keyword each group-key field comes from, for messages. */
+const GROUP_KEYWORDS: Record<keyof GroupKey, string> = {
+  instrume: 'INSTRUME',
+  detector: 'DETECTOR',
+  targname: 'TARGNAME',
+  opt_elem: 'OPT_ELEM',
+  cenwave: 'CENWAVE',
+  aperture: 'APERTURE',
+};
+
+/**
+ * §9.2 a composite is one target and one setting. The first group-key field in which a member
+ * differs from the first member, as a message naming the keyword, both values and both files; undefined
+ * when every member has the same key.
+ */
+export function groupMismatch(keys: readonly GroupKey[], files: readonly string[]): string | undefined {
+  const first = keys[0];
+  if (first === undefined) return undefined;
+  for (let i = 1; i < keys.length; i++) {
+    for (const field of Object.keys(GROUP_KEYWORDS) as Array<keyof GroupKey>) {
+      if (String(keys[i]![field]) === String(first[field])) continue;
+      const name = (f: string): string => f.split('/').pop() ?? f;
+      return `members differ in ${GROUP_KEYWORDS[field]}: ${JSON.stringify(String(first[field]))} (${name(files[0]!)}) vs ${JSON.stringify(String(keys[i]![field]))} (${name(files[i]!)}); a composite combines one target and instrument setting`;
+    }
+  }
+  return undefined;
+}
+
+/** The primary header of a file (the group-key keywords). */
+export async function primaryHeaderOf(path: string): Promise<Header> {
+  return (await primaryOf(path)).header;
+}
+
 /**
  * §9.2 groups: files of one instrume/detector/targname/opt_elem/cenwave/aperture (from each file's
  * primary header; IMAGING has cenwave 0), members in sorted file-name order, keyed by HLSP name.
@@ -33,17 +81,7 @@ export async function groupFiles(paths: readonly string[], targname: (path: stri
   const groups = new Map<string, { key: GroupKey; members: string[] }>();
   for (const path of [...paths].sort()) {
     const { header } = await primaryOf(path);
-    const s = (k: string): string => (header.string(k) ?? '').trim();
-    const imaging = s('OBSTYPE').toUpperCase() === 'IMAGING';
-    const cen = header.get('CENWAVE');
-    const key: GroupKey = {
-      instrume: s('INSTRUME'),
-      detector: s('DETECTOR'),
-      targname: targname(path, header),
-      opt_elem: s('OPT_ELEM'),
-      cenwave: imaging ? 0 : typeof cen === 'number' ? cen : s('CENWAVE'),
-      aperture: s('APERTURE'),
-    };
+    const key = groupKeyOf(header, targname(path, header));
     const name = hlspName(key);
     const g = groups.get(name) ?? { key, members: [] };
     g.members.push(path);

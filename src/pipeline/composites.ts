@@ -82,7 +82,7 @@ export async function makeComposites(handle: HstlcDb, pool: Pool, o: CompositeSt
   await forEachInOrder(
     pool,
     'composite',
-    plans.map((p) => ({ files: p.files, output: p.output, options: o.unitOptions })),
+    plans.map((p) => ({ files: p.files, output: p.output, options: o.unitOptions, targname: p.group.targname })),
     async (i, outcome) => {
       const plan = plans[i]!;
       const g = plan.group;

@@ -80,6 +80,8 @@ export interface CompositeInput {
   /** The composite's final path in composite_dir (written atomically, replacing an old one, §15.8). */
   output: string;
   options: UnitOptions;
+  /** The group's resolved target name (members' header TARGNAMEs may be other spellings of it). */
+  targname?: string;
 }
 
 export interface CompositeUnitResult {
@@ -226,7 +228,7 @@ export function failureOf(file: string, err: unknown): Extract<PrepareResult, { 
 /** §9.2–9.3 one composite; throws (with the reason) when it cannot be made. */
 export async function buildComposite(input: CompositeInput): Promise<CompositeUnitResult> {
   await mkdir(path.dirname(input.output), { recursive: true });
-  const r = await compositeFromFiles(input.files, input.output, extractOptions(input.options));
+  const r = await compositeFromFiles(input.files, input.output, extractOptions(input.options), { targname: input.targname });
   return {
     output: r.output,
     rows: r.rows,

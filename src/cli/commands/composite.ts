@@ -3,7 +3,8 @@ import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
 import { extractionAlgorithmOption, stepOption } from '../options.js';
-import { compositeFromFiles } from '../../hst/extract.js';
+import { CompositeSettingError, compositeFromFiles } from '../../hst/extract.js';
+import { loadAliasFile } from '../../targets/aliases.js';
 import { algorithmParams, type AlgorithmName } from '../../lightcurve/algorithm.js';
 import { summaryLine } from './extract.js';
 
@@ -11,6 +12,7 @@ interface CompositeCliOptions {
   output: string;
   step?: number;
   algorithm?: AlgorithmName;
+  force?: boolean;
 }
 
 /** `hstlc composite` — one composite lightcurve, no database (§9.3). */
@@ -21,19 +23,23 @@ export function registerComposite(program: Command, ctx: CliContext): void {
     .description(
       'Combine several event files of the same target and instrument setting into one composite ' +
         'lightcurve on a common wavelength range and write it as an HLSP FITS file. Uses no database. ' +
-        'Members are used in the order given; an existing output is replaced atomically.',
+        'Members are used in the order given; an existing output is replaced atomically. Members of ' +
+        'different targets (TARGNAME after the target rules and target_aliases) or settings (INSTRUME, ' +
+        'DETECTOR, OPT_ELEM, CENWAVE, APERTURE) are refused, naming the keyword; --force combines them anyway.',
     )
     .argument('<files...>', 'the event files')
     .requiredOption('-o, --output <out>', 'the composite FITS file to write')
     .addOption(stepOption())
     .addOption(extractionAlgorithmOption("'corrected' (default: the config algorithm) or 'compat'"))
+    .option('--force', 'combine members of different targets or settings')
     .addHelpText('after', examples('$ hstlc composite a_corrtag_a.fits b_corrtag_a.fits -o composite.fits'))
     .action(async (files: string[], opts: CompositeCliOptions) => {
       const cfg = await ctx.config();
       const algorithm = algorithmParams(opts.algorithm ?? cfg.algorithm);
       const extractOpts = { step: opts.step ?? cfg.step, algorithm, refs: { env: ctx.io.env, refDir: cfg.ref_dir } };
       try {
-        const res = await compositeFromFiles(files, opts.output, extractOpts);
+        const aliases = await loadAliasFile(cfg.target_aliases);
+        const res = await compositeFromFiles(files, opts.output, extractOpts, { force: opts.force === true, aliases });
         let total = 0;
         for (let i = 0; i < res.columns.counts.length; i++) total += res.columns.counts[i];
         const summary = {
@@ -49,6 +55,12 @@ export function registerComposite(program: Command, ctx: CliContext): void {
           ...v.members.map((m) => `  ${m.kept ? 'kept   ' : 'dropped'} ${m.file}${m.reason ? ` (${m.reason})` : ''}`),
         ]);
       } catch (err) {
+        if (err instanceof CompositeSettingError) {
+          // The files given cannot make one composite: a usage error, nothing written.
+          ctx.out.error(`composite ${opts.output}: ${err.message} (--force to combine them anyway)`);
+          ctx.setExitCode(ExitCode.USAGE);
+          return;
+        }
         ctx.out.error(`composite ${opts.output}: ${err instanceof Error ? err.message : String(err)}`);
         ctx.setExitCode(ExitCode.ITEMS_FAILED);
       }
