@@ -37,6 +37,11 @@ export interface AlgorithmParams {
   gridEndAtGti: boolean;
   /** 'numpy' reproduces numpy's float32 cumulative histogram; 'float64' sums in double precision. */
   summation: Summation;
+  /**
+   * §9.3(c) a composite's HDU-1 EXPSTART/EXPEND/EXPTIME: the last member's (as built: the metadata merge
+   * keeps the later scalar) or all members' (first bin start, last bin end, summed bin widths).
+   */
+  compositeSpansMembers: boolean;
 }
 
 export const COMPAT: AlgorithmParams = Object.freeze({
@@ -52,6 +57,7 @@ export const COMPAT: AlgorithmParams = Object.freeze({
   dropBinsOutsideGti: false,
   gridEndAtGti: false,
   summation: 'numpy',
+  compositeSpansMembers: false,
 });
 
 export const CORRECTED: AlgorithmParams = Object.freeze({
@@ -67,6 +73,7 @@ export const CORRECTED: AlgorithmParams = Object.freeze({
   dropBinsOutsideGti: true,
   gridEndAtGti: true,
   summation: 'float64',
+  compositeSpansMembers: true,
 });
 
 export function algorithmParams(name: AlgorithmName | undefined): AlgorithmParams {
@@ -88,5 +95,6 @@ export function algorithmCards(p: AlgorithmParams): Array<{ key: string; value: 
     { key: 'GTIDROP', value: p.dropBinsOutsideGti, comment: 'bins outside good time intervals dropped' },
     { key: 'GRIDGTI', value: p.gridEndAtGti, comment: 'time grid ends at the last GTI, not EXPTIME' },
     { key: 'SUMMODE', value: p.summation, comment: 'histogram summation (numpy|float64)' },
+    { key: 'CMPSPAN', value: p.compositeSpansMembers, comment: 'composite EXPSTART/EXPEND/EXPTIME span members' },
   ];
 }

@@ -5,7 +5,7 @@
 import { copiedTextCards, FitsReader, writeFits, type CardInput, type Header, ProductError } from '../fits/index.js';
 import type { AlgorithmParams } from './algorithm.js';
 import { CORRECTED } from './algorithm.js';
-import { exposureSummary, extensionCards, provenanceCards } from './individual.js';
+import { exposureSummary, extensionCards, membersSpan, provenanceCards } from './individual.js';
 import { columnSpecs, memberCards } from './product.js';
 import { binInsideGti, readGti } from './gti.js';
 import { concatColumns, selectRows, type Lightcurve, type LightcurveColumns, type LightcurveMeta } from './table.js';
@@ -179,7 +179,7 @@ export function mjdToIso(mjd: number): string {
 /** §9.3(d) primary keywords of the HLSP. */
 export { binInsideGti, readGti };
 
-export async function hlspPrimaryCards(files: readonly string[], c: LightcurveColumns): Promise<CardInput[]> {
+export async function hlspPrimaryCards(files: readonly string[], c: LightcurveColumns, algorithm: AlgorithmParams = CORRECTED): Promise<CardInput[]> {
   const sets = { TELESCOP: new Set<string>(), INSTRUME: new Set<string>(), DETECTOR: new Set<string>(), OPT_ELEM: new Set<string>() };
   const primaries: Primary[] = [];
   for (const f of files) {
@@ -219,7 +219,8 @@ export async function hlspPrimaryCards(files: readonly string[], c: LightcurveCo
   add('DETECTOR', 'DETECT', sets.DETECTOR);
   add('FILTER', 'FILTER', sets.OPT_ELEM);
   cards.push(...multi);
-  const s = exposureSummary(c);
+  // As built the primary EXPEND is the last bin's start; corrected, the end of the last bin (as in HDU 1).
+  const s = algorithm.compositeSpansMembers ? membersSpan(c, algorithm.daysPerSecond) : exposureSummary(c);
   cards.push({ key: 'DATE-OBS', value: mjdToIso(s.expstart) });
   cards.push({ key: 'EXPSTART', value: s.expstart, type: 'float' });
   cards.push({ key: 'EXPEND', value: s.expend, type: 'float' });
@@ -277,15 +278,16 @@ export async function makeComposite(files: readonly string[], output: string, op
   const ext = extensionCards(meta, last.columns, { keepPairs: true, longKeys: false }).filter(
     (c) => !['EXPSTART', 'EXPEND', 'EXPTIME', 'WMIN', 'WMAX'].includes(c.key),
   );
-  const lastSummary = exposureSummary(last.columns);
-  ext.push({ key: 'EXPSTART', value: lastSummary.expstart, type: 'float' });
-  ext.push({ key: 'EXPEND', value: lastSummary.expend, type: 'float' });
-  ext.push({ key: 'EXPTIME', value: lastSummary.exptime, type: 'float' });
+  // §9.3(c) as built the last member's values survive the merge; corrected, they describe every member.
+  const span = algorithm.compositeSpansMembers ? membersSpan(columns, algorithm.daysPerSecond) : exposureSummary(last.columns);
+  ext.push({ key: 'EXPSTART', value: span.expstart, type: 'float' });
+  ext.push({ key: 'EXPEND', value: span.expend, type: 'float' });
+  ext.push({ key: 'EXPTIME', value: span.exptime, type: 'float' });
   ext.push({ key: 'WMIN', value: range.wmin, comment: 'Minimum wavelength extracted', type: 'float' });
   ext.push({ key: 'WMAX', value: range.wmax, comment: 'Maximum wavelength extracted', type: 'float' });
   ext.push(...memberCards(kept.map((k) => k.meta.source)));
   const prov = provenanceCards({ ...meta, algorithm, warnings: [...new Set(kept.flatMap((k) => k.meta.warnings))] });
-  const primary = await hlspPrimaryCards(files, columns);
+  const primary = await hlspPrimaryCards(files, columns, algorithm);
   // §15.8: the original could not overwrite an existing composite; the write here is atomic and replaces it
   await writeFits(output, [
     {

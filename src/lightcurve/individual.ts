@@ -41,6 +41,23 @@ export function exposureSummary(c: LightcurveColumns): { expstart: number; expen
 }
 
 /**
+ * The span of a composite's members: first bin start, end of the last bin (MJD; bin widths converted
+ * with `daysPerSecond`, the rule the mjd column was made with) and the summed bin widths (s).
+ */
+export function membersSpan(c: LightcurveColumns, daysPerSecond: number): { expstart: number; expend: number; exptime: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let sum = 0;
+  for (let i = 0; i < c.mjd.length; i++) {
+    if (c.mjd[i] < lo) lo = c.mjd[i];
+    const end = c.mjd[i] + c.bins[i] * daysPerSecond;
+    if (end > hi) hi = end;
+    sum += c.bins[i];
+  }
+  return { expstart: lo, expend: hi, exptime: sum };
+}
+
+/**
  * HDU-1 keywords of §8.2 (in the original's meta order). `keepPairs` false drops the (value, comment)
  * keywords, as the original's metadata merge does for composites of ≥ 2 members (§9.3(c)).
  */
