@@ -42,6 +42,12 @@ export interface AlgorithmParams {
    * keeps the later scalar) or all members' (first bin start, last bin end, summed bin widths).
    */
   compositeSpansMembers: boolean;
+  /**
+   * §8.2 header keywords as the FITS standard has them: a (low, high) pair as two keywords (WLIMLO/
+   * WLIMHI, not WLIM = low / 'high' with the high value in the comment), no null-valued YLIM, and the
+   * time keywords (TIMESYS, MJDREF, TIMEUNIT, TCTYPn/TCUNIn) that make the mjd column a time column.
+   */
+  standardKeywords: boolean;
 }
 
 export const COMPAT: AlgorithmParams = Object.freeze({
@@ -58,6 +64,7 @@ export const COMPAT: AlgorithmParams = Object.freeze({
   gridEndAtGti: false,
   summation: 'numpy',
   compositeSpansMembers: false,
+  standardKeywords: false,
 });
 
 export const CORRECTED: AlgorithmParams = Object.freeze({
@@ -74,6 +81,7 @@ export const CORRECTED: AlgorithmParams = Object.freeze({
   gridEndAtGti: true,
   summation: 'float64',
   compositeSpansMembers: true,
+  standardKeywords: true,
 });
 
 export function algorithmParams(name: AlgorithmName | undefined): AlgorithmParams {
@@ -96,5 +104,6 @@ export function algorithmCards(p: AlgorithmParams): Array<{ key: string; value: 
     { key: 'GRIDGTI', value: p.gridEndAtGti, comment: 'time grid ends at the last GTI, not EXPTIME' },
     { key: 'SUMMODE', value: p.summation, comment: 'histogram summation (numpy|float64)' },
     { key: 'CMPSPAN', value: p.compositeSpansMembers, comment: 'composite EXPSTART/EXPEND/EXPTIME span members' },
+    { key: 'STDKEYS', value: p.standardKeywords, comment: 'pairs as xxxLO/xxxHI; time keywords for mjd' },
   ];
 }

@@ -8,7 +8,7 @@ import type { CardInput } from '../fits/index.js';
 import { copiedTextCards, writeFits } from '../fits/index.js';
 import { algorithmCards } from './algorithm.js';
 import { columnSpecs } from './product.js';
-import { pyStr, type Lightcurve, type LightcurveColumns, type LightcurveMeta, type PyNumber } from './table.js';
+import { COLUMN_ORDER, pyStr, type Lightcurve, type LightcurveColumns, type LightcurveMeta, type PyNumber } from './table.js';
 import { packageVersion } from './version.js';
 
 const FLOAT_KEYS = new Set(['RA_TARG', 'DEC_TARG', 'EQUINOX', 'EXPSTART', 'EXPEND', 'EXPTIME']);
@@ -57,6 +57,57 @@ export function membersSpan(c: LightcurveColumns, daysPerSecond: number): { exps
   return { expstart: lo, expend: hi, exptime: sum };
 }
 
+/** The last component of a path: products name files, never the machine's directories. */
+export function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+/**
+ * FITS time keywords (Rots et al. 2015, FITS 4.0 §9) for the mjd column: HST's EXPSTART is a UTC MJD,
+ * so the column holds days in UTC from MJD 0. With them astropy's Table.read(astropy_native=True)
+ * gives the column as a Time.
+ */
+export function timeCards(): CardInput[] {
+  const n = COLUMN_ORDER.indexOf('mjd') + 1;
+  return [
+    { key: 'TIMESYS', value: 'UTC', comment: 'time scale of mjd and EXPSTART/EXPEND' },
+    { key: 'MJDREF', value: 0, type: 'float', comment: 'mjd column is days from MJD 0' },
+    { key: 'TIMEUNIT', value: 'd', comment: 'unit of time values' },
+    { key: `TCTYP${n}`, value: 'UTC', comment: 'mjd column: time scale' },
+    { key: `TCUNI${n}`, value: 'd', comment: 'mjd column: time unit' },
+  ];
+}
+
+/** Printable ASCII text as HISTORY cards of at most 72 characters, broken between words. */
+export function historyCards(text: string): CardInput[] {
+  const out: CardInput[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (line !== '' && line.length + 1 + word.length <= HISTORY_WIDTH) {
+      line += ` ${word}`;
+      continue;
+    }
+    if (line !== '') out.push({ key: 'HISTORY', value: line });
+    // a word longer than a card (a long file name) is cut, the rest starting the next card
+    let w = word;
+    while (w.length > HISTORY_WIDTH) {
+      out.push({ key: 'HISTORY', value: w.slice(0, HISTORY_WIDTH) });
+      w = w.slice(HISTORY_WIDTH);
+    }
+    line = w;
+  }
+  if (line !== '' || out.length === 0) out.push({ key: 'HISTORY', value: line });
+  return out;
+}
+
+/** Text room of a HISTORY card: 80 columns less the 8 of the keyword. */
+const HISTORY_WIDTH = 72;
+
+/** Absolute paths in a message (starting a word), written as their file names (products carry no machine paths); 'erg/s/cm2' is no path. */
+export function withoutDirectories(text: string): string {
+  return text.replace(/(?<=^|[\s'"`(=])(?:[A-Za-z]:)?(?:[\\/][^\s\\/'"`:;,()]+)+[\\/]([^\s\\/'"`:;,()]+)/g, '$1');
+}
+
 /**
  * HDU-1 keywords of §8.2 (in the original's meta order). `keepPairs` false drops the (value, comment)
  * keywords, as the original's metadata merge does for composites of ≥ 2 members (§9.3(c)).
@@ -68,20 +119,36 @@ export function extensionCards(meta: LightcurveMeta, c: LightcurveColumns, opts:
   const pair = (card: CardInput): void => {
     if (keepPairs) cards.push(card);
   };
-  cards.push({ key: 'SOURCE', value: meta.source });
+  const standard = meta.algorithm.standardKeywords;
+  /**
+   * A (low, high) pair: as built one keyword with the high value in its comment (§8.2, the original's
+   * header of Python tuples); standard, two keywords of their own.
+   */
+  const range = (key: string, lo: PyNumber, hi: PyNumber, what: string): void => {
+    if (!standard) pair(numCard(key, lo, pyStr(hi)));
+    else {
+      pair(numCard(`${key}LO`, lo, `lower limit of ${what}`));
+      pair(numCard(`${key}HI`, hi, `upper limit of ${what}`));
+    }
+  };
+  // No machine paths in products: the event file by name (the archive layout says where it lives).
+  cards.push({ key: 'SOURCE', value: fileName(meta.source) });
   if (longKeys) {
     cards.push({ key: 'HIERARCH instrument', value: meta.instrument });
     if (meta.sourceFiles !== undefined) cards.push({ key: 'HIERARCH source_files', value: meta.sourceFiles.join(',') });
   }
   pair(numCard('STEPSIZE', stepNumber(meta.step), 'Bin size (seconds)'));
-  pair(numCard('WLIM', meta.wlim[0], pyStr(meta.wlim[1])));
-  pair(numCard('XLIM', meta.xlim[0], pyStr(meta.xlim[1])));
-  if (meta.ylim === null) cards.push({ key: 'YLIM', value: null });
-  else pair(numCard('YLIM', meta.ylim[0], pyStr(meta.ylim[1])));
+  range('WLIM', meta.wlim[0], meta.wlim[1], 'wavelength extracted');
+  range('XLIM', meta.xlim[0], meta.xlim[1], 'x extracted');
+  // COS has no single y range (one per segment): as built a null YLIM, which fitsverify warns about.
+  if (meta.ylim === null) {
+    if (!standard) cards.push({ key: 'YLIM', value: null });
+  } else range('YLIM', meta.ylim[0], meta.ylim[1], 'y extracted');
   for (const s of meta.segmentYlim) {
-    pair(numCard(`YLIM${s.letter.toUpperCase()}`, { value: s.start, float: true }, pyStr({ value: s.end, float: true })));
+    const l = s.letter.toUpperCase();
+    range(`YLIM${l}`, { value: s.start, float: true }, { value: s.end, float: true }, `y extracted, segment ${l}`);
   }
-  cards.push({ key: 'OUTNAME', value: meta.outname });
+  cards.push({ key: 'OUTNAME', value: fileName(meta.outname) });
   if (meta.filetype !== null) cards.push({ key: 'FILETYPE', value: meta.filetype });
   pair({ key: 'GEN_DATE', value: pyTimestamp(), comment: 'Creation Date' });
   pair({ key: 'LC_VER', value: packageVersion(), comment: 'hstlc version used' });
@@ -89,6 +156,7 @@ export function extensionCards(meta: LightcurveMeta, c: LightcurveColumns, opts:
   cards.push({ key: 'EXPSTART', value: s.expstart, type: 'float' });
   cards.push({ key: 'EXPEND', value: s.expend, type: 'float' });
   cards.push({ key: 'EXPTIME', value: s.exptime, type: 'float' });
+  if (standard) cards.push(...timeCards());
   pair(numCard('WMIN', meta.wlim[0], 'Minimum wavelength extracted'));
   pair(numCard('WMAX', meta.wlim[1], 'Maximum wavelength extracted'));
   pair(numCard('XMIN', meta.xlim[0], 'Minimum x-coordinate extracted'));
@@ -122,8 +190,9 @@ export function provenanceCards(meta: LightcurveMeta): CardInput[] {
   const cards: CardInput[] = [];
   cards.push({ key: 'HSTLCVER', value: packageVersion(), comment: 'hstlc version' });
   for (const c of algorithmCards(meta.algorithm)) cards.push(c);
-  for (const [k, path] of Object.entries(meta.refFiles)) cards.push({ key: 'HISTORY', value: asciiText(`${k} used: ${path}`) });
-  for (const w of meta.warnings) cards.push({ key: 'HISTORY', value: asciiText(`WARNING ${w}`) });
+  // Reference files by name (CRDS names are unique), remarks without directories, wrapped between words.
+  for (const [k, path] of Object.entries(meta.refFiles)) cards.push(...historyCards(asciiText(`${k} used: ${fileName(path)}`)));
+  for (const w of meta.warnings) cards.push(...historyCards(asciiText(`WARNING ${withoutDirectories(w)}`)));
   return cards;
 }
 

@@ -1,14 +1,17 @@
 /**
- * Composite product headers in corrected mode, checked with astropy/numpy reading the written file:
- * HDU-1 (and primary) EXPSTART/EXPEND/EXPTIME describe every member (§9.3(c): the original kept the
- * last member's, which compat still does — see composite-golden.test.ts).
+ * Product headers in corrected mode, checked with astropy/numpy and fitsverify reading the written files:
+ * composite HDU-1 (and primary) EXPSTART/EXPEND/EXPTIME describe every member (§9.3(c): the original
+ * kept the last member's, which compat still does — see composite-golden.test.ts); every product is
+ * fitsverify-clean (0 errors, 0 warnings), pairs are two keywords, astropy reads mjd as a UTC Time, and
+ * no header names a directory of this machine; HISTORY wraps between words.
  */
 import { describe, it, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { compositeFromFiles } from '../../src/hst/extract.js';
+import { compositeFromFiles, extractFile } from '../../src/hst/extract.js';
 import { CORRECTED } from '../../src/lightcurve/algorithm.js';
-import { execFileSync, PYTHON, skipUnlessAstropy, tempDir } from '../helpers/tools.js';
+import { historyCards, writeIndividual } from '../../src/lightcurve/individual.js';
+import { astropy, execFileSync, fitsverify, PYTHON, skipUnlessAstropy, skipUnlessFitsverify, tempDir } from '../helpers/tools.js';
 import { INPUTS } from './golden.js';
 
 const tmp = tempDir('hstlc-composite-headers-');
@@ -55,5 +58,91 @@ describe('corrected composite headers (astropy)', { skip: skipUnlessAstropy() },
     }
     // not the last member's values (what the original wrote)
     assert.ok(s.hdu1[0] < s.firstOfEach[2]! - 1e-3);
+  });
+});
+
+/** astropy's Table.read(astropy_native=True): the mjd column as a Time, compared with the raw column. */
+const TIME = `
+import sys, json, numpy as np
+from astropy.table import Table
+from astropy.time import Time
+from astropy.io import fits
+t = Table.read(sys.argv[1], hdu=1, astropy_native=True)
+raw = np.asarray(fits.getdata(sys.argv[1], 1)['mjd'], dtype=float)
+m = t['mjd']
+print(json.dumps({'isTime': isinstance(m, Time), 'scale': getattr(m, 'scale', None),
+  'maxDiff': float(np.max(np.abs(m.mjd - raw))) if isinstance(m, Time) else None,
+  'iso0': m[0].isot if isinstance(m, Time) else None}))
+`;
+
+describe('corrected products: fitsverify-clean, standard keywords, no machine paths', () => {
+  const products: string[] = [];
+  before(async () => {
+    const opts = { step: 2, algorithm: CORRECTED, refs: { env: { lref: `${INPUTS}lref`, oref: `${INPUTS}oref` }, refDir: INPUTS } };
+    for (const f of ['lc7a0101q_corrtag_a.fits', 'lb9y0102q_corrtag.fits', 'o8k401050_tag.fits']) {
+      const { lightcurve } = await extractFile(join(INPUTS, f), opts);
+      const out = join(tmp.dir, lightcurve.meta.outname);
+      await writeIndividual(out, lightcurve);
+      products.push(out);
+    }
+    const cos = join(tmp.dir, 'cos-composite.fits');
+    await compositeFromFiles(['lc7a0101q_corrtag_a.fits', 'lc7a0202q_corrtag_a.fits'].map((f) => join(INPUTS, f)), cos, opts);
+    const stis = join(tmp.dir, 'stis-composite.fits');
+    await compositeFromFiles(['o6a501030_tag.fits', 'o6a502040_tag.fits'].map((f) => join(INPUTS, f)), stis, opts);
+    products.push(cos, stis);
+  });
+
+  it('fitsverify: 0 errors and 0 warnings on every product (COS individual and composite warned on YLIM before)', { skip: skipUnlessFitsverify() }, () => {
+    for (const p of products) {
+      const r = fitsverify(p);
+      assert.equal(r.errors, 0, r.output);
+      assert.equal(r.warnings, 0, r.output);
+    }
+  });
+
+  it('pairs are two keywords: WLIMLO/WLIMHI, YLIMALO/YLIMAHI (no WLIM, no null YLIM)', { skip: skipUnlessAstropy() }, () => {
+    for (const p of products) {
+      const hdu1 = new Map(astropy<Array<{ cards: Array<[string, unknown, string]> }>>('dump', p)[1]!.cards.map(([k, v]) => [k, v]));
+      for (const k of ['WLIM', 'XLIM', 'YLIM', 'YLIMA', 'YLIMB']) assert.ok(!hdu1.has(k), `${p}: ${k}`);
+      assert.equal(hdu1.get('WLIMLO'), hdu1.get('WMIN'), p);
+      assert.equal(hdu1.get('WLIMHI'), hdu1.get('WMAX'), p);
+      if (p.includes('lc7a') || p.includes('cos-composite')) {
+        assert.equal(typeof hdu1.get('YLIMALO'), 'number', p);
+        assert.ok((hdu1.get('YLIMAHI') as number) > (hdu1.get('YLIMALO') as number), p);
+      }
+    }
+  });
+
+  it('astropy reads the mjd column as a UTC Time equal to the stored MJDs', { skip: skipUnlessAstropy() }, () => {
+    for (const p of products) {
+      const r = JSON.parse(execFileSync(PYTHON, ['-W', 'ignore', '-c', TIME, p], { encoding: 'utf8' })) as { isTime: boolean; scale: string; maxDiff: number; iso0: string };
+      assert.equal(r.isTime, true, p);
+      assert.equal(r.scale, 'utc', p);
+      assert.ok(r.maxDiff < 1e-9, `${p}: ${r.maxDiff}`);
+    }
+  });
+
+  it('no machine paths: SOURCE, OUTNAME, MEMBERnn and HISTORY name files', { skip: skipUnlessAstropy() }, () => {
+    for (const p of products) {
+      for (const hdu of astropy<Array<{ cards: Array<[string, unknown, string]> }>>('dump', p)) {
+        for (const [k, v] of hdu.cards) {
+          const text = String(v);
+          assert.ok(!text.includes(tmp.dir) && !text.includes(INPUTS) && !text.includes('/tmp/'), `${p} ${k} = ${text}`);
+          if (['SOURCE', 'OUTNAME'].includes(k) || k.startsWith('MEMBER')) assert.ok(!text.includes('/'), `${p} ${k} = ${text}`);
+        }
+      }
+    }
+  });
+});
+
+describe('HISTORY cards', () => {
+  it('wrap between words at 72 characters; a longer word is cut', () => {
+    const words = 'WARNING FLUXTAB: no row of x1v1634ml_tds.fits matches segment NUVA at cenwave 2950, so the sensitivity is taken as unity here';
+    const cards = historyCards(words).map((c) => String(c.value));
+    assert.ok(cards.length > 1);
+    for (const c of cards) assert.ok(c.length <= 72 && !c.startsWith(' ') && !c.endsWith(' '), c);
+    assert.equal(cards.join(' '), words);
+    const long = 'x'.repeat(100);
+    assert.deepEqual(historyCards(`a ${long}`).map((c) => c.value), ['a', 'x'.repeat(72), 'x'.repeat(28)]);
   });
 });
