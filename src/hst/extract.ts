@@ -146,7 +146,8 @@ async function checkOneSetting(files: readonly string[], check: CompositeCheck):
   const keys = [];
   for (const f of files) {
     const header = await primaryHeaderOf(f);
-    const targ = check.targname ?? resolveTarget(header.string('TARGNAME') ?? '', { aliases: check.aliases }).canonical;
+    const mtflag = header.get('MTFLAG');
+    const targ = check.targname ?? resolveTarget(header.string('TARGNAME') ?? '', { aliases: check.aliases, ...(typeof mtflag === 'boolean' ? { moving: mtflag } : {}) }).canonical;
     keys.push(groupKeyOf(header, targ));
   }
   const mismatch = groupMismatch(keys, files);

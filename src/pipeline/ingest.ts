@@ -315,6 +315,7 @@ async function commitGood(ctx: Context, r: Extract<PrepareResult, { status: 'pre
     ...(ra !== undefined ? { ra } : {}),
     ...(dec !== undefined ? { dec } : {}),
     ...(ctx.options.matchRadiusArcsec !== undefined ? { radiusArcsec: ctx.options.matchRadiusArcsec } : {}),
+    ...(typeof header.get('MTFLAG') === 'boolean' ? { moving: header.get('MTFLAG') as boolean } : {}),
   });
   if (resolution.method !== 'unchanged') ctx.logger.info(`\tTarget ${JSON.stringify(targ.trim())} → ${resolution.canonical} (${resolution.notes.join('; ') || resolution.method})`);
   if (resolution.candidate !== undefined) {

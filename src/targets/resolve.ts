@@ -29,6 +29,8 @@ export interface ResolveOptions {
   ra?: number;
   dec?: number;
   radiusArcsec?: number;
+  /** The header's MTFLAG (moving target) where it has one; without it the name decides (rules.ts). */
+  moving?: boolean;
 }
 
 export interface Resolution {
@@ -54,7 +56,7 @@ export function resolveTarget(input: string, options: ResolveOptions = {}): Reso
     method = 'alias';
     notes.push(`alias ${cleaned} → ${userAlias}`);
   } else {
-    const normalized = normalizeTargetName(cleaned);
+    const normalized = normalizeTargetName(cleaned, options.moving !== undefined ? { moving: options.moving } : {});
     name = normalized.name;
     if (normalized.rules.length > 0) {
       method = 'rule';
@@ -79,7 +81,7 @@ export function resolveTarget(input: string, options: ResolveOptions = {}): Reso
   let candidate: Resolution['candidate'];
   // Moving targets have no fixed position, and (0, 0) is what headers hold when no position was set.
   const usablePosition =
-    ra !== undefined && dec !== undefined && Number.isFinite(ra) && Number.isFinite(dec) && !(ra === 0 && dec === 0) && !isSolarSystemTarget(name);
+    ra !== undefined && dec !== undefined && Number.isFinite(ra) && Number.isFinite(dec) && !(ra === 0 && dec === 0) && !(options.moving ?? isSolarSystemTarget(name));
   if (method !== 'alias' && usablePosition) {
     const others = (options.known ?? []).filter((k) => k.name !== safe.name);
     const near = nearestTarget(ra, dec, others, options.radiusArcsec ?? DEFAULT_MATCH_RADIUS_ARCSEC);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
   aliasTable,
+  isSolarSystemTarget,
   loadAliasFile,
   normalizeTargetName,
   resolveTarget,
@@ -64,24 +65,56 @@ describe('target-name rules', () => {
     for (const [from, to] of Object.entries(cases)) assert.equal(resolveTarget(from).canonical, to, from);
   });
 
-  it('strip pointing numbers of solar-system targets only where they count pointings', () => {
+  it('never merge moving targets by suffix rules: visit, orbit and pointing numbers name other observations', () => {
+    // pairs that must stay apart (the issue's examples and the like)
+    const apart = [
+      ['SATURN-VISIT11-SLEW-ORBIT1', 'SATURN-VISIT21-SLEW-ORBIT1'],
+      ['JUP-IMAGE-NORTH2', 'JUP-IMAGE-NORTH3'],
+      ['EUROPA-4', 'EUROPA-5'],
+      ['MARS-1', 'MARS-2'],
+      ['SKY-NEAR-MARS-VISIT-01', 'SKY-NEAR-MARS-VISIT-02'],
+      ['COMET-LEE1', 'COMET-LEE2'],
+      ['TITAN-EPOCH1', 'TITAN-EPOCH2'],
+      ['103P-VISIT1', '103P-VISIT2'],
+    ];
+    for (const [a, b] of apart) {
+      assert.notEqual(resolveTarget(a!).canonical, resolveTarget(b!).canonical, `${a} / ${b}`);
+      // each is kept exactly as written (cleaned), not just kept apart
+      assert.equal(resolveTarget(a!).canonical, a);
+    }
+    for (const name of ['SATURN', 'EUROPA-4', 'SKY-NEAR-MARS', 'JUP-IMAGE-NORTH2', '103P-HARTLEY-2', 'C/2012-S1', 'GANYMEDE1A']) {
+      assert.equal(isSolarSystemTarget(name), true, name);
+    }
+    // IO, JUP, MOON … mark a moving target only as the first token; stars are not moving
+    for (const name of ['GD71', 'HD209458', 'V-IO-STAR', 'TOL26-VISIT2', 'WASP-12']) assert.equal(isSolarSystemTarget(name), false, name);
+  });
+
+  it("the header's MTFLAG decides, and an alias may still say two names are one target", () => {
+    assert.equal(resolveTarget('FOO-VISIT2', { moving: true }).canonical, 'FOO-VISIT2');
+    assert.equal(resolveTarget('FOO-VISIT2', { moving: false }).canonical, 'FOO');
+    assert.equal(resolveTarget('EUROPA-4', { aliases: aliasTable([['EUROPA-4', 'EUROPA'], ['EUROPA-5', 'EUROPA']]) }).canonical, 'EUROPA');
+    // the original's table (§4.2) merged some by hand: built-in aliases keep those
+    assert.equal(resolveTarget('JUPITER-NORTH-14').canonical, 'JUPITER-NORTH');
+    assert.equal(resolveTarget('EUROPA2').method, 'alias');
+  });
+
+  it('resolve SIMBAD identifiers: object-type prefixes dropped, GCVS names in one word', () => {
     const cases: Record<string, string> = {
-      'MARS-1': 'MARS',
-      'IO-WEST-2': 'IO-WEST',
-      'IO-EMERGED-2': 'IO-EMERGED',
-      'JUP-NORTH2': 'JUP-NORTH',
-      'EUROPA-TRANSIT2': 'EUROPA-TRANSIT',
-      'COMET-LEE2': 'COMET-LEE',
-      'SKY-NEAR-MARS-VISIT-01': 'SKY-NEAR-MARS',
-      'JUPITER-NORTH-SPOT-LONGVISIT': 'JUPITER-NORTH-SPOT',
-      // feature and sequence names stay
-      'EUROPA-ORBCOV-1': 'EUROPA-ORBCOV-1',
-      'IO-ECLIPSED-HALF-2': 'IO-ECLIPSED-HALF-2',
-      'IO-AA1-ECL1': 'IO-AA1-ECL1',
-      'JUP-AUR-OVALN55': 'JUP-AUR-OVALN55',
-      'CP1-JUP-NORTH-LIMB-A': 'CP1-JUP-NORTH-LIMB-A',
+      'V* YZ CMi': 'YZCMI',
+      'V* WZ Sge': 'WZSGE',
+      'V* V1108 Her': 'V1108HER',
+      'V* EX Hya': 'EXHYA',
+      'NAME RW Aur A': 'RW-AUR-A',
+      'NAME Europa': 'EUROPA',
+      '* alf Cen A': 'ALF-CEN-A',
+      '** STF 2272': 'STF-2272',
+      'EM* MWC 480': 'MWC-480',
+      '2MASS J05325346-0301317': '2MASSJ05325346-0301317',
+      'HD 209458': 'HD209458',
+      'GJ 436': 'GJ436',
     };
     for (const [from, to] of Object.entries(cases)) assert.equal(resolveTarget(from).canonical, to, from);
+    assert.equal(resolveTarget('V* YZ CMi').method, 'rule');
   });
 
   it('leave designations whose hyphen is part of the name', () => {
