@@ -22,6 +22,13 @@ export const MAX_DEFAULT_CORES = 4;
 /** 'corrected' fixes the original's known bugs (§15); 'compat' reproduces its output as built. */
 export const ALGORITHMS = ['corrected', 'compat'] as const;
 
+/**
+ * Where the pipeline's units of work run (DESIGN §9): `local`, this process and its worker threads;
+ * `graphile`, jobs on graphile-worker in the PostgreSQL of db_connection_string, run by `hstlc worker`
+ * processes on any number of hosts.
+ */
+export const ENGINES = ['local', 'graphile'] as const;
+
 /** What a default may depend on: the user's home, the cores, and the keys declared (and resolved) before. */
 export interface DefaultContext {
   homedir: string;
@@ -148,6 +155,14 @@ export const CONFIG_KEYS = {
     defaultText: `min(cores, ${MAX_DEFAULT_CORES})`,
     meaning: 'worker threads',
     default: (c) => Math.max(1, Math.min(c.cores, MAX_DEFAULT_CORES)),
+  }),
+  engine: key<(typeof ENGINES)[number]>({
+    schema: z.enum(ENGINES),
+    expected: "'local' or 'graphile'",
+    defaultText: '`local`',
+    meaning:
+      '`local` runs the units in this process (`num_cores` threads); `graphile` enqueues them as jobs on graphile-worker in the PostgreSQL of `db_connection_string` (schema `<schema>_jobs`, default `hstlc_jobs`), run by `hstlc worker` on any host sharing home_dir',
+    default: () => 'local',
   }),
   algorithm: key<(typeof ALGORITHMS)[number]>({
     schema: z.enum(ALGORITHMS),

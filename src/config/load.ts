@@ -54,7 +54,19 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<LoadedCo
     baseDir = path.dirname(source.path);
   }
   const cores = opts.availableCores ?? os.availableParallelism();
-  return { ...resolveSettings(settings, { baseDir, homedir, cores }), source, warnings };
+  const resolved = resolveSettings(settings, { baseDir, homedir, cores });
+  // DESIGN §9: the job engine keeps its queue in the pipeline's own PostgreSQL (one source of truth);
+  // SQLite and MySQL have no such engine, so this combination is refused before anything runs.
+  if (resolved.engine === 'graphile' && resolved.db.dialect !== 'postgresql') {
+    throw new ConfigError([
+      {
+        ...(source.path !== undefined ? { file: displayPath(source.path, cwd) } : {}),
+        key: 'engine',
+        problem: `'graphile' keeps its job queue in PostgreSQL, but db_connection_string is ${resolved.db.dialect === 'sqlite' ? 'SQLite' : 'MySQL'}; use a postgresql:// database or engine: local`,
+      },
+    ]);
+  }
+  return { ...resolved, source, warnings };
 }
 
 async function readYaml(file: string, shown: string): Promise<Record<string, unknown>> {
