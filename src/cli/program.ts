@@ -21,6 +21,7 @@ import {
 } from './commands/index.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerStatus } from './commands/status.js';
+import { registerWorker } from './commands/worker.js';
 import { registerResolveTarget } from './commands/resolve-target.js';
 import type { CliContext } from './context.js';
 
@@ -80,6 +81,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerPlots(program, ctx);
   registerPipeline(program, ctx);
   registerStatus(program, ctx);
+  registerWorker(program, ctx);
   registerResolveTarget(program, ctx);
   registerDownload(program, ctx);
   registerResetFilesystem(program, ctx);

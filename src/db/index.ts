@@ -33,6 +33,8 @@ export { recordTargetName, listTargetNames, knownTargets, resolveAndRecordTarget
 export { tableCounts, countByValue, statsFlagCounts, type TableCounts, type CountedColumn } from './status.js';
 export { resetDatabase, tablesToReset, RESET_TARGETS, type ResetTarget, type ResetReport, type BadDataBackup } from './reset.js';
 export { todayIsoDate, finiteOrNull } from './values.js';
+export { postgresPoolConfig } from './dialects/postgres.js';
+export * as engineDb from './engine.js';
 
 import { openDatabase, type HstlcDb, type OpenOptions } from './connect.js';
 import { migrateToLatest } from './migrate.js';

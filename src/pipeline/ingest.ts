@@ -24,7 +24,10 @@ import { Header } from '../fits/index.js';
 import type { HstlcSettings } from '../config/types.js';
 import {
   countByStatus,
+  findMetadata,
+  findOutputs,
   finishRun,
+  listBadData,
   recordBadData,
   recordIngestedFile,
   resolveAndRecordTarget,
@@ -49,10 +52,10 @@ import { pngBeside } from '../plots/layout.js';
 import { makeDirectory, setPermissions } from '../archive/permissions.js';
 import type { AliasTable } from '../targets/aliases.js';
 import { makeComposites, type CompositeItem } from './composites.js';
-import { intentIsCompletable, journalDir, pendingIntents, removeIntent, writeIntent, type IngestIntent, type MoveStep } from './journal.js';
+import { intentIsCompletable, journalDir, pendingIntents, readIntent, removeIntent, writeIntent, type IngestIntent, type MoveStep } from './journal.js';
 import { SILENT, type StageLogger } from './log.js';
 import { createPool, forEachInOrder, type Pool } from './pool.js';
-import { drawQuicklook, type PrepareInput, type PrepareResult, type UnitOptions } from './units.js';
+import { drawQuicklook, prepareFile, type PrepareInput, type PrepareResult, type UnitOptions } from './units.js';
 
 export type IngestSettings = Pick<
   HstlcSettings,
@@ -475,5 +478,81 @@ export async function runIngest(handle: HstlcDb, options: IngestOptions): Promis
   } finally {
     await pool?.close().catch(() => undefined);
     await lock?.release();
+  }
+}
+
+/**
+ * A file no longer in ingest_dir whose job runs again: an earlier attempt finished it (and died before
+ * the engine heard), so report what the database and bad_data_dir say; otherwise it was removed.
+ */
+async function finishedEarlier(ctx: Context, file: string): Promise<FileResult> {
+  const name = path.basename(file);
+  const row = (await findMetadata(ctx.handle.db, name)) ?? (name.endsWith('_tag.fits') ? await findMetadata(ctx.handle.db, name.replace(/_tag\.fits$/, '_corrtag.fits')) : undefined);
+  if (row !== undefined) {
+    const output = await findOutputs(ctx.handle.db, row.id);
+    return {
+      file,
+      status: 'done',
+      reason: 'ingested by an earlier attempt',
+      targname: row.targname,
+      archived: path.join(row.path, row.filename),
+      ...(output?.individual_path != null && output.individual_filename != null ? { lightcurve: path.join(output.individual_path, output.individual_filename) } : {}),
+    };
+  }
+  const bad = (await listBadData(ctx.handle.db)).find((b) => b.filename === name);
+  if (bad !== undefined && existsSync(path.join(ctx.layout.badDataDir, name))) return { file, status: 'bad', reason: bad.reason, archived: path.join(ctx.layout.badDataDir, name) };
+  return { file, status: 'skipped', reason: 'no longer in ingest_dir (removed meanwhile)' };
+}
+
+/** One file as the job engine runs it (engine/tasks.ts): what runIngest does for one item of its loop. */
+export interface IngestFileInput {
+  /** The event file in ingest_dir. */
+  file: string;
+  /** A stale corrtag this tag file replaces (filesToIngest). */
+  superseded?: string;
+  /** Staging directory of this attempt (its own: another attempt may still be running elsewhere). */
+  stagingDir: string;
+  corrtagExtract: boolean;
+}
+
+/**
+ * Ingest one file, idempotently, without the home_dir lock (the job engine's unit, DESIGN §9): an intent
+ * left by a killed attempt is rolled forward; a file no longer in ingest_dir was finished by an earlier
+ * attempt and is reported from its row; otherwise prepared in this thread and committed as runIngest
+ * does. Throws only for what another attempt may get past (database or disk trouble); a bad or broken
+ * file is a result.
+ */
+export async function ingestOneFile(handle: HstlcDb, options: IngestOptions, input: IngestFileInput): Promise<FileResult> {
+  const settings = options.settings;
+  const logger = options.logger ?? SILENT;
+  const ctx: Context = { handle, layout: layoutFromSettings(settings), journal: journalDir(settings.home_dir), options, logger, ingestDate: todayIsoDate() };
+  const { file } = input;
+  const intent = await readIntent(ctx.journal, file);
+  if (intent !== undefined) {
+    if (await intentIsCompletable(intent)) {
+      logger.info(`Completing the interrupted ingest of ${file}`);
+      await carryOut(ctx, intent);
+      const result = resultOfIntent(intent, 'completed an interrupted ingest');
+      const quicklook = options.quicklook === false ? undefined : await redrawQuicklook(ctx, intent);
+      if (quicklook !== undefined) result.quicklook = quicklook;
+      return result;
+    }
+    await removeIntent(ctx.journal, file);
+  }
+  if (!existsSync(file)) return finishedEarlier(ctx, file);
+  logger.info(`Ingesting ${file}`);
+  const units = unitOptions(settings, options.env ?? process.env);
+  const r = await prepareFile({ file, stagingDir: input.stagingDir, corrtagExtract: input.corrtagExtract, options: units, quicklook: options.quicklook !== false });
+  try {
+    if (r.status === 'bad') return await commitBad(ctx, r);
+    if (r.status === 'failed') {
+      if (r.internal === true) logger.error(`Internal error on ${file} (a bug, not bad data):\n${r.stack ?? r.reason}`);
+      return { file, status: 'failed', reason: r.reason };
+    }
+    const result = await commitGood(ctx, r, input.superseded);
+    for (const w of r.warnings) logger.warn(`\t${path.basename(file)}: ${w}`);
+    return result;
+  } finally {
+    await rm(input.stagingDir, { recursive: true, force: true }).catch(() => undefined);
   }
 }

@@ -52,6 +52,23 @@ export async function removeIntent(dir: string, file: string): Promise<void> {
   });
 }
 
+/**
+ * The intent of one file, if an interrupted attempt left one (the job engine's per-file recovery; unlike
+ * pendingIntents it touches nothing else, since other processes may be writing their own intents).
+ */
+export async function readIntent(dir: string, file: string): Promise<IngestIntent | undefined> {
+  let text: string;
+  try {
+    text = await readFile(intentPath(dir, file), 'utf8');
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+  const parsed: unknown = JSON.parse(text);
+  if (!isIntent(parsed)) throw new Error(`${intentPath(dir, file)}: not an ingest intent`);
+  return parsed;
+}
+
 function isIntent(v: unknown): v is IngestIntent {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Partial<IngestIntent>;

@@ -11,6 +11,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
 import { reportStage, reportLocked } from '../stage.js';
+import { runOnEngine } from '../engine.js';
 
 export interface PipelineRunOptions {
   corrtagExtract?: boolean;
@@ -115,11 +116,12 @@ export function registerPipeline(program: Command, ctx: CliContext): void {
         'the outputs are) and exits 1 if anything failed, 2 if there is no usable configuration or database.',
     )
     .option('--corrtag-extract', 'passed to ingest: re-derive existing STIS corrtags')
+    .option('--no-wait', 'engine graphile: return once the jobs are queued (hstlc worker runs them)')
     .addHelpText(
       'after',
       examples('$ hstlc pipeline', '$ hstlc --config prod.yaml pipeline --corrtag-extract', '$ hstlc --json pipeline', '$ hstlc_pipeline -corrtag_extract   (original name)'),
     )
-    .action(async (opts: { corrtagExtract?: boolean }) => {
+    .action(async (opts: { corrtagExtract?: boolean; wait: boolean }) => {
       const cfg = await ctx.config();
       if (cfg.source.kind === 'defaults') {
         ctx.out.error(
@@ -129,6 +131,8 @@ export function registerPipeline(program: Command, ctx: CliContext): void {
         ctx.setExitCode(ExitCode.USAGE);
         return;
       }
-      await runPipelineCommand(ctx, cfg, { corrtagExtract: opts.corrtagExtract === true });
+      // DESIGN §9: the same stages as jobs for `hstlc worker` processes, on any number of hosts.
+      if (cfg.engine === 'graphile') await runOnEngine(ctx, cfg, { command: 'pipeline', wait: opts.wait, corrtagExtract: opts.corrtagExtract === true });
+      else await runPipelineCommand(ctx, cfg, { corrtagExtract: opts.corrtagExtract === true });
     });
 }

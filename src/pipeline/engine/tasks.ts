@@ -1,0 +1,295 @@
+/**
+ * The jobs' handlers (DESIGN §9): each runs one unit of a stage in the worker's own thread — the same
+ * functions the local engine runs (ingest.ts ingestOneFile, units.ts buildComposite, stats-unit.ts,
+ * plots-periodogram.ts, the plots stage for the site) — and records its result in hstlc_results, where
+ * the submitter reads it. A bad or unprocessable item is a recorded result; a transient error is thrown
+ * for graphile-worker to retry with backoff (errors.ts).
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { JobHelpers, Task, TaskList } from 'graphile-worker';
+import { compositePath, layoutFromSettings, UnsafePathError } from '../../archive/layout.js';
+import { makeDirectory, setPermissions } from '../../archive/permissions.js';
+import type { HstlcSettings } from '../../config/types.js';
+import {
+  compareGroups,
+  compositeGroupMembers,
+  engineDb,
+  findMetadata,
+  finishRun,
+  listStats,
+  pendingCompositeGroups,
+  setCompositeOutput,
+  upsertStats,
+  type CompositeGroup,
+  type HstlcDb,
+} from '../../db/index.js';
+import { rootnameOf } from '../../hst/names.js';
+import { hlspName } from '../../lightcurve/composite.js';
+import type { AliasTable } from '../../targets/aliases.js';
+import type { CompositeItem } from '../composites.js';
+import { ingestOneFile, STAGING_DIR, unitOptions, type FileResult } from '../ingest.js';
+import type { StageLogger } from '../log.js';
+import { plotsStage, type PipelineSettings } from '../pipeline.js';
+import { lightcurvesToPlot } from '../plots.js';
+import { DEFAULT_MAX_POINTS, PeriodogramCache, periodogramKey, periodogramUnit } from '../plots-periodogram.js';
+import { lightcurvesToProcess, type StatsFileResult } from '../stats.js';
+import { statsUnit } from '../stats-unit.js';
+import { buildComposite } from '../units.js';
+import { isTransient, TransientJobError, transientReason } from './errors.js';
+import { configDigest, JOB_KINDS, kindOfTask, MAX_ATTEMPTS, taskName, type Engine, type JobKind } from './graphile.js';
+import { isJobCommon, itemKey, jobKey, waitsFor, type CompositeJob, type FinishJob, type IngestJob, type JobCommon, type PlanJob, type PlotJob, type SiteJob, type StatsJob } from './jobs.js';
+
+export type WorkerSettings = PipelineSettings & Pick<HstlcSettings, 'db' | 'plot_dir' | 'target_aliases' | 'target_match_radius'>;
+
+export interface TaskContext {
+  settings: WorkerSettings;
+  handle: HstlcDb;
+  engine: Engine;
+  /** This process's id in hstlc_workers. */
+  workerId: string;
+  aliases: AliasTable;
+  env: Record<string, string | undefined>;
+  logger: StageLogger;
+  /** A job waiting for its prerequisites looks again after this long (default 500 ms). */
+  deferMs?: number;
+  /** Called when a job has recorded its result. */
+  onDone?: (kind: JobKind) => void;
+  /** Tests: called as a job starts (a test kills the process here). */
+  onStart?: (kind: JobKind, key: string) => void | Promise<void>;
+}
+
+/** What a handler reports: recorded under (run, kind, key); `deferred` records nothing. */
+type Outcome = { status: string; detail: unknown } | 'deferred';
+
+/** Add (or replace, under its key) a job of the engine. */
+export async function enqueue<P extends JobCommon>(engine: Engine, kind: JobKind, payload: P, key: string, runAt?: Date): Promise<void> {
+  await engine.utils.addJob(taskName(kind), payload, { jobKey: boundedKey(key), jobKeyMode: 'replace', maxAttempts: MAX_ATTEMPTS, ...(runAt !== undefined ? { runAt } : {}) });
+}
+
+/** graphile-worker keys are at most 512 characters: a longer one is hashed (still unique per item). */
+function boundedKey(key: string): string {
+  return key.length <= 480 ? key : `${key.slice(0, 400)}#${createHash('sha256').update(key).digest('hex')}`;
+}
+
+/**
+ * Wait for the prerequisites of a job: if jobs of the kinds it waits for will still run, put this job
+ * back under its own key with a later run_at (the running copy keeps no key, so a new one is made) and
+ * report it deferred. graphile-worker has no job dependencies; this is the polling its docs suggest.
+ */
+async function deferred(ctx: TaskContext, kind: JobKind, payload: JobCommon, helpers: JobHelpers): Promise<boolean> {
+  const live = await engineDb.liveJobCount(ctx.handle.db, ctx.engine.schema, waitsFor(kind, payload).map(taskName), helpers.job.id);
+  if (live === 0) return false;
+  await enqueue(ctx.engine, kind, payload, helpers.job.key ?? `${kind}:${payload.run}`, new Date(Date.now() + (ctx.deferMs ?? 500)));
+  return true;
+}
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+function settingsOf(ctx: TaskContext) {
+  return { ...ctx.settings };
+}
+
+async function ingestJob(ctx: TaskContext, p: IngestJob, helpers: JobHelpers): Promise<Outcome> {
+  const settings = settingsOf(ctx);
+  const stagingDir = path.join(settings.home_dir, STAGING_DIR, 'jobs', `${rootnameOf(p.file)}-${helpers.job.id}-${helpers.job.attempts}`);
+  const result: FileResult = await ingestOneFile(
+    ctx.handle,
+    { settings, aliases: ctx.aliases, matchRadiusArcsec: settings.target_match_radius, env: ctx.env, logger: ctx.logger, lock: false },
+    { file: p.file, stagingDir, corrtagExtract: p.corrtagExtract, ...(p.superseded !== undefined ? { superseded: p.superseded } : {}) },
+  );
+  if (result.status === 'failed') {
+    const code = transientReason(result.reason ?? '');
+    if (code !== undefined) throw new TransientJobError(code, result.reason!);
+  }
+  if (result.status === 'done' && result.archived !== undefined) {
+    // §9.1 the file's group is to be (re)built: queued under the group's key, so the members of a run
+    // queue it once; it waits for the run's files (WAITS_FOR).
+    const row = await findMetadata(ctx.handle.db, path.basename(result.archived));
+    if (row !== undefined) {
+      const group: CompositeGroup = { instrume: row.instrume, detector: row.detector, targname: row.targname, opt_elem: row.opt_elem, cenwave: row.cenwave, aperture: row.aperture };
+      await enqueue(ctx.engine, 'composite', { run: p.run, digest: p.digest, algorithm: p.algorithm, group } satisfies CompositeJob, jobKey.composite(group));
+    }
+  }
+  return { status: result.status, detail: result };
+}
+
+async function compositeJob(ctx: TaskContext, p: CompositeJob): Promise<Outcome> {
+  const layout = layoutFromSettings(ctx.settings);
+  const g = p.group;
+  const name = hlspName(g);
+  const members = await compositeGroupMembers(ctx.handle.db, g);
+  const files = members.map((m) => path.join(m.path, m.filename));
+  const base = { name, group: g, members: files };
+  const pending = (await pendingCompositeGroups(ctx.handle.db)).some((x) => compareGroups(x, g) === 0);
+  // Another job (of another submission) built it since: nothing new to make.
+  if (!pending) return { status: 'unchanged', detail: { ...base, status: 'done', dropped: [] } satisfies CompositeItem };
+  let output: string;
+  try {
+    output = compositePath(layout, name);
+  } catch (err) {
+    if (!(err instanceof UnsafePathError)) throw err;
+    return { status: 'failed', detail: { ...base, status: 'failed', dropped: [], reason: err.message } satisfies CompositeItem };
+  }
+  await makeDirectory(layout.compositeDir);
+  let built;
+  try {
+    built = await buildComposite({ files, output, options: unitOptions(ctx.settings, ctx.env) });
+  } catch (err) {
+    if (isTransient(err)) throw err;
+    ctx.logger.error(`Failed to create composite for dataset ${name}: ${message(err)}`);
+    return { status: 'failed', detail: { ...base, status: 'failed', dropped: [], reason: message(err) } satisfies CompositeItem };
+  }
+  await setPermissions(built.output);
+  // §9.2.4: every member of the group, including any the composite left out, points at it.
+  await setCompositeOutput(ctx.handle, members.map((m) => m.metadata_id), layout.compositeDir, name);
+  ctx.logger.info(`\tComposite lightcurve saved to ${built.output}`);
+  const dropped = built.members.filter((m) => !m.kept).map((m) => ({ file: m.file, reason: m.reason ?? 'dropped' }));
+  return { status: 'done', detail: { ...base, status: 'done', dropped, rows: built.rows } satisfies CompositeItem };
+}
+
+async function planJob(ctx: TaskContext, p: PlanJob): Promise<Outcome> {
+  const common: JobCommon = { run: p.run, digest: p.digest, algorithm: p.algorithm };
+  let queued = 0;
+  if (p.stage === 'stats') {
+    const { lightcurves, pendingComposites } = await lightcurvesToProcess(ctx.handle, p.type);
+    for (const lc of lightcurves) await enqueue(ctx.engine, 'stats', { ...common, path: lc.path, kind: lc.kind, method: p.method } satisfies StatsJob, jobKey.stats(lc.path));
+    queued = lightcurves.length;
+    if (pendingComposites > 0) ctx.logger.warn(`${pendingComposites} composite(s) are being rebuilt and have no file yet: skipped`);
+  } else {
+    const { candidates } = await lightcurvesToPlot(ctx.handle);
+    const stats = new Map<string, { total: number | null }>();
+    for (const row of await listStats(ctx.handle.db)) stats.set(path.join(row.lightcurve_path, row.lightcurve_filename), row);
+    for (const c of candidates) {
+      const row = stats.get(c.path);
+      // §11.2: no periodogram when total ≤ 0 (nor without statistics: the plots stage skips those).
+      if (row === undefined || row.total === null || row.total <= 0) continue;
+      await enqueue(ctx.engine, 'plot', { ...common, path: c.path, method: p.method } satisfies PlotJob, jobKey.plot(c.path));
+      queued++;
+    }
+    await enqueue(ctx.engine, 'site', { ...common, method: p.method } satisfies SiteJob, jobKey.site());
+  }
+  const [next, ...rest] = p.then;
+  if (next !== undefined) await enqueue(ctx.engine, 'plan', { ...p, stage: next, then: rest } satisfies PlanJob, jobKey.plan(p.run, next));
+  return { status: 'done', detail: { stage: p.stage, queued } };
+}
+
+async function statsJob(ctx: TaskContext, p: StatsJob): Promise<Outcome> {
+  const r = await statsUnit({ path: p.path, kind: p.kind, grid: p.algorithm, method: p.method });
+  const file: StatsFileResult = { path: r.path, kind: r.kind, status: 'done', ms: Math.round(r.ms) };
+  if (!r.ok) {
+    ctx.logger.error(`Failed to compute statistics of ${p.path}: ${r.reason}`);
+    return { status: 'failed', detail: { ...file, status: 'failed', reason: r.reason } };
+  }
+  await upsertStats(ctx.handle.db, ctx.handle.dialect, r.row);
+  return { status: 'done', detail: { ...file, periodogram: r.row.periodogram, deliver: r.row.deliver, bins: r.bins } };
+}
+
+/** One lightcurve's periodogram for its plots, into plot_dir's cache (keyed by content), where the site job finds it. */
+async function plotJob(ctx: TaskContext, p: PlotJob): Promise<Outcome> {
+  const unit = { path: p.path, grid: p.algorithm, method: p.method, maxPoints: DEFAULT_MAX_POINTS };
+  let hash: string;
+  try {
+    hash = createHash('sha256').update(await readFile(p.path)).digest('hex');
+  } catch (err) {
+    if (isTransient(err)) throw err;
+    return { status: 'failed', detail: { path: p.path, reason: message(err) } };
+  }
+  const cache = new PeriodogramCache(ctx.settings.plot_dir);
+  const key = periodogramKey(hash, unit);
+  if (cache.get(key) !== undefined) return { status: 'done', detail: { path: p.path, periodogram: 'cached' } };
+  const r = await periodogramUnit(unit);
+  if (!r.ok) return { status: 'failed', detail: { path: p.path, reason: `periodogram: ${r.reason}` } };
+  cache.ensure();
+  cache.set(key, r.periodogram);
+  return { status: 'done', detail: { path: p.path, periodogram: 'computed', ms: Math.round(r.ms) } };
+}
+
+/** The pages, PNGs and dashboards (src/plots/site.ts), with every periodogram already in the cache. */
+async function siteJob(ctx: TaskContext, p: SiteJob): Promise<Outcome> {
+  const s = await plotsStage({ handle: ctx.handle, settings: ctx.settings, logger: ctx.logger, method: p.method });
+  return { status: s.status === 'done' ? 'done' : 'failed', detail: s };
+}
+
+async function finishJob(ctx: TaskContext, p: FinishJob): Promise<Outcome> {
+  const counts = await engineDb.resultCounts(ctx.handle.db, ctx.engine.schema, p.run);
+  const dead = await engineDb.deadJobs(ctx.handle.db, ctx.engine.schema, p.run);
+  const failed = counts.filter((c) => c.status === 'failed').reduce((n, c) => n + c.n, 0) + dead.length;
+  const summary = { engine: 'graphile', results: counts, failedJobs: dead.length };
+  await finishRun(ctx.handle, p.run, failed === 0 ? 'ok' : 'failed', summary);
+  return { status: failed === 0 ? 'done' : 'failed', detail: summary };
+}
+
+const HANDLERS: { [K in JobKind]: (ctx: TaskContext, payload: never, helpers: JobHelpers) => Promise<Outcome> } = {
+  ingest: ingestJob,
+  composite: compositeJob,
+  plan: planJob,
+  stats: statsJob,
+  plot: plotJob,
+  site: siteJob,
+  finish: finishJob,
+};
+
+/** A payload made by a submitter whose configuration shapes results differently from this worker's. */
+export class ConfigMismatchError extends Error {
+  constructor(job: string, theirs: string, ours: string) {
+    super(`job ${job} was submitted with configuration ${theirs}, but this worker's is ${ours} (same config file and paths on every host?)`);
+    this.name = 'ConfigMismatch';
+  }
+}
+
+/**
+ * One task: check the payload, wait for prerequisites, run, record. A result is recorded once per
+ * attempt that gets to the end (an attempt that ran again replaces it). A transient error goes back
+ * to graphile-worker (retry with backoff); any other error is the job's recorded failure.
+ */
+function task(ctx: TaskContext, kind: JobKind): Task {
+  const ours = configDigest(ctx.settings);
+  return async (payload, helpers) => {
+    if (!isJobCommon(payload)) {
+      ctx.logger.error(`job ${helpers.job.id} (${kind}): malformed payload, dropped`);
+      return;
+    }
+    const key = itemKey(kind, payload);
+    if (payload.digest !== ours) {
+      const err = new ConfigMismatchError(`${kind} ${key}`, payload.digest, ours);
+      ctx.logger.error(err.message);
+      // Another worker, configured as the submitter, may take it: a retry, not a result.
+      throw new TransientJobError(err.name, err.message);
+    }
+    try {
+      if (await deferred(ctx, kind, payload, helpers)) return;
+      await ctx.onStart?.(kind, key);
+      const outcome = await HANDLERS[kind](ctx, payload as never, helpers);
+      if (outcome === 'deferred') return;
+      await engineDb.recordJobResult(ctx.handle.db, ctx.engine.schema, { run: payload.run, kind, key, status: outcome.status, detail: outcome.detail, worker: ctx.workerId, attempts: helpers.job.attempts });
+      ctx.onDone?.(kind);
+    } catch (err) {
+      if (isTransient(err)) {
+        const t = TransientJobError.of(err);
+        ctx.logger.warn(`job ${kind} ${key}: ${t.message} (attempt ${helpers.job.attempts} of ${helpers.job.max_attempts})`);
+        throw t;
+      }
+      ctx.logger.error(`job ${kind} ${key} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      await engineDb.recordJobResult(ctx.handle.db, ctx.engine.schema, {
+        run: payload.run,
+        kind,
+        key,
+        status: 'failed',
+        detail: { file: key, path: key, name: key, status: 'failed', reason: message(err) },
+        worker: ctx.workerId,
+        attempts: helpers.job.attempts,
+      }).catch((e: unknown) => {
+        throw TransientJobError.of(e);
+      });
+      ctx.onDone?.(kind);
+    }
+  };
+}
+
+export function taskList(ctx: TaskContext): TaskList {
+  return Object.fromEntries(JOB_KINDS.map((k) => [taskName(k), task(ctx, k)]));
+}
+
+export { kindOfTask };
