@@ -25,8 +25,8 @@ export type FitsErrorCode =
 export class ProductError extends Error {
   readonly file: string | undefined;
 
-  constructor(message: string, where: { file?: string } = {}) {
-    super(message);
+  constructor(message: string, where: { file?: string; cause?: unknown } = {}) {
+    super(message, where.cause !== undefined ? { cause: where.cause } : undefined);
     this.name = 'ProductError';
     this.file = where.file;
   }
@@ -35,6 +35,16 @@ export class ProductError extends Error {
 /** Whether a thrown value is a defect of the input data (ProductError), not a programming error. */
 export function isProductError(err: unknown): err is ProductError {
   return err instanceof ProductError;
+}
+
+/**
+ * A product error raised where the file was not known (a header value checked deep in a calculation)
+ * with the file named by the outer layer that knows it; an error that already names it is returned as is.
+ */
+export function locatedIn(err: ProductError, file: string): ProductError {
+  if (err.file !== undefined || err.message.includes(file)) return err;
+  if (err instanceof FitsError) return err.locate({ file });
+  return new ProductError(`${file}: ${err.message}`, { file, cause: err });
 }
 
 export class FitsError extends ProductError {

@@ -1,5 +1,5 @@
 /** hstlc's FITS library (FITS Standard 4.0): headers, images, binary tables, checksums. */
-export { FitsError, ProductError, isProductError, type FitsErrorCode } from './errors.js';
+export { FitsError, ProductError, isProductError, locatedIn, type FitsErrorCode } from './errors.js';
 export {
   Header,
   makeCard,

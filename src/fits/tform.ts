@@ -154,6 +154,9 @@ function requireInt(header: Header, key: string): number {
   return v;
 }
 
+/** The most rows a table may have: typed arrays are indexed by row (2^31 - 1 keeps every index an int32). */
+export const MAX_TABLE_ROWS = 2 ** 31 - 1;
+
 /** Read the layout of a BINTABLE from its header, checking that the TFORMs add up to NAXIS1. */
 export function tableLayout(header: Header): TableLayout {
   const rowBytes = requireInt(header, 'NAXIS1');
@@ -190,6 +193,15 @@ export function tableLayout(header: Header): TableLayout {
   }
   if (offset !== rowBytes) {
     throw new FitsError('BAD_SIZE', `NAXIS1 = ${rowBytes} but the TFORMs add up to ${offset} bytes per row`);
+  }
+  // Rows are decoded into typed arrays indexed by row, so a table has at most MAX_TABLE_ROWS; and rows of
+  // zero bytes hold no values at all, so a count of them is bounded by nothing in the file (a hostile
+  // NAXIS2 = 10^12 would otherwise loop for hours over nothing).
+  if (rows > MAX_TABLE_ROWS) {
+    throw new FitsError('BAD_SIZE', `NAXIS2 = ${rows} exceeds the ${MAX_TABLE_ROWS} rows a table may have`);
+  }
+  if (rowBytes === 0 && rows > 0 && tfields > 0) {
+    throw new FitsError('BAD_SIZE', `NAXIS2 = ${rows} rows of NAXIS1 = 0 bytes: every column has repeat 0, the table holds no values`);
   }
   const theap = header.get('THEAP');
   const heapOffset = typeof theap === 'number' ? theap : rowBytes * rows;

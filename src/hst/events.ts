@@ -3,8 +3,25 @@
  * small enough is kept after the first pass so a second pass costs no decoding; a larger one is read
  * again (bounded memory for 10^7-event files).
  */
-import type { FitsReader, NumericArray } from '../fits/index.js';
+import type { FitsReader, Header, NumericArray } from '../fits/index.js';
 import { ProductError } from '../fits/index.js';
+
+/** MJD of HST's launch (1990-04-24) and of 2100-01-01: an exposure outside them is a damaged header. */
+const HST_ERA_MJD = { min: 48005, max: 88069 } as const;
+
+/**
+ * The exposure start (MJD) of an events header: every event time is counted from it (§6.6), and the
+ * time-dependent sensitivity is looked up by it (§6.8), so a missing or impossible value is a defect
+ * of the file, reported by name, not a failure deep in a reference table.
+ */
+export function exposureStartMjd(events: Header, file: string): number {
+  const expstart = events.number('EXPSTART');
+  if (expstart === undefined) throw new ProductError(`${file}: events header has no EXPSTART`, { file });
+  if (!(expstart >= HST_ERA_MJD.min && expstart <= HST_ERA_MJD.max)) {
+    throw new ProductError(`${file}: EXPSTART = ${expstart} is not an HST observation date (MJD ${HST_ERA_MJD.min}–${HST_ERA_MJD.max})`, { file });
+  }
+  return expstart;
+}
 
 
 

@@ -16,7 +16,7 @@ import { detectFile, type Detection } from './detect.js';
 import { corrtagOf, isListedThroughPartner, stisX1dOf } from './names.js';
 import { stisCorrtag, type CorrtagResult } from './stis/corrtag.js';
 import { extractStis } from './stis/extract.js';
-import { ProductError } from '../fits/index.js';
+import { isProductError, locatedIn, ProductError } from '../fits/index.js';
 
 export type { ExtractOptions } from './cos/extract.js';
 
@@ -53,12 +53,17 @@ export async function withCorrtag<T>(
   const x1d = stisX1dOf(file);
   // Asked to write beside the tag file itself: its x1d is already there, and is the user's to keep.
   const x1dCopy = resolve(dir, basename(x1d)) === resolve(x1d) ? undefined : join(dir, basename(x1d));
+  const corrtag = join(dir, basename(corrtagOf(file)));
   try {
-    const corrtag = join(dir, basename(corrtagOf(file)));
     if (x1dCopy !== undefined && existsSync(x1d)) await copyFile(x1d, x1dCopy);
     const algorithm = opts.algorithm ?? CORRECTED;
     const made = await stisCorrtag(file, { refs: opts.refs, flatDivide: algorithm.stisFlatDivide, output: corrtag });
     return await fn(corrtag, made);
+  } catch (e) {
+    // A defect found in the corrtag made here is the tag file's: name it, not a scratch path the user never saw.
+    if (!isProductError(e)) throw e;
+    if (e.message.includes(corrtag)) throw new ProductError(e.message.replaceAll(corrtag, `${file} (as corrtag)`), { file, cause: e });
+    throw locatedIn(e, file);
   } finally {
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
     else if (x1dCopy !== undefined) await rm(x1dCopy, { force: true });
@@ -77,6 +82,15 @@ export async function withCorrtags<T>(files: readonly string[], opts: ExtractOpt
 
 /** Extract the lightcurve of a COS corrtag (FUV partner included), STIS tag or STIS corrtag. */
 export async function extractFile(path: string, opts: ExtractOptions = {}, place: CorrtagPlace = {}): Promise<ExtractResult> {
+  try {
+    return await extractDetected(path, opts, place);
+  } catch (e) {
+    // Every defect found anywhere in the extraction is reported against the file (§5: by name).
+    throw isProductError(e) ? locatedIn(e, path) : e;
+  }
+}
+
+async function extractDetected(path: string, opts: ExtractOptions, place: CorrtagPlace): Promise<ExtractResult> {
   const detection = await detectFile(path);
   switch (detection.kind) {
     case 'cos-fuv-corrtag':

@@ -6,13 +6,18 @@
  * the original's replace over the whole path.
  */
 import path from 'node:path';
+import { ProductError } from '../fits/errors.js';
 
 /** The event files and x1d companions the pipeline ingests (§1.1, §14.3 suffixes TAG, CTG, CTA, CTB, X1D). */
 export const HST_SUFFIXES = ['corrtag_a', 'corrtag_b', 'corrtag', 'tag', 'x1d'] as const;
 export type HstSuffix = (typeof HST_SUFFIXES)[number];
 
-/** `<stem>_<suffix>.fits`; the longer suffixes are tried first (`_corrtag_a` before `_a`-less ones). */
-const SUFFIXED = /^(.*)_(corrtag_a|corrtag_b|corrtag|tag|x1d)\.fits$/;
+/**
+ * `<stem>_<suffix>.fits`, gzipped or not (ingest_dir and `extract` take `.fits.gz`); the longer
+ * suffixes are tried first (`_corrtag_a` before `_a`-less ones).
+ */
+const SUFFIXED = /^(.*)_(corrtag_a|corrtag_b|corrtag|tag|x1d)\.fits(?:\.gz)?$/;
+const GZIP = '.gz';
 
 /** The part of the base name before the first underscore (§1.1), e.g. `lb4m01a1q`. */
 export function rootnameOf(file: string): string {
@@ -41,11 +46,16 @@ export function isIngestDirProduct(name: string): boolean {
   return !name.startsWith('.') && /_(corrtag(_[a-z])?|tag|x1d)\.fits(\.gz)?$/i.test(name);
 }
 
-/** Swap the base name's `from` suffix for `to`, in the same directory; undefined when it has no `from`. */
-function swapSuffix(file: string, from: string, to: string): string | undefined {
-  const name = path.basename(file);
+/**
+ * Swap the base name's `from` suffix for `to`, in the same directory; undefined when it has no `from`.
+ * A gzipped name keeps its `.gz` (the companions of a gzipped product travel gzipped) unless `dropGzip`.
+ */
+function swapSuffix(file: string, from: string, to: string, dropGzip = false): string | undefined {
+  let name = path.basename(file);
+  const gz = name.endsWith(GZIP) ? GZIP : '';
+  if (gz) name = name.slice(0, -GZIP.length);
   if (!name.endsWith(from)) return undefined;
-  return path.join(path.dirname(file), name.slice(0, -from.length) + to);
+  return path.join(path.dirname(file), name.slice(0, -from.length) + to + (dropGzip ? '' : gz));
 }
 
 /** `<root>_corrtag_a.fits` / `_b.fits`: one segment of a COS FUV exposure. */
@@ -76,7 +86,7 @@ export function fuvPartnerOf(file: string): string | undefined {
  */
 export function fuvSegmentPair(file: string): [string, string] {
   const other = swapSuffix(file, '_a.fits', '_b.fits') ?? swapSuffix(file, '_b.fits', '_a.fits');
-  if (other === undefined) throw new Error(`${file}: file name doesn't match the FUV convention (…_a.fits / …_b.fits)`);
+  if (other === undefined) throw new ProductError(`${file}: file name doesn't match the FUV convention (…_a.fits / …_b.fits)`);
   const pair = [file, other].sort();
   return [pair[0]!, pair[1]!];
 }
@@ -90,14 +100,14 @@ export function isListedThroughPartner(file: string, files: ReadonlySet<string>)
 /** §7.1 step 1: the x1d beside a STIS tag or corrtag file (`_tag.fits` / `_corrtag.fits` → `_x1d.fits`). */
 export function stisX1dOf(file: string): string {
   const x1d = swapSuffix(file, '_tag.fits', '_x1d.fits') ?? swapSuffix(file, '_corrtag.fits', '_x1d.fits');
-  if (x1d === undefined) throw new Error(`${file}: not a STIS _tag.fits or _corrtag.fits name, so its x1d cannot be found`);
+  if (x1d === undefined) throw new ProductError(`${file}: not a STIS _tag.fits or _corrtag.fits name, so its x1d cannot be found`);
   return x1d;
 }
 
-/** §7.1: the corrtag made from a STIS tag file (`_tag.fits` → `_corrtag.fits`), beside it. */
+/** §7.1: the corrtag made from a STIS tag file (`_tag.fits[.gz]` → `_corrtag.fits`, written uncompressed), beside it. */
 export function corrtagOf(tag: string): string {
-  const corrtag = swapSuffix(tag, '_tag.fits', '_corrtag.fits');
-  if (corrtag === undefined) throw new Error(`${tag}: not a STIS _tag.fits name`);
+  const corrtag = swapSuffix(tag, '_tag.fits', '_corrtag.fits', true);
+  if (corrtag === undefined) throw new ProductError(`${tag}: not a STIS _tag.fits name`);
   return corrtag;
 }
 

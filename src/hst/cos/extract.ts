@@ -8,7 +8,7 @@ import { deriveColumns, pyFloat, pyInt, selectRows, type CountArray, type Descri
 import { binInsideGti, readGti } from '../../lightcurve/gti.js';
 import type { Header } from '../../fits/index.js';
 import { ProductError } from '../../fits/index.js';
-import { EventTable } from '../events.js';
+import { EventTable, exposureStartMjd } from '../events.js';
 import { RefLog, type RefContext } from '../reffiles.js';
 import { accumulate, nPixels, scanSelections, type PlanCalibration, type SegmentPlan } from '../selection.js';
 import { loadSensitivity, loadTds } from './calibration.js';
@@ -159,8 +159,7 @@ export async function extractCos(path: string, opts: ExtractOptions = {}): Promi
       const segment =
         detector === 'NUV' && algorithm.nuvRowByStripe ? `NUV${seg.letter}` : (seg.primary.string('SEGMENT') ?? '').trim();
       const key = { segment, opt_elem: optElem, cenwave: typeof cenwave === 'number' || typeof cenwave === 'string' ? cenwave : '', aperture };
-      const expstart = seg.events.number('EXPSTART');
-      if (expstart === undefined) throw new ProductError(`${p.file}: events header has no EXPSTART`);
+      const expstart = exposureStartMjd(seg.events, p.file);
       const src = scan.spectrum[i];
       const bks = scan.backgrounds[i];
       const bCount = bks.reduce((s, b) => s + b.count, 0);

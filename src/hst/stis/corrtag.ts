@@ -188,7 +188,7 @@ export async function stisCorrtag(input: string, opts: CorrtagOptions = {}): Pro
     { type: 'PRIMARY', cards: [...head, ...copyCards(primary), ...hist] },
     {
       type: 'BINTABLE',
-      name: (events.string('EXTNAME') ?? 'EVENTS').trim() || 'EVENTS',
+      name: asciiTransliteration((events.string('EXTNAME') ?? 'EVENTS').trim()) || 'EVENTS',
       extver: events.has('EXTVER') ? events.integer('EXTVER') : undefined,
       cards: copyCards(events),
       columns: [

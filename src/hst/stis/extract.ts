@@ -12,7 +12,7 @@ import { matchRows, readRefTable, Sensitivity } from '../cos/calibration.js';
 import type { ExtractOptions } from '../cos/extract.js';
 import { describeFrom } from '../cos/extract.js';
 import { individualLightcurveName, stisX1dOf } from '../names.js';
-import { EventTable } from '../events.js';
+import { EventTable, exposureStartMjd } from '../events.js';
 import { RefLog, resolveRefFile, type RefContext } from '../reffiles.js';
 import { accumulate, nPixels, scanSelections, type PlanCalibration, type SegmentPlan } from '../selection.js';
 import { readX1d, type X1dOrder } from './corrtag.js';
@@ -151,8 +151,7 @@ export async function extractStis(path: string, opts: ExtractOptions = {}): Prom
       }
     });
     if (orders === undefined) log.note('STIS whole-detector extraction: no background subtracted (as the original, §7.4)');
-    const expstart = events.number('EXPSTART');
-    if (expstart === undefined) throw new ProductError(`${path}: events header has no EXPSTART`);
+    const expstart = exposureStartMjd(events, path);
     const times = grid.edges.slice(0, n);
     const mjd = times.map((t) => expstart + t * algorithm.daysPerSecond);
     const columns = deriveColumns({
