@@ -11,7 +11,8 @@ import { createProgress, type Progress } from '../log/progress.js';
 import { openEngine, type Engine } from '../pipeline/engine/graphile.js';
 import { MarkerError } from '../pipeline/engine/marker.js';
 import { describeProgress, pipelineSummaryOf, submitRun, waitForRun, type SubmitOptions } from '../pipeline/engine/submit.js';
-import { describePipeline, type PipelineSummary } from '../pipeline/pipeline.js';
+import type { PipelineSummary } from '../pipeline/pipeline.js';
+import { describePipeline } from './describe-pipeline.js';
 import type { CliContext } from './context.js';
 import { ExitCode } from './errors.js';
 import { reportStage } from './stage.js';
@@ -87,7 +88,7 @@ export async function runOnEngine(ctx: CliContext, cfg: LoadedConfig, o: EngineR
     progress?.stop();
     progress = undefined;
     const summary = await pipelineSummaryOf(handle, engine, submitted, cfg);
-    reportStage(ctx, log, summary, describePipeline(summary, cfg));
+    reportStage(ctx, log, { ok: summary.ok, summary }, describePipeline(summary, cfg));
     return summary;
   } catch (err) {
     progress?.stop();

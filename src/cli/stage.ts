@@ -1,27 +1,153 @@
 /**
- * How every stage command ends: its summary lines go to the log file and to stdout (or the summary
- * as JSON with --json), and the exit code says whether any item failed.
+ * How every stage command runs (the wiring, once): the config, the logger, the database, a progress
+ * view on stderr, the stage through runStage (which takes the lock), then the summary lines to the log
+ * file and to stdout (or the summary as JSON with --json), and the exit code from the per-item results.
+ *
+ * The stage module is given as a loader (`() => import(...)`), and the database and runStage are imported
+ * here only when a command runs, so `hstlc --version` and `hstlc <cmd> --help` load none of the stages,
+ * database drivers, chart or PNG libraries.
  */
 import { HomeLockedError } from '../archive/home-lock.js';
+import { describeConnection } from '../config/connection.js';
+import type { LoadedConfig } from '../config/types.js';
+import type { HstlcDb } from '../db/connect.js';
+import { createProgress, type Progress } from '../log/progress.js';
+import type { TextSink } from '../log/console.js';
 import type { HstlcLogger } from '../log/logger.js';
+import { LockedError } from '../mast/lock.js';
+import type { ProgressSink, Stage, StageProgress, StageResultSet } from '../pipeline/stage.js';
 import type { CliContext } from './context.js';
 import { ExitCode } from './errors.js';
 
-export function reportStage<T extends { ok: boolean }>(
-  ctx: CliContext,
-  log: HstlcLogger,
-  summary: T,
-  lines: readonly string[],
-  print = true,
-): void {
-  for (const line of lines) if (line !== '') log.info({ fileOnly: true }, line);
-  if (print) ctx.out.result(summary, () => [...lines]);
-  if (!summary.ok) ctx.setExitCode(ExitCode.ITEMS_FAILED);
+/** A progress display for one phase (a bar on a terminal, lines elsewhere). */
+export interface ProgressView {
+  update(p: StageProgress): void;
+  stop(): void;
 }
 
-/** Another hstlc process holds the home_dir lock: say so, exit 1. Any other error propagates. */
+export type ProgressViewFactory = (ctx: CliContext, first: StageProgress, log: HstlcLogger) => ProgressView;
+
+/** The default view: log/progress.ts, labelled with the phase. */
+export const defaultProgressView: ProgressViewFactory = (ctx, first, log) => {
+  const bar: Progress = createProgress({
+    total: first.total,
+    label: first.phase,
+    stream: ctx.io.stderr as TextSink & NodeJS.WritableStream,
+    env: ctx.io.env,
+    logger: { info: (m) => log.info(m) },
+    quiet: ctx.globals().quiet,
+  });
+  return { update: (p) => bar.update(p.done), stop: () => bar.stop() };
+};
+
+export interface StageCommand<Input, Summary> {
+  /** The stage, loaded when the command runs: `async () => (await import('../../pipeline/x.js')).xStage`. */
+  stage: () => Promise<Stage<Input, Summary>>;
+  input: Input;
+  /** The lines printed at the end (and written to the log file); with --json the summary is printed. */
+  lines: (summary: Summary) => string[];
+  /** Use this config instead of the CLI's (demo runs on its own). */
+  config?: LoadedConfig;
+  /** Also log to <log_dir> (default true: the stages the original logged). */
+  logFile?: boolean;
+  /** Print the summary (default true). */
+  print?: boolean;
+  progressView?: ProgressViewFactory;
+  /** Put before the lock holder's message ("the pipeline did not start: "). */
+  lockedPrefix?: string;
+  /**
+   * An unreachable database is a usage error (exit 2, with the connection named, password masked)
+   * instead of a failure (exit 1).
+   */
+  databaseIsUsage?: boolean;
+  /** A failure the command explains itself; return true when handled (the exit code is set). */
+  onError?: (err: unknown, log: HstlcLogger) => boolean | Promise<boolean>;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The progress sink of a run: a view per phase, the previous one finished when the phase changes. */
+function progressSink(ctx: CliContext, log: HstlcLogger, factory: ProgressViewFactory): ProgressSink {
+  let view: ProgressView | undefined;
+  let phase: string | undefined;
+  return {
+    update(p) {
+      if (phase !== p.phase) {
+        view?.stop();
+        phase = p.phase;
+        view = factory(ctx, p, log);
+      }
+      view?.update(p);
+    },
+    stop() {
+      view?.stop();
+      view = undefined;
+      phase = undefined;
+    },
+  };
+}
+
+/**
+ * Run a stage for a command. Returns the result set, or undefined when the stage did not run or stopped
+ * (already reported: lock held, database unreachable with `databaseIsUsage`, or `onError` handled it).
+ */
+export async function runStageCommand<Input, Summary>(ctx: CliContext, command: StageCommand<Input, Summary>): Promise<StageResultSet<Summary> | undefined> {
+  const cfg = command.config ?? (await ctx.config());
+  const log = await ctx.logger({ file: command.logFile !== false });
+  const { connectDatabase } = await import('../db/index.js');
+  let handle: HstlcDb;
+  try {
+    handle = await connectDatabase(cfg.db);
+  } catch (err) {
+    if (command.databaseIsUsage !== true) throw err;
+    const text = `cannot use the database ${describeConnection(cfg.db)}: ${message(err)}`;
+    log.error({ fileOnly: true }, text);
+    ctx.out.error(`${text}\nNothing was done; check db_connection_string (hstlc config shows it) and that the server is up.`);
+    ctx.setExitCode(ExitCode.USAGE);
+    return undefined;
+  }
+  const progress = progressSink(ctx, log, command.progressView ?? defaultProgressView);
+  try {
+    const [{ runStage }, stage] = await Promise.all([import('../pipeline/stage.js'), command.stage()]);
+    const set = await runStage(
+      stage,
+      {
+        db: handle,
+        settings: cfg,
+        env: ctx.io.env,
+        logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m), debug: (m) => log.debug(m) },
+        progress,
+      },
+      command.input,
+    );
+    progress.stop();
+    reportStage(ctx, log, set, command.lines(set.summary), command.print !== false);
+    return set;
+  } catch (err) {
+    progress.stop();
+    if (err instanceof HomeLockedError || err instanceof LockedError) {
+      reportLocked(ctx, err, command.lockedPrefix);
+      return undefined;
+    }
+    if ((await command.onError?.(err, log)) === true) return undefined;
+    throw err;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** How every stage command ends: summary lines to the log file and stdout (or JSON), exit 1 if an item failed. */
+export function reportStage<S>(ctx: CliContext, log: HstlcLogger, set: Pick<StageResultSet<S>, 'ok' | 'summary'>, lines: readonly string[], print = true): void {
+  for (const line of lines) if (line !== '') log.info({ fileOnly: true }, line);
+  if (print) ctx.out.result(set.summary, () => [...lines]);
+  if (!set.ok) ctx.setExitCode(ExitCode.ITEMS_FAILED);
+}
+
+/** Another hstlc process holds the lock: say so, exit 1. Any other error propagates. */
 export function reportLocked(ctx: CliContext, err: unknown, prefix = ''): void {
-  if (!(err instanceof HomeLockedError)) throw err;
+  if (!(err instanceof HomeLockedError || err instanceof LockedError)) throw err;
   ctx.out.error(`${prefix}${err.message}`);
   ctx.setExitCode(ExitCode.ITEMS_FAILED);
 }

@@ -11,10 +11,9 @@ import { listBadData } from './bad-data.js';
 import type { HstlcDb } from './connect.js';
 import type { BadDataRow } from './schema.js';
 
-export const RESET_TARGETS = ['bad_data', 'metadata', 'outputs', 'stats', 'all', 'production'] as const;
-export type ResetTarget = (typeof RESET_TARGETS)[number];
+import type { ResetReport, ResetTarget, ResettableTable } from './reset-targets.js';
 
-type ResettableTable = 'stats' | 'outputs' | 'metadata' | 'bad_data' | 'target_names';
+export { RESET_TARGETS, type ResetReport, type ResetTarget, type ResettableTable } from './reset-targets.js';
 
 /** Tables emptied for each target, in delete order. Emptying metadata empties outputs, which points at it. */
 export function tablesToReset(target: ResetTarget): ResettableTable[] {
@@ -32,14 +31,6 @@ export function tablesToReset(target: ResetTarget): ResettableTable[] {
     case 'all':
       return ['stats', 'outputs', 'metadata', 'target_names', 'bad_data'];
   }
-}
-
-export interface ResetReport {
-  target: ResetTarget;
-  tables: Array<{ table: ResettableTable; rowsDeleted: number }>;
-  /** The JSON copy of bad_data written before the reset, if one was. */
-  badDataBackup?: string;
-  badDataRows: number;
 }
 
 export interface BadDataBackup {

@@ -16,8 +16,9 @@ import { checkSearchColumns, searchTimeTag, type SearchRow } from './search.js';
 import { transferFile } from './transfer.js';
 import { fileDigest, verifyFitsFile } from './verify.js';
 
-/** §14.1: the original's `maxdownload`. */
-export const DEFAULT_LIMIT = 50;
+import { DEFAULT_LIMIT } from './summary.js';
+
+export { DEFAULT_LIMIT, summaryLine } from './summary.js';
 
 export interface StageLogger {
   info(msg: string): void;
@@ -103,12 +104,6 @@ export async function mapBounded<T, R>(items: readonly T[], n: number, work: (it
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));
   return out;
-}
-
-export function summaryLine(report: Pick<RunReport, 'summary'>): string {
-  const s = report.summary;
-  const refs = s.references_fetched + s.references_failed > 0 ? `; ${s.references_fetched} reference files fetched, ${s.references_failed} failed` : '';
-  return `${s.downloaded} files downloaded, ${s.skipped} skipped, ${s.failed} failed${refs}`;
 }
 
 export async function runDownload(options: DownloadStageOptions): Promise<RunReport> {

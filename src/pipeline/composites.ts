@@ -11,7 +11,7 @@ import { compositePath, UnsafePathError, type ArchiveLayout } from '../archive/l
 import { makeDirectory, setPermissions } from '../archive/permissions.js';
 import { hlspName } from '../lightcurve/composite.js';
 import { forEachInOrder, type Pool } from './pool.js';
-import type { UnitOptions } from './units.js';
+import type { CompositeUnitResult, UnitOptions } from './units.js';
 import type { StageLogger } from './log.js';
 import { processAlive } from '../archive/home-lock.js';
 
@@ -88,11 +88,12 @@ export async function makeComposites(handle: HstlcDb, pool: Pool, o: CompositeSt
       const g = plan.group;
       o.logger.info(`Processing dataset: ${g.instrume}\t${g.detector}\t${g.targname}\t${g.opt_elem}\t${g.cenwave}\t${g.aperture}: ${plan.files.length} files to process`);
       const base = { name: plan.name, group: g, members: plan.files };
-      if (!outcome.ok) {
-        o.logger.error(`Failed to create composite for dataset ${plan.name}: ${outcome.error.message}`);
-        items.push({ ...base, status: 'failed', dropped: [], reason: outcome.error.message });
+      // The unit answers `failed` for a composite that cannot be made; a worker that died rejects.
+      const r: CompositeUnitResult = outcome.ok ? outcome.value : { status: 'failed', reason: outcome.error.message };
+      if (r.status !== 'done') {
+        o.logger.error(`Failed to create composite for dataset ${plan.name}: ${r.reason}`);
+        items.push({ ...base, status: 'failed', dropped: [], reason: r.reason });
       } else {
-        const r = outcome.value;
         await setPermissions(r.output);
         // §9.2.4: every member of the group, including any the composite left out, points at it.
         await setCompositeOutput(handle, plan.members.map((m) => m.metadata_id), o.layout.compositeDir, plan.name);

@@ -47,7 +47,6 @@ import { individualDir, layoutFromSettings, targetDir, type ArchiveLayout } from
 import { moveBadFile } from '../archive/companions.js';
 import { moveFile } from '../archive/move.js';
 import { fuvPartnerOf, rootnameOf, tagNameOfCorrtag, x1dOf } from '../hst/names.js';
-import { lockHome } from '../archive/home-lock.js';
 import { pngBeside } from '../plots/layout.js';
 import { makeDirectory, setPermissions } from '../archive/permissions.js';
 import type { AliasTable } from '../targets/aliases.js';
@@ -55,6 +54,7 @@ import { makeComposites, type CompositeItem } from './composites.js';
 import { intentIsCompletable, journalDir, pendingIntents, readIntent, removeIntent, writeIntent, type IngestIntent, type MoveStep } from './journal.js';
 import { SILENT, type StageLogger } from './log.js';
 import { createPool, forEachInOrder, type Pool } from './pool.js';
+import type { Stage, StageProgress } from './stage.js';
 import { drawQuicklook, prepareFile, type PrepareInput, type PrepareResult, type UnitOptions } from './units.js';
 
 export type IngestSettings = Pick<
@@ -98,8 +98,8 @@ export interface IngestOptions {
   onProgress?: (p: IngestProgress) => void;
   /** Fault injection for tests: called at each step; if it throws, the run stops there like a crash. */
   onStep?: (step: IngestStep, file: string) => void | Promise<void>;
-  /** Take the home_dir lock (default true). */
-  lock?: boolean;
+  /** Where units run; default a pool of settings.num_cores, stopped at the end. A given pool is not stopped. */
+  pool?: Pool;
   /** Write each individual lightcurve's quicklook PNG beside it (default true). */
   quicklook?: boolean;
 }
@@ -200,7 +200,7 @@ async function step(ctx: Context, s: IngestStep, file: string): Promise<void> {
 }
 
 /** The moves of one good file, in order (see the module comment). */
-function plannedMoves(prepared: Extract<PrepareResult, { status: 'prepared' }>, dirs: { target: string; outputs: string }, superseded: string | undefined, lightcurveName: string): MoveStep[] {
+function plannedMoves(prepared: Extract<PrepareResult, { status: 'done' }>, dirs: { target: string; outputs: string }, superseded: string | undefined, lightcurveName: string): MoveStep[] {
   const file = prepared.file;
   const moves: MoveStep[] = [];
   // The stale corrtag goes first, so the fresh one made from the tag replaces it.
@@ -303,7 +303,7 @@ async function commitBad(ctx: Context, r: Extract<PrepareResult, { status: 'bad'
   return { file: r.file, status: 'bad', reason: r.reason, archived: path.join(ctx.layout.badDataDir, path.basename(r.file)) };
 }
 
-async function commitGood(ctx: Context, r: Extract<PrepareResult, { status: 'prepared' }>, superseded: string | undefined): Promise<FileResult> {
+async function commitGood(ctx: Context, r: Extract<PrepareResult, { status: 'done' }>, superseded: string | undefined): Promise<FileResult> {
   const header = new Header(r.primary);
   const number = (k: string): number | undefined => {
     const v = header.get(k);
@@ -353,7 +353,7 @@ async function commitGood(ctx: Context, r: Extract<PrepareResult, { status: 'pre
  * crash before the intent is done is completed by recover(), which draws the PNG again; a crash after
  * it and before this move loses only the quicklook (`hstlc plots` draws its own). A failure is a warning.
  */
-async function placeQuicklook(ctx: Context, r: Extract<PrepareResult, { status: 'prepared' }>, intent: IngestIntent, warnings: string[]): Promise<string | undefined> {
+async function placeQuicklook(ctx: Context, r: Extract<PrepareResult, { status: 'done' }>, intent: IngestIntent, warnings: string[]): Promise<string | undefined> {
   const lc = intent.moves.find((m) => m.role === 'lightcurve');
   if (r.stagedQuicklook === undefined || lc === undefined) return undefined;
   const dst = pngBeside(lc.dst);
@@ -379,13 +379,16 @@ export function unitOptions(settings: IngestSettings, env: Record<string, string
   };
 }
 
-/** Run the stage. Throws only for what stops the whole run (lock held, database down, IngestAborted). */
+/**
+ * The stage's body; run it as `ingestStage` through runStage (stage.ts), which holds the home_dir lock
+ * (called directly, as tests do, it takes none). Throws only for what stops the whole run (database
+ * down, IngestAborted).
+ */
 export async function runIngest(handle: HstlcDb, options: IngestOptions): Promise<IngestSummary> {
   const started = Date.now();
   const settings = options.settings;
   const logger = options.logger ?? SILENT;
   const layout = layoutFromSettings(settings);
-  const lock = options.lock === false ? undefined : await lockHome(settings.home_dir, 'ingest');
   const ctx: Context = { handle, layout, journal: journalDir(settings.home_dir), options, logger, ingestDate: todayIsoDate() };
   let pool: Pool | undefined;
   let runId: number | undefined;
@@ -394,7 +397,7 @@ export async function runIngest(handle: HstlcDb, options: IngestOptions): Promis
     const files: FileResult[] = await recover(ctx);
     const recovered = files.map((f) => f.file);
 
-    // Nothing in staging belongs to a live run (we hold the lock, intents are done): start clean.
+    // Nothing in staging belongs to a live run (runStage holds the lock, intents are done): start clean.
     const staging = path.join(settings.home_dir, STAGING_DIR, 'ingest');
     await rm(staging, { recursive: true, force: true });
     const { files: todo, superseded } = await filesToIngest(settings.ingest_dir);
@@ -410,7 +413,7 @@ export async function runIngest(handle: HstlcDb, options: IngestOptions): Promis
       options: units,
       quicklook: options.quicklook !== false,
     }));
-    pool = createPool({ numCores });
+    pool = options.pool ?? createPool({ numCores });
     let failures = 0;
     let events = 0;
     await forEachInOrder(pool, 'prepare', inputs, async (i, outcome) => {
@@ -476,8 +479,7 @@ export async function runIngest(handle: HstlcDb, options: IngestOptions): Promis
     if (runId !== undefined) await finishRun(handle, runId, 'failed', { error: message(err) }).catch(() => undefined);
     throw err;
   } finally {
-    await pool?.close().catch(() => undefined);
-    await lock?.release();
+    if (options.pool === undefined) await pool?.close().catch(() => undefined);
   }
 }
 
@@ -556,3 +558,31 @@ export async function ingestOneFile(handle: HstlcDb, options: IngestOptions, inp
     await rm(input.stagingDir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
+
+/** What a caller chooses for an ingest run (onStep: tests' fault injection); the rest comes from the stage context. */
+export type IngestRequest = Pick<IngestOptions, 'corrtagExtract' | 'aliases' | 'matchRadiusArcsec' | 'quicklook' | 'onStep'>;
+
+/** Ingest's progress as shown: the files ("ingest"), then the composites. */
+export function shownIngestProgress(p: IngestProgress): StageProgress {
+  return { ...p, phase: p.phase === 'files' ? 'ingest' : 'composites' };
+}
+
+/** The ingest stage (§5.1): one item per file of ingest_dir (done, bad, failed) and per composite group. */
+export const ingestStage: Stage<IngestRequest, IngestSummary> = {
+  name: 'ingest',
+  lock: () => 'home',
+  run: (ctx, input) =>
+    runIngest(ctx.db, {
+      ...input,
+      settings: ctx.settings,
+      env: ctx.env,
+      logger: ctx.logger,
+      pool: ctx.pool(),
+      onProgress: (p) => ctx.progress.update(shownIngestProgress(p)),
+    }),
+  results: (s) => [
+    ...s.files.map((f) => ({ key: f.file, status: f.status, ...(f.reason !== undefined ? { reason: f.reason } : {}) })),
+    ...s.composites.map((c) => ({ key: c.name, status: c.status, ...(c.reason !== undefined ? { reason: c.reason } : {}) })),
+  ],
+  ok: (s) => s.ok,
+};

@@ -3,6 +3,8 @@ export interface StageLogger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /** Shown with --verbose only (retries of the downloader and the like). */
+  debug?(message: string): void;
 }
 
 export const SILENT: StageLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };

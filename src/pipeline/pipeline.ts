@@ -1,25 +1,27 @@
 /**
  * The whole pipeline, `hstlc pipeline [--corrtag-extract]` (alias `hstlc_pipeline`, §14.5):
- * ingest → stats (individual and composite) → plots, under one home_dir lock so no reset or second
- * pipeline runs in between.
+ * ingest → stats (individual and composite) → plots, under one home_dir lock (taken by runStage for
+ * `pipelineStage`) so no reset or second pipeline runs in between, on one worker pool.
  *
  * A stage that cannot run at all (lock held, database gone, a crash of the stage) stops the pipeline
  * with a PipelineStopped naming the stage; per-item failures (a file that fails to ingest, a lightcurve
  * whose statistics fail, a plot that fails) are counted and the next stage still runs. The summary says
  * what each stage did and `ok` is false if anything failed.
  *
- * The plots stage is called through `plotsStage` only (tests and benchmarks may substitute their own).
+ * The plots stage is called through `pipelinePlots` only (tests and benchmarks may substitute their own).
  */
 import path from 'node:path';
 import type { GridKind, PeriodogramMethod } from '../analysis/index.js';
-import { lockHome, type HomeLock } from '../archive/home-lock.js';
 import type { HstlcSettings } from '../config/types.js';
 import type { HstlcDb } from '../db/index.js';
 import type { AliasTable } from '../targets/aliases.js';
-import { runIngest, type IngestProgress, type IngestSettings, type IngestSummary } from './ingest.js';
+import { ingestStage, runIngest, shownIngestProgress, type IngestProgress, type IngestSettings, type IngestSummary } from './ingest.js';
 import { SILENT, type StageLogger } from './log.js';
 import { runPlots, type PlotsProgress } from './plots.js';
-import { runStats, type StatsProgress, type StatsSummary } from './stats.js';
+import type { Pool } from './pool.js';
+import type { Stage } from './stage.js';
+import { runStats, statsStage, type StatsProgress, type StatsSummary } from './stats.js';
+import { poolAnalyzer } from './stats-runner.js';
 
 export const STAGES = ['ingest', 'stats', 'plots'] as const;
 export type StageName = (typeof STAGES)[number];
@@ -50,6 +52,8 @@ export interface PlotsStageInput {
   settings: PipelineSettings;
   logger: StageLogger;
   method?: PeriodogramMethod;
+  /** The pipeline's pool, when it has one (not to be stopped). */
+  pool?: Pool;
   onProgress?: (phase: string, done: number, total: number) => void;
 }
 
@@ -59,11 +63,11 @@ export type PlotsStage = (input: PlotsStageInput) => Promise<PlotsStageSummary>;
  * The plots stage as the pipeline calls it: `runPlots` (plots.ts) under the pipeline's lock, its
  * result reduced to what the pipeline reports. The one place that knows how the plots stage is reached.
  */
-export const plotsStage: PlotsStage = async ({ handle, settings, logger, method, onProgress }) => {
+export const pipelinePlots: PlotsStage = async ({ handle, settings, logger, method, pool, onProgress }) => {
   const s = await runPlots(handle, {
     settings,
-    lock: false,
     logger,
+    ...(pool !== undefined ? { pool } : {}),
     ...(method !== undefined ? { method } : {}),
     ...(onProgress !== undefined ? { onProgress: (p: PlotsProgress) => onProgress(p.phase, p.done, p.total) } : {}),
   });
@@ -101,10 +105,10 @@ export interface PipelineOptions {
   onIngestProgress?: (p: IngestProgress) => void;
   onStatsProgress?: (p: StatsProgress) => void;
   onPlotsProgress?: (phase: string, done: number, total: number) => void;
-  /** The plots stage to run (default `plotsStage`); tests and benchmarks may substitute one. */
+  /** The plots stage to run (default `pipelinePlots`); tests and benchmarks may substitute one. */
   plots?: PlotsStage;
-  /** Take the home_dir lock for the whole run (default true). */
-  lock?: boolean;
+  /** One pool for the three stages (not stopped); without it each stage starts and stops its own. */
+  pool?: Pool;
 }
 
 export interface PipelineTotals {
@@ -143,13 +147,14 @@ export class PipelineStopped extends Error {
   }
 }
 
+/** The stage's body; run it as `pipelineStage` through runStage (stage.ts), which holds the home_dir lock. */
 export async function runPipeline(handle: HstlcDb, options: PipelineOptions): Promise<PipelineSummary> {
   const started = performance.now();
   const settings = options.settings;
   const logger = options.logger ?? SILENT;
   const grid = settings.algorithm;
   const stages: StageTiming[] = [];
-  const lock: HomeLock | undefined = options.lock === false ? undefined : await lockHome(settings.home_dir, 'pipeline');
+  const pool = options.pool;
 
   async function stage<T>(name: StageName, body: () => Promise<T>, status: (r: T) => StageTiming['status']): Promise<T> {
     options.onStage?.(name, 'start');
@@ -169,13 +174,13 @@ export async function runPipeline(handle: HstlcDb, options: PipelineOptions): Pr
     return result;
   }
 
-  try {
+  {
     const ingest = await stage(
       'ingest',
       () =>
         runIngest(handle, {
           settings,
-          lock: false,
+          ...(pool !== undefined ? { pool } : {}),
           corrtagExtract: options.corrtagExtract === true,
           ...(options.aliases !== undefined ? { aliases: options.aliases } : {}),
           ...(options.matchRadiusArcsec !== undefined ? { matchRadiusArcsec: options.matchRadiusArcsec } : {}),
@@ -193,6 +198,7 @@ export async function runPipeline(handle: HstlcDb, options: PipelineOptions): Pr
           grid,
           method: options.method ?? 'auto',
           numCores: settings.num_cores,
+          ...(pool !== undefined ? { analyzer: poolAnalyzer(pool, false) } : {}),
           logger,
           ...(options.onStatsProgress !== undefined ? { onProgress: options.onStatsProgress } : {}),
         }),
@@ -201,10 +207,11 @@ export async function runPipeline(handle: HstlcDb, options: PipelineOptions): Pr
     const plots = await stage(
       'plots',
       () =>
-        (options.plots ?? plotsStage)({
+        (options.plots ?? pipelinePlots)({
           handle,
           settings,
           logger,
+          ...(pool !== undefined ? { pool } : {}),
           ...(options.method !== undefined ? { method: options.method } : {}),
           ...(options.onPlotsProgress !== undefined ? { onProgress: options.onPlotsProgress } : {}),
         }),
@@ -234,38 +241,31 @@ export async function runPipeline(handle: HstlcDb, options: PipelineOptions): Pr
       plots,
       elapsedMs: Math.round(performance.now() - started),
     };
-  } finally {
-    await lock?.release();
   }
 }
 
-const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+/** What a caller chooses for a pipeline run; the rest comes from the stage context. */
+export type PipelineRequest = Pick<PipelineOptions, 'corrtagExtract' | 'aliases' | 'matchRadiusArcsec' | 'method' | 'plots'>;
 
-/** The final summary of `hstlc pipeline` (the JSON output is the summary itself). */
-export function describePipeline(s: PipelineSummary, settings: Pick<PipelineSettings, 'filesystem_dir' | 'outputs_dir' | 'bad_data_dir'>): string[] {
-  const t = s.totals;
-  const lines: string[] = [];
-  lines.push(`${pad('files', 13)}${t.files.done} ingested, ${t.files.bad} bad, ${t.files.failed} failed${t.files.skipped > 0 ? `, ${t.files.skipped} skipped` : ''}`);
-  lines.push(`${pad('composites', 13)}${t.composites.done} made, ${t.composites.failed} failed`);
-  lines.push(`${pad('statistics', 13)}${t.lightcurves.done} lightcurves, ${t.lightcurves.failed} failed (${s.grid} grid)`);
-  lines.push(`${pad('interesting', 13)}${t.interesting} lightcurve(s) flagged by the periodogram, ${t.deliverable} deliverable`);
-  if (t.plots.status === 'unavailable') lines.push(`${pad('plots', 13)}not made: ${s.plots.message ?? 'not available'}`);
-  else {
-    const skipped = s.plots.skipped ?? 0;
-    lines.push(`${pad('plots', 13)}${t.plots.written} written, ${t.plots.unchanged} unchanged, ${t.plots.failed} failed${skipped > 0 ? `, ${skipped} skipped (no statistics)` : ''}`);
-  }
-  lines.push(`${pad('time', 13)}${s.stages.map((x) => `${x.stage} ${(x.ms / 1000).toFixed(1)} s`).join(', ')}; ${s.numCores} core(s)`);
-  lines.push('');
-  lines.push(`${pad('archive', 13)}${settings.filesystem_dir}`);
-  lines.push(`${pad('lightcurves', 13)}${settings.outputs_dir}`);
-  if (t.files.bad > 0) lines.push(`${pad('bad data', 13)}${settings.bad_data_dir}`);
-  lines.push(`${pad('site', 13)}${t.site ?? '(none yet)'}`);
-
-  const problems: string[] = [];
-  for (const f of s.ingest.files) if (f.status === 'failed') problems.push(`failed  ingest ${path.basename(f.file)}: ${f.reason ?? ''}`);
-  for (const c of s.ingest.composites) if (c.status === 'failed') problems.push(`failed  composite ${c.name}: ${c.reason ?? ''}`);
-  for (const f of s.stats.files) if (f.status === 'failed') problems.push(`failed  stats ${path.basename(f.path)}: ${f.reason ?? ''}`);
-  if (s.plots.status === 'failed') problems.push(`failed  plots: ${s.plots.message ?? ''}`);
-  if (problems.length > 0) lines.push('', ...problems);
-  return lines;
-}
+/** The pipeline as a stage: its items are its stages' items; one lock and one pool for all three. */
+export const pipelineStage: Stage<PipelineRequest, PipelineSummary> = {
+  name: 'pipeline',
+  lock: () => 'home',
+  run: (ctx, input) =>
+    runPipeline(ctx.db, {
+      ...input,
+      settings: ctx.settings,
+      env: ctx.env,
+      logger: ctx.logger,
+      pool: ctx.pool(),
+      onStage: (_stage, event) => {
+        if (event === 'end') ctx.progress.stop();
+      },
+      onIngestProgress: (p) => ctx.progress.update(shownIngestProgress(p)),
+      onStatsProgress: (p) => ctx.progress.update({ ...p, phase: 'stats' }),
+      onPlotsProgress: (phase, done, total) => ctx.progress.update({ phase, done, total }),
+    }),
+  results: (s) => [
+...ingestStage.results(s.ingest), ...statsStage.results(s.stats)],
+  ok: (s) => s.ok,
+};

@@ -15,6 +15,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { analyzePeriodograms, readLightcurveColumns, type GridKind, type PeriodogramMethod, type SpacePeriodogram } from '../analysis/index.js';
 import { writeAtomic } from '../plots/files.js';
+import type { UnitResult } from './unit-result.js';
 import { PERIOD_SPACES, type PeriodSpace, type PeriodogramData } from '../plots/types.js';
 
 /** Points per period space kept for drawing (min and max of 1000 buckets; panels are < 1000 px wide). */
@@ -32,7 +33,7 @@ export interface PeriodogramUnitInput {
   maxPoints?: number;
 }
 
-export type PeriodogramUnitResult = { ok: true; periodogram: PeriodogramData; ms: number } | { ok: false; reason: string; ms: number };
+export type PeriodogramUnitResult = UnitResult<{ periodogram: PeriodogramData }> & { ms: number };
 
 /**
  * Bucket of each point: `buckets` equal slices of log(period), as the charts' period axes are
@@ -131,9 +132,9 @@ export async function periodogramUnit(input: PeriodogramUnitInput): Promise<Peri
     const analysis = analyzePeriodograms(columns.mjd, columns.net, { grid: input.grid, method: input.method });
     const periodogram = {} as PeriodogramData;
     for (const name of PERIOD_SPACES) periodogram[name] = reduceSpace(analysis.spaces[name], input.maxPoints ?? DEFAULT_MAX_POINTS);
-    return { ok: true, periodogram, ms: performance.now() - t0 };
+    return { status: 'done', periodogram, ms: performance.now() - t0 };
   } catch (err) {
-    return { ok: false, reason: (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim(), ms: performance.now() - t0 };
+    return { status: 'failed', reason: (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim(), ms: performance.now() - t0 };
   }
 }
 

@@ -19,7 +19,6 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GridKind, PeriodogramMethod } from '../analysis/index.js';
-import { lockHome } from '../archive/home-lock.js';
 import type { HstlcSettings } from '../config/types.js';
 import { finishRun, listOutputsWithMetadata, listStats, startRun, type HstlcDb, type Stats } from '../db/index.js';
 import { metaFromHeaders } from '../plots/read.js';
@@ -32,6 +31,7 @@ import type { ImageJob } from '../plots/units.js';
 import { SILENT, type StageLogger } from './log.js';
 import { DEFAULT_MAX_POINTS, PeriodogramCache, periodogramKey } from './plots-periodogram.js';
 import { createPool, type Pool } from './pool.js';
+import type { Stage } from './stage.js';
 
 export type PlotsSettings = Pick<HstlcSettings, 'home_dir' | 'plot_dir' | 'num_cores' | 'algorithm'>;
 
@@ -48,8 +48,6 @@ export interface PlotsOptions {
   method?: PeriodogramMethod;
   /** Points per period space kept for drawing (plots-periodogram.ts). */
   maxPoints?: number;
-  /** Take the home_dir lock (default true; the pipeline holds it already). */
-  lock?: boolean;
   /** Where units run; default a pool of settings.num_cores. A given pool is not closed. */
   pool?: Pool;
   logger?: StageLogger;
@@ -197,7 +195,10 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Run the stage. Throws only when it cannot run (lock held, database unreachable). */
+/**
+ * The stage's body; run it as `plotsStage` through runStage (stage.ts), which holds the home_dir lock.
+ * Throws only when it cannot run (database unreachable).
+ */
 export async function runPlots(handle: HstlcDb, options: PlotsOptions): Promise<PlotsSummary> {
   const started = performance.now();
   const settings = options.settings;
@@ -207,7 +208,6 @@ export async function runPlots(handle: HstlcDb, options: PlotsOptions): Promise<
   const method = options.method ?? 'auto';
   const maxPoints = options.maxPoints ?? DEFAULT_MAX_POINTS;
   const numCores = Math.max(1, Math.floor(settings.num_cores));
-  const lock = options.lock === false ? undefined : await lockHome(settings.home_dir, 'plots');
   let pool: Pool | undefined = options.pool;
   let runId: number | undefined;
   try {
@@ -251,7 +251,7 @@ export async function runPlots(handle: HstlcDb, options: PlotsOptions): Promise<
             pgCounts.cached++;
           } else {
             const r = await pool!.run('plotsPeriodogram', unit);
-            if (!r.ok) throw new Error(`periodogram: ${r.reason}`);
+            if (r.status !== 'done') throw new Error(`periodogram: ${r.reason}`);
             periodogram = r.periodogram;
             cache.set(key, periodogram);
             pgCounts.computed++;
@@ -269,7 +269,13 @@ export async function runPlots(handle: HstlcDb, options: PlotsOptions): Promise<
     });
 
     const threads = pool;
-    const render = pool.inProcess ? undefined : (job: ImageJob) => threads.run('renderImage', job);
+    const render = pool.inProcess
+      ? undefined
+      : async (job: ImageJob): Promise<Uint8Array> => {
+          const r = await threads.run('renderImage', job);
+          if (r.status !== 'done') throw new Error(r.reason);
+          return r.png;
+        };
     let failures = 0;
     const site = await buildSite({
       plotDir,
@@ -338,35 +344,27 @@ export async function runPlots(handle: HstlcDb, options: PlotsOptions): Promise<
     throw err;
   } finally {
     if (options.pool === undefined) await pool?.close().catch(() => undefined);
-    await lock?.release();
   }
 }
 
-/**
- * The plots stage as `hstlc pipeline` calls it (its `PlotsStage` shape, pipeline.ts): the pipeline holds
- * the home_dir lock already; counts are lightcurves (drawn / unchanged / failed).
- */
-export async function plotsForPipeline(input: {
-  handle: HstlcDb;
-  settings: PlotsSettings;
-  logger: StageLogger;
-  onProgress?: (done: number, total: number) => void;
-}): Promise<{ status: 'done' | 'failed'; written: number; unchanged: number; failed: number; site: string | null; message?: string; elapsedMs: number; detail: PlotsSummary }> {
-  const summary = await runPlots(input.handle, {
-    settings: input.settings,
-    lock: false,
-    logger: input.logger,
-    ...(input.onProgress ? { onProgress: (p: PlotsProgress) => (p.phase === 'plots' ? input.onProgress!(p.done, p.total) : undefined) } : {}),
-  });
-  const skipped = summary.counts.skipped + summary.pendingComposites;
-  return {
-    status: summary.ok ? 'done' : 'failed',
-    written: summary.counts.done,
-    unchanged: summary.counts.unchanged,
-    failed: summary.counts.failed,
-    site: summary.site,
-    ...(skipped > 0 ? { message: `${skipped} lightcurve(s) skipped (no statistics yet, or a composite being rebuilt)` } : {}),
-    elapsedMs: summary.elapsedMs,
-    detail: summary,
-  };
-}
+/** What a caller chooses for a plots run; the rest comes from the stage context. */
+export type PlotsRequest = Pick<PlotsOptions, 'plotDir' | 'force' | 'prune' | 'grid' | 'method' | 'maxPoints'>;
+
+/** The plots stage (§12): one item per lightcurve (done, unchanged as done, failed, skipped) and per failed page. */
+export const plotsStage: Stage<PlotsRequest, PlotsSummary> = {
+  name: 'plots',
+  lock: () => 'home',
+  run: (ctx, input) =>
+    runPlots(ctx.db, {
+      ...input,
+      settings: ctx.settings,
+      pool: ctx.pool(),
+      logger: ctx.logger,
+      onProgress: (p) => ctx.progress.update(p),
+    }),
+  results: (s) => [
+    ...s.items.map((x) => ({ key: x.path, status: x.status === 'unchanged' ? ('done' as const) : x.status, ...(x.reason !== undefined ? { reason: x.reason } : {}) })),
+    ...s.pages.filter((p) => p.status === 'failed').map((p) => ({ key: p.path, status: 'failed' as const, ...(p.error !== undefined ? { reason: p.error } : {}) })),
+  ],
+  ok: (s) => s.ok,
+};

@@ -19,13 +19,13 @@ export function inProcessAnalyzer(): StatsAnalyzer {
   return { size: 1, inProcess: true, analyze: statsUnit, close: async () => undefined };
 }
 
-/** Units on `pool`'s threads (the `stats` unit of worker.ts). */
-export function poolAnalyzer(pool: Pool): StatsAnalyzer {
+/** Units on `pool`'s threads (the `stats` unit of worker.ts); `close` stops the pool only if `owned`. */
+export function poolAnalyzer(pool: Pool, owned = true): StatsAnalyzer {
   return {
     size: pool.size,
     inProcess: pool.inProcess,
     analyze: (input) => pool.run('stats', input),
-    close: () => pool.close(),
+    close: () => (owned ? pool.close() : Promise.resolve()),
   };
 }
 

@@ -3,11 +3,12 @@
  * and out (structured-clone safe), so the same function runs in this thread or in a pool worker; it never
  * touches the database — the stage commits the rows (stats.ts).
  */
+import type { UnitResult } from './unit-result.js';
 import { analyzeLightcurve, productKindOf, readLightcurveColumns, type GridKind, type PeriodogramMethod, type StatsRow } from '../analysis/index.js';
 
-/** Which lightcurves a run covers (§11.1: `build_stats_table individual|composite|both`). */
-export type ProductType = 'individual' | 'composite' | 'both';
-export type LightcurveKind = Exclude<ProductType, 'both'>;
+import type { LightcurveKind } from './product-type.js';
+
+export type { LightcurveKind, ProductType } from './product-type.js';
 
 export interface StatsUnitInput {
   /** The lightcurve file: outputs.individual_path/individual_filename or composite_path/composite_filename. */
@@ -18,9 +19,7 @@ export interface StatsUnitInput {
   method: PeriodogramMethod;
 }
 
-export type StatsUnitResult =
-  | { path: string; kind: LightcurveKind; ok: true; row: StatsRow; /** Rows (time bins) of the lightcurve. */ bins: number; ms: number }
-  | { path: string; kind: LightcurveKind; ok: false; reason: string; ms: number };
+export type StatsUnitResult = UnitResult<{ row: StatsRow; /** Rows (time bins) of the lightcurve. */ bins: number }> & { path: string; kind: LightcurveKind; ms: number };
 
 /** src/analysis `deliverable`, restated on a finished row: a composite whose statistics are all present. */
 function deliverableRow(kind: LightcurveKind, row: StatsRow): boolean {
@@ -42,8 +41,8 @@ export async function statsUnit(input: StatsUnitInput): Promise<StatsUnitResult>
     const { row } = analyzeLightcurve(input.path, columns, { grid: input.grid, method: input.method });
     // The analysis tells composites by their HLSP name; the database knows which column the file came from.
     if (productKindOf(input.path) !== input.kind) row.deliver = deliverableRow(input.kind, row);
-    return { ...base, ok: true, row, bins: columns.counts.length, ms: performance.now() - started };
+    return { ...base, status: 'done', row, bins: columns.counts.length, ms: performance.now() - started };
   } catch (err) {
-    return { ...base, ok: false, reason: reasonOf(err), ms: performance.now() - started };
+    return { ...base, status: 'failed', reason: reasonOf(err), ms: performance.now() - started };
   }
 }

@@ -13,19 +13,11 @@ import path from 'node:path';
 import type { GridKind, PeriodogramMethod } from '../analysis/index.js';
 import { finishRun, listOutputs, startRun, upsertStatsBatch, type HstlcDb, type StatsInput } from '../db/index.js';
 import { SILENT, type StageLogger } from './log.js';
-import { createStatsAnalyzer, type StatsAnalyzer } from './stats-runner.js';
+import type { Stage } from './stage.js';
+import { createStatsAnalyzer, poolAnalyzer, type StatsAnalyzer } from './stats-runner.js';
 import type { LightcurveKind, ProductType, StatsUnitInput, StatsUnitResult } from './stats-unit.js';
 
-export const PRODUCT_TYPES = ['individual', 'composite', 'both'] as const satisfies readonly ProductType[];
-
-export function isProductType(value: string): value is ProductType {
-  return (PRODUCT_TYPES as readonly string[]).includes(value);
-}
-
-/** The original's assertion message (§11.1), kept word for word (two spaces included). */
-export function invalidProductTypeMessage(value: string): string {
-  return `${value} is not a valid option.  Please choose "individual", "composite", or "both".`;
-}
+export { PRODUCT_TYPES, isProductType, invalidProductTypeMessage } from './product-type.js';
 
 export interface Lightcurve {
   path: string;
@@ -122,7 +114,7 @@ export interface StatsSummary {
  * The analysis row is the database's input as it is: every column, the three added ones included
  * (§10.2 + migration 0003), so an update never keeps a stale value (§15.23).
  */
-function toInput(result: Extract<StatsUnitResult, { ok: true }>): StatsInput {
+function toInput(result: Extract<StatsUnitResult, { status: 'done' }>): StatsInput {
   return result.row;
 }
 
@@ -140,7 +132,7 @@ async function analyzeAll(analyzer: StatsAnalyzer, inputs: readonly StatsUnitInp
     const settled = analyzer.analyze(input).then(
       (r): [number, StatsUnitResult] => [i, r],
       // statsUnit never throws; a dead worker thread does.
-      (err: unknown): [number, StatsUnitResult] => [i, { path: input.path, kind: input.kind, ok: false, reason: err instanceof Error ? err.message : String(err), ms: 0 }],
+      (err: unknown): [number, StatsUnitResult] => [i, { path: input.path, kind: input.kind, status: 'failed', reason: err instanceof Error ? err.message : String(err), ms: 0 }],
     );
     inFlight.set(i, settled);
   };
@@ -163,7 +155,10 @@ async function largestFirst(lightcurves: readonly Lightcurve[]): Promise<Lightcu
   return sized.sort((a, b) => b.size - a.size).map((x) => x.lc);
 }
 
-/** Run the stage. Throws only when the run cannot go on (database unreachable); files fail one by one. */
+/**
+ * The stage's body; run it as `statsStage` through runStage (stage.ts), which holds the home_dir lock.
+ * Throws only when the run cannot go on (database unreachable); files fail one by one.
+ */
 export async function runStats(handle: HstlcDb, options: StatsOptions): Promise<StatsSummary> {
   const started = performance.now();
   const logger = options.logger ?? SILENT;
@@ -184,7 +179,7 @@ export async function runStats(handle: HstlcDb, options: StatsOptions): Promise<
     if (!analyzer.inProcess) logger.info(`Computing statistics on ${analyzer.size} threads`);
     if (pendingComposites > 0) logger.warn(`${pendingComposites} composite(s) are being rebuilt and have no file yet: skipped`);
 
-    let pending: Array<{ result: Extract<StatsUnitResult, { ok: true }>; file: StatsFileResult }> = [];
+    let pending: Array<{ result: Extract<StatsUnitResult, { status: 'done' }>; file: StatsFileResult }> = [];
     let oldest = 0;
     let failures = 0;
     const fail = (file: StatsFileResult, reason: string): void => {
@@ -210,7 +205,7 @@ export async function runStats(handle: HstlcDb, options: StatsOptions): Promise<
       logger.info(`Processing ${result.path}`);
       const file: StatsFileResult = { path: result.path, kind: result.kind, status: 'done', ms: Math.round(result.ms) };
       files.push(file);
-      if (result.ok) {
+      if (result.status === 'done') {
         Object.assign(file, { periodogram: result.row.periodogram, deliver: result.row.deliver, bins: result.bins });
         if (pending.length === 0) oldest = performance.now();
         pending.push({ result, file });
@@ -251,3 +246,26 @@ export async function runStats(handle: HstlcDb, options: StatsOptions): Promise<
     await opened?.close();
   }
 }
+
+/** What a caller chooses for a stats run; the rest comes from the stage context. */
+export type StatsRequest = Pick<StatsOptions, 'type' | 'grid' | 'method'>;
+
+/**
+ * The stats stage (§11): one item per lightcurve (done or failed with why). It takes the home_dir lock
+ * like every stage, so no ingest or reset rewrites the lightcurves while they are read.
+ */
+export const statsStage: Stage<StatsRequest, StatsSummary> = {
+  name: 'stats',
+  lock: () => 'home',
+  run: (ctx, input) =>
+    runStats(ctx.db, {
+      ...input,
+      grid: input.grid ?? ctx.settings.algorithm,
+      numCores: ctx.settings.num_cores,
+      analyzer: poolAnalyzer(ctx.pool(), false),
+      logger: ctx.logger,
+      onProgress: (p) => ctx.progress.update({ phase: 'stats', ...p }),
+    }),
+  results: (s) => s.files.map((f) => ({ key: f.path, status: f.status, ...(f.reason !== undefined ? { reason: f.reason } : {}) })),
+  ok: (s) => s.ok,
+};

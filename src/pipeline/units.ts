@@ -1,9 +1,13 @@
 /**
- * The units of work of the ingest stage (DESIGN §9): pure-ish functions of (input paths, options) →
- * a plain, structured-cloneable result, so the same code runs in-process or in a piscina worker.
- * They read event files and write only into a staging directory (or, for a composite, one atomic
- * write of the composite itself); every database write and every move into the archive is left to
- * the stage, which runs in the main thread in a fixed order (ingest.ts).
+ * The units of work of every stage (DESIGN §9), by name in UNITS: functions of a plain input (paths,
+ * options) → a plain, structured-cloneable result, so the same code runs in-process, in a piscina
+ * worker (pool.ts) or as a job of a job engine. Every unit answers in one shape, UnitResult: `done` with
+ * its values, `bad` (ingest: the input file fails a quality check, §3) or `failed` with the reason; a
+ * unit does not throw for a defect of its input, so a throw (or a dead worker) means the machine or a
+ * bug, which an engine may retry. Units touch no database and move nothing into the archive: the ingest
+ * units read event files and write only into a staging directory (or, for a composite, one atomic write
+ * of the composite itself); the stats and plots units read a lightcurve and return values. The stage,
+ * in the main thread, commits results in a fixed order (ingest.ts, stats.ts, plots.ts).
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,6 +25,13 @@ import { moveFile } from '../archive/move.js';
 import { fuvPartnerOf, individualLightcurveName } from '../hst/names.js';
 import { readLightcurve } from '../plots/read.js';
 import { writeQuicklookPng } from '../plots/draw.js';
+import { renderImage as renderPlotImage, type ImageJob } from '../plots/units.js';
+import { statsUnit, type StatsUnitInput, type StatsUnitResult } from './stats-unit.js';
+import { periodogramUnit, type PeriodogramUnitInput, type PeriodogramUnitResult } from './plots-periodogram.js';
+
+import type { UnitResult } from './unit-result.js';
+
+export type { UnitFailure, UnitResult } from './unit-result.js';
 
 /** What a unit needs from the config: plain data (it crosses to worker threads). */
 export interface UnitOptions {
@@ -46,33 +57,27 @@ export interface PrepareInput {
   quicklook?: boolean;
 }
 
-export type PrepareResult =
-  | {
-      status: 'prepared';
-      file: string;
-      kind: FileKind;
-      /** The primary header's cards, for §5.3 metadata and target resolution in the main thread. */
-      primary: Card[];
-      /** Base name the file is archived and recorded under (a STIS tag: its corrtag, §5.2.4). */
-      archivedName: string;
-      /** Staged lightcurve, to be moved to outputs_dir/<TARGNAME>/<rootname>_curve.fits. */
-      stagedLightcurve: string;
-      /** Staged quicklook PNG of the lightcurve, to be moved beside it (absent if it could not be drawn). */
-      stagedQuicklook?: string;
-      /** Staged STIS corrtag made from a tag file, to be moved next to it in the archive. */
-      stagedCorrtag?: string;
-      /** Events in the file (and its FUV partner), for throughput figures. */
-      events: number;
-      bins: number;
-      warnings: string[];
-    }
-  | { status: 'bad'; file: string; reason: BadDataReason; check: string; detail: string }
-  /**
-   * The file could not be processed. `internal` marks a programming error (not a ProductError and not a
-   * system error such as ENOENT): the file is not at fault, so it is never quarantined; the stack is kept
-   * for the report.
-   */
-  | { status: 'failed'; file: string; reason: string; internal?: true; stack?: string };
+export type PrepareResult = UnitResult<
+  {
+    file: string;
+    kind: FileKind;
+    /** The primary header's cards, for §5.3 metadata and target resolution in the main thread. */
+    primary: Card[];
+    /** Base name the file is archived and recorded under (a STIS tag: its corrtag, §5.2.4). */
+    archivedName: string;
+    /** Staged lightcurve, to be moved to outputs_dir/<TARGNAME>/<rootname>_curve.fits. */
+    stagedLightcurve: string;
+    /** Staged quicklook PNG of the lightcurve, to be moved beside it (absent if it could not be drawn). */
+    stagedQuicklook?: string;
+    /** Staged STIS corrtag made from a tag file, to be moved next to it in the archive. */
+    stagedCorrtag?: string;
+    /** Events in the file (and its FUV partner), for throughput figures. */
+    events: number;
+    bins: number;
+    warnings: string[];
+  },
+  { file: string; reason: BadDataReason; check: string; detail: string }
+> & { file: string };
 
 export interface CompositeInput {
   /** Member event files, in the archive, in group order. */
@@ -84,7 +89,9 @@ export interface CompositeInput {
   targname?: string;
 }
 
-export interface CompositeUnitResult {
+export type CompositeUnitResult = UnitResult<CompositeMade>;
+
+export interface CompositeMade {
   output: string;
   rows: number;
   wmin: number;
@@ -198,7 +205,7 @@ export async function prepareFile(input: PrepareInput): Promise<PrepareResult> {
       }
     }
     return {
-      status: 'prepared',
+      status: 'done',
       file,
       kind: detection.kind,
       primary: facts.primary,
@@ -225,20 +232,48 @@ export function failureOf(file: string, err: unknown): Extract<PrepareResult, { 
   return { status: 'failed', file, reason: `internal error (not a defect of the file): ${message(err)}`, internal: true, ...(stack !== undefined ? { stack } : {}) };
 }
 
-/** §9.2–9.3 one composite; throws (with the reason) when it cannot be made. */
+/** §9.2–9.3 one composite; a composite that cannot be made is `failed` with the reason. */
 export async function buildComposite(input: CompositeInput): Promise<CompositeUnitResult> {
-  await mkdir(path.dirname(input.output), { recursive: true });
-  const r = await compositeFromFiles(input.files, input.output, extractOptions(input.options), { targname: input.targname });
-  return {
-    output: r.output,
-    rows: r.rows,
-    wmin: r.range.wmin,
-    wmax: r.range.wmax,
-    members: r.members.map((m) => ({ file: m.file, kept: m.kept, ...(m.reason !== undefined ? { reason: m.reason } : {}) })),
-  };
+  try {
+    await mkdir(path.dirname(input.output), { recursive: true });
+    const r = await compositeFromFiles(input.files, input.output, extractOptions(input.options), { targname: input.targname });
+    return {
+      status: 'done',
+      output: r.output,
+      rows: r.rows,
+      wmin: r.range.wmin,
+      wmax: r.range.wmax,
+      members: r.members.map((m) => ({ file: m.file, kept: m.kept, ...(m.reason !== undefined ? { reason: m.reason } : {}) })),
+    };
+  } catch (err) {
+    return { status: 'failed', reason: message(err) };
+  }
 }
 
-/** The units by name: what the pool runs (pool.ts) and the worker exposes (worker.ts). */
-export const UNITS = { prepare: prepareFile, composite: buildComposite } as const;
+/** A PNG of the plots stage (src/plots/units.ts renderImage), as a unit: the bytes, or why not. */
+export async function renderImage(job: ImageJob): Promise<UnitResult<{ png: Uint8Array }>> {
+  try {
+    return { status: 'done', png: await renderPlotImage(job) };
+  } catch (err) {
+    return { status: 'failed', reason: message(err) };
+  }
+}
+
+/**
+ * Every unit by name: what the pool runs (pool.ts), the worker exposes (worker.ts) and a job engine
+ * calls (`await UNITS[name](input)`). ingest: prepare (one event file), composite (one group); stats:
+ * stats (one lightcurve's row); plots: plotsPeriodogram (one lightcurve's periodogram, reduced for
+ * drawing), renderImage (one PNG).
+ */
+export const UNITS = {
+  prepare: prepareFile,
+  composite: buildComposite,
+  stats: statsUnit,
+  plotsPeriodogram: periodogramUnit,
+  renderImage,
+} as const satisfies Record<string, (input: never) => Promise<UnitResult<object, object>>>;
 export type Units = typeof UNITS;
 export type UnitName = keyof Units;
+export type UnitInputOf<K extends UnitName> = Parameters<Units[K]>[0];
+export type UnitOutputOf<K extends UnitName> = Awaited<ReturnType<Units[K]>>;
+export type { StatsUnitInput, StatsUnitResult, PeriodogramUnitInput, PeriodogramUnitResult, ImageJob };

@@ -13,3 +13,4 @@ export const renderImage = worker.renderImage;
 export const plotsPeriodogram = worker.plotsPeriodogram;
 export const ping = worker.ping;
 export const holdHeap = worker.holdHeap;
+export const throws = worker.throws;

@@ -80,7 +80,7 @@ before(async () => {
   const { settings } = homeFor(archive, { db: db.info });
   const handle = await connectDatabase(settings.db);
   try {
-    await runIngest(handle, { settings, lock: false });
+    await runIngest(handle, { settings });
     await runStats(handle, { type: 'both', grid: settings.algorithm, numCores: 1 });
     local = await stateOf({ ...settings, source: { kind: 'defaults' }, warnings: [] }, handle);
   } finally {

@@ -14,7 +14,8 @@ import { after, before, describe, it } from 'node:test';
 import { connectDatabase, listBadData, recentRuns, tableCounts, type HstlcDb } from '../../src/db/index.js';
 import type { HstlcSettings } from '../../src/config/types.js';
 import { HomeLockedError, lockHome } from '../../src/archive/home-lock.js';
-import { IngestAborted, collectingLogger, runIngest, type IngestStep, type IngestSummary } from '../../src/pipeline/index.js';
+import { runStage } from '../../src/pipeline/stage.js';
+import { IngestAborted, collectingLogger, ingestStage, runIngest, type IngestStep, type IngestSummary } from '../../src/pipeline/index.js';
 import type { ArchiveManifest, FileTruth } from '../../src/synthetic/index.js';
 import { DIALECTS, type TestDatabase } from '../db/dialects.js';
 import { cleanupHomes, homeFor, listTree, snapshot, tinyArchive, type Archive, type Snapshot } from './helpers.js';
@@ -218,7 +219,7 @@ describe('ingest crash safety (SQLite)', () => {
     return (async () => {
       const handle = await connectDatabase(settings.db);
       try {
-        const rerun = await ingest(settings, handle);
+        const { summary: rerun } = await runStage(ingestStage, { db: handle, settings }, {});
         assert.equal(rerun.recovered.length, 1);
         assert.deepEqual(await snapshot(settings, handle), clean);
       } finally {
@@ -245,7 +246,7 @@ describe('ingest crash safety (SQLite)', () => {
     const lock = await lockHome(settings.home_dir, 'ingest');
     const handle = await connectDatabase(settings.db);
     try {
-      await assert.rejects(ingest(settings, handle), HomeLockedError);
+      await assert.rejects(runStage(ingestStage, { db: handle, settings }, {}), HomeLockedError);
       assert.equal(listTree(settings.ingest_dir).length, archive.manifest.files.length);
     } finally {
       await lock.release();

@@ -11,7 +11,8 @@ import { after, describe, it } from 'node:test';
 import { lockHome } from '../../src/archive/home-lock.js';
 import { resolveSettings } from '../../src/config/index.js';
 import { connectDatabase } from '../../src/db/index.js';
-import { PipelineStopped, runPipeline, type PipelineSummary, type PlotsStage } from '../../src/pipeline/pipeline.js';
+import { PipelineStopped, pipelineStage, runPipeline, type PipelineSummary, type PlotsStage } from '../../src/pipeline/pipeline.js';
+import { runStage } from '../../src/pipeline/stage.js';
 import type { StatusReport } from '../../src/pipeline/status.js';
 import { cleanupSandboxes, run, sandbox } from '../cli/helpers.js';
 
@@ -41,8 +42,9 @@ describe('runPipeline', () => {
         assert.equal(input.settings.plot_dir, settings.plot_dir);
         return { status: 'done', written: 2, unchanged: 1, failed: 0, site: path.join(settings.plot_dir, 'index.html'), elapsedMs: 1 };
       };
-      const summary = await runPipeline(handle, { settings, plots, onStage: (stage, event) => order.push(`${stage}:${event}`) });
-      assert.deepEqual(order, ['ingest:start', 'ingest:end', 'stats:start', 'stats:end', 'plots:start', 'plots', 'plots:end']);
+      const { summary } = await runStage(pipelineStage, { db: handle, settings, progress: { update: () => undefined, stop: () => order.push('stop') } }, { plots });
+      // The progress view is finished at the end of each stage.
+      assert.deepEqual(order, ['stop', 'stop', 'plots', 'stop']);
       assert.equal(summary.ok, true);
       assert.deepEqual(summary.stages.map((x) => [x.stage, x.status]), [['ingest', 'ok'], ['stats', 'ok'], ['plots', 'ok']]);
       assert.deepEqual(summary.totals.files, { done: 0, bad: 0, failed: 0, skipped: 0 });
@@ -52,6 +54,10 @@ describe('runPipeline', () => {
       await (await lockHome(settings.home_dir, 'test')).release();
       const runs = await handle.db.selectFrom('runs').select(['command', 'status']).orderBy('id').execute();
       assert.deepEqual(runs, [{ command: 'ingest', status: 'ok' }, { command: 'stats', status: 'ok' }]);
+
+      const stages: string[] = [];
+      await runPipeline(handle, { settings, plots: NO_PLOTS, onStage: (stage, event) => stages.push(`${stage}:${event}`) });
+      assert.deepEqual(stages, ['ingest:start', 'ingest:end', 'stats:start', 'stats:end', 'plots:start', 'plots:end']);
     } finally {
       await handle.close();
     }
@@ -65,7 +71,7 @@ describe('runPipeline', () => {
       const broken: PlotsStage = async () => {
         throw new Error('plot_dir is not writable');
       };
-      const err = await runPipeline(handle, { settings, plots: broken }).then(
+      const err = await runStage(pipelineStage, { db: handle, settings }, { plots: broken }).then(
         () => assert.fail('expected the pipeline to stop'),
         (e: unknown) => e,
       );
@@ -78,7 +84,7 @@ describe('runPipeline', () => {
       // A held lock stops it before anything runs.
       const lock = await lockHome(settings.home_dir, 'ingest');
       try {
-        await assert.rejects(runPipeline(handle, { settings, plots: NO_PLOTS }), /ingest \(pid \d+ .* is already working on this home_dir/);
+        await assert.rejects(runStage(pipelineStage, { db: handle, settings }, { plots: NO_PLOTS }), /ingest \(pid \d+ .* is already working on this home_dir/);
       } finally {
         await lock.release();
       }

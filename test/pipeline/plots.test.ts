@@ -9,7 +9,10 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectDatabase, listStats, type HstlcDb } from '../../src/db/index.js';
-import { plotsForPipeline, runPlots, type PlotsSummary } from '../../src/pipeline/plots.js';
+import { plotsStage, runPlots, type PlotsSummary } from '../../src/pipeline/plots.js';
+import { pipelinePlots } from '../../src/pipeline/pipeline.js';
+import { runStage } from '../../src/pipeline/stage.js';
+import { resolveSettings } from '../../src/config/index.js';
 import { SILENT } from '../../src/pipeline/log.js';
 import { HomeLockedError, lockHome } from '../../src/archive/home-lock.js';
 import { markedPeaks, reducedIndices } from '../../src/pipeline/plots-periodogram.js';
@@ -168,13 +171,15 @@ describe('hstlc plots stage (golden archive in SQLite)', { skip: fonts, timeout:
   it('refuses to run while another command holds home_dir; the pipeline, which holds it, runs it without', async () => {
     const lock = await lockHome(home, 'pipeline');
     try {
-      await assert.rejects(runPlots(handle, { settings: settings() }), HomeLockedError);
-      const r = await plotsForPipeline({ handle, settings: settings(), logger: SILENT });
+      const full = resolveSettings({ home_dir: home, plot_dir: plotDir, num_cores: 1, algorithm: 'compat' }, { baseDir: home, homedir: home, cores: 1 });
+      await assert.rejects(runStage(plotsStage, { db: handle, settings: full }, {}), HomeLockedError);
+      const r = await pipelinePlots({ handle, settings: full, logger: SILENT });
       assert.equal(r.status, 'done');
       assert.deepEqual([r.written, r.failed], [0, 0]);
-      assert.equal(r.unchanged, r.detail.counts.unchanged);
+      assert.equal(r.unchanged, (r.detail as PlotsSummary).counts.unchanged);
       assert.equal(r.site, path.join(plotDir, 'index.html'));
-      assert.match(r.message ?? '', /1 lightcurve\(s\) skipped/);
+      // The individual lightcurve without a stats row.
+      assert.equal(r.skipped, 1);
     } finally {
       await lock.release();
     }

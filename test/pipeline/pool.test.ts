@@ -67,7 +67,7 @@ describe('worker pool', () => {
     const pool = createPool({ numCores: 2 });
     const seen: string[] = [];
     await assert.rejects(
-      forEachInOrder(pool, 'composite', [{ files: ['/nonexistent/a_corrtag.fits'], output: '/tmp/hstlc-pool-test/x.fits', options: { algorithm: 'corrected', step: 2, badProposals: [], refDir: '/nonexistent', env: {} } }, { files: [], output: '/tmp/hstlc-pool-test/y.fits', options: { algorithm: 'corrected', step: 2, badProposals: [], refDir: '/nonexistent', env: {} } }], (i, o) => {
+      forEachInOrder(pool, 'throws', [{ message: 'a bug met /nonexistent/a_corrtag.fits' }, { message: 'second' }], (i, o) => {
         seen.push(o.ok ? 'ok' : o.error.message);
         if (i === 0) throw new Error('handler stops the run');
       }),

@@ -74,9 +74,9 @@ describe('stats stage helpers', () => {
         two.analyze({ ...input, path: path.join(copy.dir, 'individual', copy.individuals[0]!) }),
         two.analyze({ ...input, path: path.join(copy.dir, 'individual', 'gone00001_curve.fits') }),
       ]);
-      assert.ok(good.ok);
+      assert.ok(good.status === 'done');
       assert.equal(good.row.total, golden.get(`individual/${copy.individuals[0]}`)!.total);
-      assert.ok(!gone.ok && gone.reason.includes('gone00001_curve.fits'), 'a failure comes back as a result, not a rejection');
+      assert.ok(gone.status === 'failed' && gone.reason.includes('gone00001_curve.fits'), 'a failure comes back as a result, not a rejection');
     } finally {
       await two.close();
     }
@@ -130,7 +130,7 @@ for (const dialect of DIALECTS) {
         assert.equal(row.deliver, composite && complete, `${keyOf(row)} deliver`);
         // The three added columns hold the analysis's values, unrounded by the database.
         const unit = await analyzer.analyze({ path: path.join(row.lightcurve_path, row.lightcurve_filename), kind: composite ? 'composite' : 'individual', grid: 'compat', method: 'fast' });
-        assert.ok(unit.ok);
+        assert.ok(unit.status === 'done');
         assert.equal(row.best_period, unit.row.best_period);
         assert.equal(row.best_power, unit.row.best_power);
         assert.equal(row.false_alarm_probability, unit.row.false_alarm_probability);

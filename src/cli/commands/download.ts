@@ -1,24 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { LoadedConfig } from '../../config/types.js';
-import { createProgress, type Progress } from '../../log/progress.js';
-import type { TextSink } from '../../log/console.js';
-import {
-  DEFAULT_HTTP,
-  DEFAULT_LIMIT,
-  runDownload,
-  summaryLine,
-  writeReport,
-  type RunReport,
-} from '../../mast/index.js';
-import { acquireRunLock, LockedError, type RunLock } from '../../mast/lock.js';
-import { databaseKnown, DatabaseLedger } from '../../mast/database.js';
-import { connectDatabase, type HstlcDb } from '../../db/index.js';
-import { serveArchive } from '../../mast/stub/main.js';
+import { DEFAULT_LIMIT, summaryLine } from '../../mast/summary.js';
+import type { RunReport } from '../../mast/run.js';
 import type { CliContext } from '../context.js';
-import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
 import { positiveInteger } from '../parsers.js';
+import { runStageCommand } from '../stage.js';
 
 interface DownloadOptions {
   dryRun?: boolean;
@@ -45,67 +31,6 @@ function describe(report: RunReport, file: string | undefined): string[] {
   return lines;
 }
 
-/** The stage with the CLI's ledger, logger, progress and output; the caller holds the run lock. */
-async function download(ctx: CliContext, cfg: LoadedConfig, opts: DownloadOptions): Promise<void> {
-  const log = await ctx.logger({ file: true });
-  const token = ctx.io.env['MAST_API_TOKEN']?.trim() || cfg.mast_token || undefined;
-  // The database is the source of truth: rootnames already ingested or rejected are not fetched
-  // again, and the downloads table is the ledger.
-  const handle = await connectDatabase(cfg.db);
-  try {
-    await downloadWith(ctx, cfg, opts, log, token, handle);
-  } finally {
-    await handle.close();
-  }
-}
-
-async function downloadWith(
-  ctx: CliContext,
-  cfg: LoadedConfig,
-  opts: DownloadOptions,
-  log: Awaited<ReturnType<CliContext['logger']>>,
-  token: string | undefined,
-  handle: HstlcDb,
-): Promise<void> {
-  const ledger = new DatabaseLedger(handle);
-  let progress: Progress | undefined;
-  let done = 0;
-  const report = await runDownload({
-    mastUrl: cfg.mast_url,
-    crdsUrl: cfg.crds_url,
-    ingestDir: cfg.ingest_dir,
-    refDir: cfg.ref_dir,
-    http: {
-      ...DEFAULT_HTTP,
-      token,
-      userAgent: `hstlc/${ctx.version}`,
-      onRetry: (e) => log.debug(`retrying ${e.url.split('?')[0]} in ${e.delayMs} ms (attempt ${e.attempt}: ${e.reason})`),
-    },
-    ledger,
-    known: databaseKnown(handle),
-    concurrency: cfg.download_concurrency,
-    limit: opts.limit ?? DEFAULT_LIMIT,
-    dryRun: opts.dryRun === true,
-    logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), debug: (m) => log.debug(m) },
-    onPlan: (files) => {
-      progress = createProgress({
-        total: files,
-        label: 'download',
-        stream: ctx.io.stderr as TextSink & NodeJS.WritableStream,
-        env: ctx.io.env,
-        logger: { info: (m) => log.info(m) },
-        quiet: ctx.globals().quiet,
-      });
-    },
-    onFile: () => progress?.update(++done),
-  });
-  progress?.stop();
-  const file = report.dry_run ? undefined : await writeReport(cfg.download_dir, report);
-  log.info(summaryLine(report));
-  ctx.out.result({ ...report, report_file: file ?? null }, () => describe(report, file));
-  if (report.summary.failed > 0 || report.summary.references_failed > 0) ctx.setExitCode(ExitCode.ITEMS_FAILED);
-}
-
 /** `hstlc download` — alias `download_hstlc` (§14, now through MAST's public APIs, DESIGN §8). */
 export function registerDownload(program: Command, ctx: CliContext): void {
   program
@@ -123,23 +48,12 @@ export function registerDownload(program: Command, ctx: CliContext): void {
     .addHelpText('after', examples('$ hstlc download --dry-run', '$ hstlc download --limit 50', '$ download_hstlc   (original name)'))
     .action(async (opts: DownloadOptions) => {
       const cfg = await ctx.config();
-      // A dry run writes nothing, so it may look while a download runs.
-      if (opts.dryRun === true) return download(ctx, cfg, opts);
-      await mkdir(cfg.download_dir, { recursive: true });
-      let lock: RunLock;
-      try {
-        lock = await acquireRunLock(cfg.download_dir);
-      } catch (err) {
-        if (!(err instanceof LockedError)) throw err;
-        ctx.out.error(err.message);
-        ctx.setExitCode(ExitCode.ITEMS_FAILED);
-        return;
-      }
-      try {
-        await download(ctx, cfg, opts);
-      } finally {
-        await lock.release();
-      }
+      const token = ctx.io.env['MAST_API_TOKEN']?.trim() || cfg.mast_token || undefined;
+      await runStageCommand(ctx, {
+        stage: async () => (await import('../../pipeline/download.js')).downloadStage,
+        input: { dryRun: opts.dryRun === true, limit: opts.limit ?? DEFAULT_LIMIT, ...(token !== undefined ? { token } : {}), userAgent: `hstlc/${ctx.version}` },
+        lines: (s) => describe(s, s.report_file ?? undefined),
+      });
     });
 
   // The stub MAST/CRDS server, for trying the downloader without the archive.
@@ -150,6 +64,7 @@ export function registerDownload(program: Command, ctx: CliContext): void {
     .requiredOption('--archive <dir>', 'the folder of files to serve')
     .option('--port <p>', 'port to listen on (default: any free port)', positiveInteger)
     .action(async (opts: { archive: string; port?: number }) => {
+      const { serveArchive } = await import('../../mast/stub/main.js');
       const stub = await serveArchive(opts.archive, opts.port ?? 0, (line) => ctx.out.print(line));
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

@@ -1,36 +1,32 @@
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { connectDatabase } from '../../db/index.js';
 import type { TextSink } from '../../log/console.js';
 import { createProgress, isCI, type Progress } from '../../log/progress.js';
-import { runIngest, type IngestProgress, type IngestSummary } from '../../pipeline/index.js';
-import { loadAliasFile } from '../../targets/aliases.js';
+import type { IngestSummary } from '../../pipeline/ingest.js';
 import type { CliContext } from '../context.js';
 import { examples } from '../not-available.js';
-import { reportStage, reportLocked } from '../stage.js';
+import { runStageCommand, type ProgressViewFactory } from '../stage.js';
 
 /** Progress that can also show the current file and the failures so far (a bar on a terminal). */
-interface IngestProgressView {
-  update(done: number, p: IngestProgress): void;
-  stop(): void;
-}
-
-function startProgress(ctx: CliContext, first: IngestProgress, log: { info(m: string): void }): IngestProgressView {
+const ingestProgressView: ProgressViewFactory = (ctx, first, log) => {
   const stream = ctx.io.stderr as TextSink & NodeJS.WritableStream;
-  const label = first.phase === 'files' ? 'ingest' : 'composites';
+  const label = first.phase;
   if (stream.isTTY === true && !isCI(ctx.io.env) && !ctx.globals().quiet) {
-    const bar = new cliProgress.SingleBar(
-      { stream, format: `${label} [{bar}] {value}/{total} | {failures} failed | {current}`, hideCursor: true },
-      cliProgress.Presets.shades_classic,
-    );
-    bar.start(first.total, 0, { failures: 0, current: '' });
-    return { update: (done, p) => bar.update(done, { failures: p.failures, current: p.current }), stop: () => bar.stop() };
+    return barView(stream, label, first.total);
   }
   const lines: Progress = createProgress({ total: first.total, label, stream, env: ctx.io.env, logger: log, quiet: ctx.globals().quiet });
-  return { update: (done) => lines.update(done), stop: () => lines.stop() };
-}
+  return { update: (p) => lines.update(p.done), stop: () => lines.stop() };
+};
 
+function barView(stream: TextSink & NodeJS.WritableStream, label: string, total: number): ReturnType<ProgressViewFactory> {
+  const bar = new cliProgress.SingleBar(
+    { stream, format: `${label} [{bar}] {value}/{total} | {failures} failed | {current}`, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0, { failures: 0, current: '' });
+  return { update: (p) => bar.update(p.done, { failures: p.failures ?? 0, current: p.current ?? '' }), stop: () => bar.stop() };
+}
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -74,35 +70,12 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     )
     .action(async (opts: { corrtagExtract?: boolean }) => {
       const cfg = await ctx.config();
-      const log = await ctx.logger({ file: true });
-      const aliases = await loadAliasFile(cfg.target_aliases);
-      const handle = await connectDatabase(cfg.db);
-      let progress: IngestProgressView | undefined;
-      let phase: 'files' | 'composites' | undefined;
-      try {
-        const summary = await runIngest(handle, {
-          settings: cfg,
-          corrtagExtract: opts.corrtagExtract === true,
-          aliases,
-          matchRadiusArcsec: cfg.target_match_radius,
-          env: ctx.io.env,
-          logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
-          onProgress: (p) => {
-            if (phase !== p.phase) {
-              progress?.stop();
-              phase = p.phase;
-              progress = startProgress(ctx, p, log);
-            }
-            progress?.update(p.done, p);
-          },
-        });
-        progress?.stop();
-        reportStage(ctx, log, summary, describeSummary(summary));
-      } catch (err) {
-        progress?.stop();
-        reportLocked(ctx, err);
-      } finally {
-        await handle.close();
-      }
+      const { loadAliasFile } = await import('../../targets/aliases.js');
+      await runStageCommand(ctx, {
+        stage: async () => (await import('../../pipeline/ingest.js')).ingestStage,
+        input: { corrtagExtract: opts.corrtagExtract === true, aliases: await loadAliasFile(cfg.target_aliases), matchRadiusArcsec: cfg.target_match_radius },
+        lines: describeSummary,
+        progressView: ingestProgressView,
+      });
     });
 }

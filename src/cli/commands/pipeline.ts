@@ -1,17 +1,11 @@
 import type { Command } from 'commander';
-import { HomeLockedError } from '../../archive/home-lock.js';
-import { describeConnection } from '../../config/connection.js';
 import type { LoadedConfig } from '../../config/types.js';
-import { connectDatabase, type HstlcDb } from '../../db/index.js';
-import type { TextSink } from '../../log/console.js';
-import { createProgress, type Progress } from '../../log/progress.js';
-import { describePipeline, PipelineStopped, runPipeline, type PipelineSummary } from '../../pipeline/pipeline.js';
-import { loadAliasFile } from '../../targets/aliases.js';
+import type { PipelineSummary } from '../../pipeline/pipeline.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
-import { reportStage, reportLocked } from '../stage.js';
-import { runOnEngine } from '../engine.js';
+import { runStageCommand } from '../stage.js';
+import { describePipeline } from '../describe-pipeline.js';
 
 export interface PipelineRunOptions {
   corrtagExtract?: boolean;
@@ -24,67 +18,25 @@ export interface PipelineRunOptions {
   logFile?: boolean;
 }
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /**
  * Run the pipeline for a command (`pipeline`, `demo`): connect, run, print the summary, set the exit
  * code. Returns the summary, or undefined when the pipeline could not run or stopped (already reported).
  */
 export async function runPipelineCommand(ctx: CliContext, cfg: LoadedConfig, opts: PipelineRunOptions = {}): Promise<PipelineSummary | undefined> {
-  const log = await ctx.logger({ file: opts.logFile !== false });
-  let handle: HstlcDb;
-  try {
-    handle = await connectDatabase(cfg.db);
-  } catch (err) {
-    const text = `cannot use the database ${describeConnection(cfg.db)}: ${message(err)}`;
-    log.error({ fileOnly: true }, text);
-    ctx.out.error(`${text}\nNothing was done; check db_connection_string (hstlc config shows it) and that the server is up.`);
-    ctx.setExitCode(ExitCode.USAGE);
-    return undefined;
-  }
-  const stream = ctx.io.stderr as TextSink & NodeJS.WritableStream;
-  let progress: Progress | undefined;
-  let label = '';
-  const show = (name: string, done: number, total: number): void => {
-    if (label !== name) {
-      progress?.stop();
-      label = name;
-      progress = createProgress({ total, label: name, stream, env: ctx.io.env, logger: { info: (m) => log.info(m) }, quiet: ctx.globals().quiet });
-    }
-    progress?.update(done);
-  };
-  try {
-    const aliases = await loadAliasFile(cfg.target_aliases);
-    const summary = await runPipeline(handle, {
-      settings: cfg,
-      corrtagExtract: opts.corrtagExtract === true,
-      aliases,
-      matchRadiusArcsec: cfg.target_match_radius,
-      env: ctx.io.env,
-      logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
-      onStage: (_stage, event) => {
-        if (event === 'end') {
-          progress?.stop();
-          progress = undefined;
-          label = '';
-        }
-      },
-      onIngestProgress: (p) => show(p.phase === 'files' ? 'ingest' : 'composites', p.done, p.total),
-      onStatsProgress: (p) => show('stats', p.done, p.total),
-      onPlotsProgress: (phase, done, total) => show(phase, done, total),
-    });
-    progress?.stop();
-    reportStage(ctx, log, summary, describePipeline(summary, cfg), opts.print !== false);
-    return summary;
-  } catch (err) {
-    progress?.stop();
-    if (err instanceof HomeLockedError) {
-      reportLocked(ctx, err, 'the pipeline did not start: ');
-      return undefined;
-    }
-    if (err instanceof PipelineStopped) {
+  const { loadAliasFile } = await import('../../targets/aliases.js');
+  const aliases = await loadAliasFile(cfg.target_aliases);
+  const set = await runStageCommand(ctx, {
+    stage: async () => (await import('../../pipeline/pipeline.js')).pipelineStage,
+    input: { corrtagExtract: opts.corrtagExtract === true, aliases, matchRadiusArcsec: cfg.target_match_radius },
+    lines: (summary) => describePipeline(summary, cfg),
+    config: cfg,
+    logFile: opts.logFile !== false,
+    print: opts.print !== false,
+    databaseIsUsage: true,
+    lockedPrefix: 'the pipeline did not start: ',
+    onError: async (err, log) => {
+      const { PipelineStopped } = await import('../../pipeline/pipeline.js');
+      if (!(err instanceof PipelineStopped)) return false;
       log.error({ fileOnly: true }, err.message);
       const done = err.stages.filter((s) => s.status !== 'failed' && s.status !== 'not run').map((s) => s.stage);
       const skipped = err.stages.filter((s) => s.status === 'not run').map((s) => s.stage);
@@ -95,12 +47,10 @@ export async function runPipelineCommand(ctx: CliContext, cfg: LoadedConfig, opt
           '\nFix the cause and run the pipeline again; it takes up where it stopped.',
       );
       ctx.setExitCode(ExitCode.ITEMS_FAILED);
-      return undefined;
-    }
-    throw err;
-  } finally {
-    await handle.close();
-  }
+      return true;
+    },
+  });
+  return set?.summary;
 }
 
 /** `hstlc pipeline` — alias `hstlc_pipeline [-corrtag_extract]` (§14.5). */
@@ -132,7 +82,7 @@ export function registerPipeline(program: Command, ctx: CliContext): void {
         return;
       }
       // DESIGN §9: the same stages as jobs for `hstlc worker` processes, on any number of hosts.
-      if (cfg.engine === 'graphile') await runOnEngine(ctx, cfg, { command: 'pipeline', wait: opts.wait, corrtagExtract: opts.corrtagExtract === true });
+      if (cfg.engine === 'graphile') await (await import('../engine.js')).runOnEngine(ctx, cfg, { command: 'pipeline', wait: opts.wait, corrtagExtract: opts.corrtagExtract === true });
       else await runPipelineCommand(ctx, cfg, { corrtagExtract: opts.corrtagExtract === true });
     });
 }

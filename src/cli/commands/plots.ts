@@ -2,16 +2,14 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import { resolve } from 'node:path';
 import type { GridKind, PeriodogramMethod } from '../../analysis/index.js';
-import { connectDatabase } from '../../db/index.js';
 import type { TextSink } from '../../log/console.js';
 import { createProgress, type Progress } from '../../log/progress.js';
-import { runPlots, type PlotsSummary } from '../../pipeline/plots.js';
-import { recordsFromDir } from '../../plots/from-dir.js';
-import { buildSite, type SiteResult } from '../../plots/site.js';
+import type { PlotsSummary } from '../../pipeline/plots.js';
+import type { SiteResult } from '../../plots/site.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
-import { reportStage, reportLocked } from '../stage.js';
+import { runStageCommand } from '../stage.js';
 import { periodogramGridOption, periodogramMethodOption } from '../options.js';
 
 interface PlotsOptions {
@@ -92,44 +90,16 @@ export function registerPlots(program: Command, ctx: CliContext): void {
         await fromDir(ctx, opts);
         return;
       }
-      const cfg = await ctx.config();
-      const log = await ctx.logger({ file: true });
-      const handle = await connectDatabase(cfg.db);
-      let progress: Progress | undefined;
-      let phase: string | undefined;
-      try {
-        const summary = await runPlots(handle, {
-          settings: cfg,
+      await runStageCommand(ctx, {
+        stage: async () => (await import('../../pipeline/plots.js')).plotsStage,
+        input: {
           ...(opts.plotDir !== undefined ? { plotDir: opts.plotDir } : {}),
           force: opts.force === true,
-          grid: opts.algorithm ?? cfg.algorithm,
+          ...(opts.algorithm !== undefined ? { grid: opts.algorithm } : {}),
           method: opts.method,
-          logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
-          onProgress: (p) => {
-            if (phase !== p.phase) {
-              progress?.stop();
-              phase = p.phase;
-              progress = createProgress({
-                total: p.total,
-                label: p.phase,
-                stream: ctx.io.stderr as TextSink & NodeJS.WritableStream,
-                env: ctx.io.env,
-                logger: { info: (m) => log.info(m) },
-                quiet: ctx.globals().quiet,
-              });
-            }
-            progress?.update(p.done);
-          },
-        });
-        progress?.stop();
-        progress = undefined;
-        reportStage(ctx, log, summary, describePlotsSummary(summary));
-      } catch (err) {
-        progress?.stop();
-        reportLocked(ctx, err);
-      } finally {
-        await handle.close();
-      }
+        },
+        lines: describePlotsSummary,
+      });
     });
 }
 
@@ -137,6 +107,7 @@ export function registerPlots(program: Command, ctx: CliContext): void {
 async function fromDir(ctx: CliContext, opts: PlotsOptions & { fromDir?: string }): Promise<void> {
   const plotDir = opts.plotDir ?? (await ctx.config()).plot_dir;
   const log = await ctx.logger({ file: opts.plotDir === undefined });
+  const [{ recordsFromDir }, { buildSite }] = await Promise.all([import('../../plots/from-dir.js'), import('../../plots/site.js')]);
   const records = await recordsFromDir({ dir: opts.fromDir!, statsFile: opts.stats, periodogramDir: opts.periodograms });
   log.info(`Creating plots for ${records.length} lightcurves in ${plotDir}`);
   let progress: Progress | undefined;

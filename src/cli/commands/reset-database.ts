@@ -2,15 +2,12 @@ import { createInterface } from 'node:readline/promises';
 import type { Readable } from 'node:stream';
 import { Argument, InvalidArgumentError, type Command } from 'commander';
 import { describeConnection } from '../../config/connection.js';
-import { lockHome } from '../../archive/home-lock.js';
-import { connectDatabase, resetDatabase, type ResetReport, type ResetTarget } from '../../db/index.js';
+import { RESET_TARGETS, type ResetReport, type ResetTarget } from '../../db/reset-targets.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import type { Writer } from '../io.js';
 import { examples } from '../not-available.js';
-import { reportLocked } from '../stage.js';
-
-export const RESET_TARGETS = ['bad_data', 'metadata', 'outputs', 'stats', 'all', 'production'] as const;
+import { runStageCommand } from '../stage.js';
 
 /** The original lower-cased the table name before checking it (§13.2). */
 function resetTarget(value: string): string {
@@ -88,22 +85,12 @@ export function registerResetDatabase(program: Command, ctx: CliContext): void {
       const target = table as ResetTarget;
       const question = `About to reset ${target} table(s) for database instance ${describeConnection(cfg.db)}. Do you wish to proceed?`;
       if (!(await confirmDestructive(ctx, question, opts.yes))) return;
-      // Not while an ingest in the same home_dir is writing rows.
-      const lock = await lockHome(cfg.home_dir, 'reset-database').catch((err: unknown) => {
-        reportLocked(ctx, err);
-        return undefined;
+      // Under the home_dir lock: not while an ingest in the same home_dir is writing rows.
+      await runStageCommand(ctx, {
+        stage: async () => (await import('../../pipeline/reset.js')).resetDatabaseStage,
+        input: { target },
+        lines: describeReport,
+        logFile: false,
       });
-      if (lock === undefined) return;
-      try {
-        const handle = await connectDatabase(cfg.db);
-        try {
-          const report = await resetDatabase(handle, target, { homeDir: cfg.home_dir });
-          ctx.out.result(report, describeReport);
-        } finally {
-          await handle.close();
-        }
-      } finally {
-        await lock.release();
-      }
     });
 }

@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import { layoutFromSettings, lockHome, resetFilesystem, type ResetFilesystemReport } from '../../archive/index.js';
-import { connectDatabase } from '../../db/index.js';
+import type { ResetFilesystemReport } from '../../archive/reset-filesystem.js';
 import type { CliContext } from '../context.js';
-import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
 import { confirmDestructive } from './reset-database.js';
-import { reportLocked } from '../stage.js';
+import { runStageCommand } from '../stage.js';
 
 function summary(report: ResetFilesystemReport): string[] {
   const lines = [
@@ -34,27 +32,12 @@ export function registerResetFilesystem(program: Command, ctx: CliContext): void
       const cfg = await ctx.config();
       const question = `About to reset filesystem ${cfg.filesystem_dir}. Do you wish to proceed?`;
       if (!(await confirmDestructive(ctx, question, opts.yes))) return;
-      // Not while an ingest (or another reset) is moving files in the same home_dir.
-      const lock = await lockHome(cfg.home_dir, 'reset-filesystem').catch((err: unknown) => {
-        reportLocked(ctx, err);
-        return undefined;
+      // Under the home_dir lock: not while an ingest (or another reset) is moving files in the same home_dir.
+      await runStageCommand(ctx, {
+        stage: async () => (await import('../../pipeline/reset.js')).resetFilesystemStage,
+        input: ctx.out.json ? {} : { onLine: (line) => ctx.out.print(line) },
+        lines: summary,
+        logFile: false,
       });
-      if (lock === undefined) return;
-      const handle = await connectDatabase(cfg.db).catch(async (err: unknown) => {
-        await lock.release();
-        throw err;
-      });
-      try {
-        if (!ctx.out.json) ctx.out.print('Resetting filesystem');
-        const report = await resetFilesystem(layoutFromSettings(cfg), {
-          db: handle,
-          onLine: ctx.out.json ? undefined : (line) => ctx.out.print(line),
-        });
-        ctx.out.result(report, summary);
-        if (report.failures.length > 0) ctx.setExitCode(ExitCode.ITEMS_FAILED);
-      } finally {
-        await handle.close();
-        await lock.release();
-      }
     });
 }

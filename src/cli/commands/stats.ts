@@ -1,14 +1,11 @@
 import path from 'node:path';
 import { Argument, InvalidArgumentError, type Command } from 'commander';
 import type { GridKind, PeriodogramMethod } from '../../analysis/index.js';
-import { connectDatabase } from '../../db/index.js';
-import type { TextSink } from '../../log/console.js';
-import { createProgress, type Progress } from '../../log/progress.js';
-import { invalidProductTypeMessage, isProductType, runStats, type StatsSummary } from '../../pipeline/stats.js';
-import type { ProductType } from '../../pipeline/stats-unit.js';
+import { invalidProductTypeMessage, isProductType, type ProductType } from '../../pipeline/product-type.js';
+import type { StatsSummary } from '../../pipeline/stats.js';
 import type { CliContext } from '../context.js';
 import { examples } from '../not-available.js';
-import { reportStage } from '../stage.js';
+import { runStageCommand } from '../stage.js';
 import { periodogramGridOption, periodogramMethodOption } from '../options.js';
 
 /** §11.1: the original asserted this and printed its own message; ours exits 2 with the same words. */
@@ -61,35 +58,10 @@ export function registerStats(program: Command, ctx: CliContext): void {
       examples('$ hstlc stats', '$ hstlc stats composite', '$ hstlc --json stats individual --algorithm compat', '$ build_stats_table both   (original name)'),
     )
     .action(async (type: ProductType, opts: StatsCommandOptions) => {
-      const cfg = await ctx.config();
-      const log = await ctx.logger({ file: true });
-      const handle = await connectDatabase(cfg.db);
-      let progress: Progress | undefined;
-      try {
-        const summary = await runStats(handle, {
-          type,
-          grid: opts.algorithm ?? cfg.algorithm,
-          method: opts.method,
-          numCores: cfg.num_cores,
-          logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
-          onProgress: (p) => {
-            progress ??= createProgress({
-              total: p.total,
-              label: 'stats',
-              stream: ctx.io.stderr as TextSink & NodeJS.WritableStream,
-              env: ctx.io.env,
-              logger: { info: (m) => log.info(m) },
-              quiet: ctx.globals().quiet,
-            });
-            progress.update(p.done);
-          },
-        });
-        progress?.stop();
-        progress = undefined;
-        reportStage(ctx, log, summary, describeStatsSummary(summary));
-      } finally {
-        progress?.stop();
-        await handle.close();
-      }
+      await runStageCommand(ctx, {
+        stage: async () => (await import('../../pipeline/stats.js')).statsStage,
+        input: { type, ...(opts.algorithm !== undefined ? { grid: opts.algorithm } : {}), method: opts.method },
+        lines: describeStatsSummary,
+      });
     });
 }

@@ -31,7 +31,7 @@ import type { AliasTable } from '../../targets/aliases.js';
 import type { CompositeItem } from '../composites.js';
 import { ingestOneFile, STAGING_DIR, unitOptions, type FileResult } from '../ingest.js';
 import type { StageLogger } from '../log.js';
-import { plotsStage, type PipelineSettings } from '../pipeline.js';
+import { pipelinePlots, type PipelineSettings } from '../pipeline.js';
 import { lightcurvesToPlot } from '../plots.js';
 import { DEFAULT_MAX_POINTS, PeriodogramCache, periodogramKey, periodogramUnit } from '../plots-periodogram.js';
 import { lightcurvesToProcess, type StatsFileResult } from '../stats.js';
@@ -96,7 +96,7 @@ async function ingestJob(ctx: TaskContext, p: IngestJob, helpers: JobHelpers): P
   const stagingDir = path.join(settings.home_dir, STAGING_DIR, 'jobs', `${rootnameOf(p.file)}-${helpers.job.id}-${helpers.job.attempts}`);
   const result: FileResult = await ingestOneFile(
     ctx.handle,
-    { settings, aliases: ctx.aliases, matchRadiusArcsec: settings.target_match_radius, env: ctx.env, logger: ctx.logger, lock: false },
+    { settings, aliases: ctx.aliases, matchRadiusArcsec: settings.target_match_radius, env: ctx.env, logger: ctx.logger },
     { file: p.file, stagingDir, corrtagExtract: p.corrtagExtract, ...(p.superseded !== undefined ? { superseded: p.superseded } : {}) },
   );
   if (result.status === 'failed') {
@@ -133,13 +133,12 @@ async function compositeJob(ctx: TaskContext, p: CompositeJob): Promise<Outcome>
     return { status: 'failed', detail: { ...base, status: 'failed', dropped: [], reason: err.message } satisfies CompositeItem };
   }
   await makeDirectory(layout.compositeDir);
-  let built;
-  try {
-    built = await buildComposite({ files, output, options: unitOptions(ctx.settings, ctx.env) });
-  } catch (err) {
-    if (isTransient(err)) throw err;
-    ctx.logger.error(`Failed to create composite for dataset ${name}: ${message(err)}`);
-    return { status: 'failed', detail: { ...base, status: 'failed', dropped: [], reason: message(err) } satisfies CompositeItem };
+  const built = await buildComposite({ files, output, options: unitOptions(ctx.settings, ctx.env) });
+  if (built.status !== 'done') {
+    const code = transientReason(built.reason);
+    if (code !== undefined) throw new TransientJobError(code, built.reason);
+    ctx.logger.error(`Failed to create composite for dataset ${name}: ${built.reason}`);
+    return { status: 'failed', detail: { ...base, status: 'failed', dropped: [], reason: built.reason } satisfies CompositeItem };
   }
   await setPermissions(built.output);
   // §9.2.4: every member of the group, including any the composite left out, points at it.
@@ -178,7 +177,7 @@ async function planJob(ctx: TaskContext, p: PlanJob): Promise<Outcome> {
 async function statsJob(ctx: TaskContext, p: StatsJob): Promise<Outcome> {
   const r = await statsUnit({ path: p.path, kind: p.kind, grid: p.algorithm, method: p.method });
   const file: StatsFileResult = { path: r.path, kind: r.kind, status: 'done', ms: Math.round(r.ms) };
-  if (!r.ok) {
+  if (r.status !== 'done') {
     ctx.logger.error(`Failed to compute statistics of ${p.path}: ${r.reason}`);
     return { status: 'failed', detail: { ...file, status: 'failed', reason: r.reason } };
   }
@@ -200,7 +199,7 @@ async function plotJob(ctx: TaskContext, p: PlotJob): Promise<Outcome> {
   const key = periodogramKey(hash, unit);
   if (cache.get(key) !== undefined) return { status: 'done', detail: { path: p.path, periodogram: 'cached' } };
   const r = await periodogramUnit(unit);
-  if (!r.ok) return { status: 'failed', detail: { path: p.path, reason: `periodogram: ${r.reason}` } };
+  if (r.status !== 'done') return { status: 'failed', detail: { path: p.path, reason: `periodogram: ${r.reason}` } };
   cache.ensure();
   cache.set(key, r.periodogram);
   return { status: 'done', detail: { path: p.path, periodogram: 'computed', ms: Math.round(r.ms) } };
@@ -208,7 +207,7 @@ async function plotJob(ctx: TaskContext, p: PlotJob): Promise<Outcome> {
 
 /** The pages, PNGs and dashboards (src/plots/site.ts), with every periodogram already in the cache. */
 async function siteJob(ctx: TaskContext, p: SiteJob): Promise<Outcome> {
-  const s = await plotsStage({ handle: ctx.handle, settings: ctx.settings, logger: ctx.logger, method: p.method });
+  const s = await pipelinePlots({ handle: ctx.handle, settings: ctx.settings, logger: ctx.logger, method: p.method });
   return { status: s.status === 'done' ? 'done' : 'failed', detail: s };
 }
 

@@ -1,0 +1,122 @@
+/**
+ * The stage contract (DESIGN §9). Every stage — ingest, stats, plots, the pipeline, download and both
+ * resets — is a `Stage<Input, Summary>` and is run by `runStage` with one context: the database, the
+ * settings, a logger, a progress sink, the worker pool and the lock. runStage is the one place a lock is
+ * taken (the home_dir lock, or the download_dir lock for downloads) and the pool started and stopped; a
+ * stage body does neither, so a composite stage (the pipeline) runs its parts on its own context.
+ *
+ * A stage answers per item, as kysely's MigrationResultSet does: each item done, bad, failed (with why)
+ * or skipped (db/batch.ts ItemResult), beside the stage's own summary (what --json prints). The work of
+ * a stage is cut into units (units.ts UNITS): plain input → plain result, so that a job engine can run
+ * them; the stage commits the results (SQL only through src/db).
+ */
+import { lockHome, type HomeLock } from '../archive/home-lock.js';
+import type { HstlcSettings } from '../config/types.js';
+import { countByStatus, type HstlcDb, type ItemResult, type ItemStatus } from '../db/index.js';
+import { acquireRunLock } from '../mast/lock.js';
+import { SILENT, type StageLogger } from './log.js';
+import { createPool, type Pool } from './pool.js';
+
+export type { ItemResult, ItemStatus } from '../db/index.js';
+
+/** One step of a stage's progress; `phase` is what is being counted ("ingest", "composites", "stats", "plots"…). */
+export interface StageProgress {
+  phase: string;
+  done: number;
+  total: number;
+  current?: string;
+  failures?: number;
+}
+
+export interface ProgressSink {
+  update(p: StageProgress): void;
+  /** The current phase is over (a bar is finished); the next update starts a new one. */
+  stop(): void;
+}
+
+export const NO_PROGRESS: ProgressSink = { update: () => undefined, stop: () => undefined };
+
+/** What a stage runs with. */
+export interface StageContext {
+  readonly db: HstlcDb;
+  readonly settings: HstlcSettings;
+  readonly logger: StageLogger;
+  readonly progress: ProgressSink;
+  /** lref/oref and the like (§6.9); process.env unless given. */
+  readonly env: Record<string, string | undefined>;
+  /** The worker pool of settings.num_cores threads (in-process for one), started on first use; runStage stops it. */
+  pool(): Pool;
+  /** The lock runStage took for this run (undefined for a stage that takes none). */
+  readonly lock: HomeLock | undefined;
+}
+
+/**
+ * Which lock a run needs: `home` (one ingest, stats, plots, pipeline or reset at a time per home_dir),
+ * `download` (one download per download_dir: two would write the same `.part` files), or `none`.
+ */
+export type StageLock = 'home' | 'download' | 'none';
+
+export interface Stage<Input, Summary> {
+  /** The command it is: owner of the lock, name in the runs table and the log file. */
+  readonly name: string;
+  lock(input: Input): StageLock;
+  /** Run it. Throws only when the stage cannot run at all (database gone); items fail one by one. */
+  run(ctx: StageContext, input: Input): Promise<Summary>;
+  /** The per-item results of a finished run. */
+  results(summary: Summary): ItemResult[];
+  /** Whether the run is a success (no item failed): false makes the CLI exit 1. */
+  ok(summary: Summary): boolean;
+}
+
+/** What runStage returns (kysely's MigrationResultSet: the per-item results, here beside the summary). */
+export interface StageResultSet<Summary> {
+  stage: string;
+  ok: boolean;
+  results: ItemResult[];
+  counts: Record<ItemStatus, number>;
+  summary: Summary;
+}
+
+/** What runStage needs to build the context; the lock and (unless given) the pool it makes itself. */
+export interface StageEnvironment {
+  db: HstlcDb;
+  settings: HstlcSettings;
+  logger?: StageLogger;
+  progress?: ProgressSink;
+  env?: Record<string, string | undefined>;
+  /** A pool to use instead of starting one (not stopped by runStage). */
+  pool?: Pool;
+}
+
+async function takeLock(kind: StageLock, name: string, settings: HstlcSettings): Promise<HomeLock | undefined> {
+  if (kind === 'home') return lockHome(settings.home_dir, name);
+  if (kind === 'download') return acquireRunLock(settings.download_dir);
+  return undefined;
+}
+
+/**
+ * Run a stage: take its lock (HomeLockedError, or mast LockedError for downloads, when another process
+ * holds it; nothing has run then), run it, stop the pool and release the lock whatever happened.
+ */
+export async function runStage<Input, Summary>(stage: Stage<Input, Summary>, environment: StageEnvironment, input: Input): Promise<StageResultSet<Summary>> {
+  const { settings } = environment;
+  const lock = await takeLock(stage.lock(input), stage.name, settings);
+  let started: Pool | undefined;
+  const ctx: StageContext = {
+    db: environment.db,
+    settings,
+    logger: environment.logger ?? SILENT,
+    progress: environment.progress ?? NO_PROGRESS,
+    env: environment.env ?? process.env,
+    lock,
+    pool: () => environment.pool ?? (started ??= createPool({ numCores: settings.num_cores })),
+  };
+  try {
+    const summary = await stage.run(ctx, input);
+    const results = stage.results(summary);
+    return { stage: stage.name, ok: stage.ok(summary), results, counts: countByStatus(results), summary };
+  } finally {
+    await started?.close().catch(() => undefined);
+    await lock?.release();
+  }
+}
