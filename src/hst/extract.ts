@@ -14,7 +14,7 @@ import { compositeMemberRange } from './wavelength-range.js';
 import { extractCos, type ExtractOptions } from './cos/extract.js';
 import { detectFile, type Detection } from './detect.js';
 import { corrtagOf, isListedThroughPartner, stisX1dOf } from './names.js';
-import { stisCorrtag, type CorrtagResult } from './stis/corrtag.js';
+import { corrtagSwitches, stisCorrtag, type CorrtagResult } from './stis/corrtag.js';
 import { extractStis } from './stis/extract.js';
 import { isProductError, locatedIn, ProductError } from '../fits/index.js';
 
@@ -57,7 +57,7 @@ export async function withCorrtag<T>(
   try {
     if (x1dCopy !== undefined && existsSync(x1d)) await copyFile(x1d, x1dCopy);
     const algorithm = opts.algorithm ?? CORRECTED;
-    const made = await stisCorrtag(file, { refs: opts.refs, flatDivide: algorithm.stisFlatDivide, output: corrtag });
+    const made = await stisCorrtag(file, { refs: opts.refs, ...corrtagSwitches(algorithm), output: corrtag });
     return await fn(corrtag, made);
   } catch (e) {
     // A defect found in the corrtag made here is the tag file's: name it, not a scratch path the user never saw.

@@ -10,6 +10,7 @@ import type { AlgorithmParams } from '../lightcurve/algorithm.js';
 import type { CountArray } from '../lightcurve/table.js';
 import type { Sensitivity, TdsCorrection } from './cos/calibration.js';
 import type { EventTable } from './events.js';
+import { x1dPixel } from './stis/corrtag.js';
 
 /** §6.3 airglow windows as coded (not the docstring's). */
 export const LYMAN_ALPHA: readonly [number, number] = [1208, 1225];
@@ -29,6 +30,11 @@ export interface SegmentPlan {
   /** Column names (COS: XCORR/YCORR). */
   xColumn: string;
   yColumn: string;
+  /**
+   * Wavelengths by x1d pixel (`x1dPixel(x)`) used in place of the WAVELENGTH column for every region
+   * of the plan: a STIS echelle order's box and its background regions share that order's dispersion.
+   */
+  wavelengthRow?: Float64Array;
 }
 
 export interface RegionStats {
@@ -67,6 +73,7 @@ interface Bounds {
   yFlat: Float64Array;
   airglow: boolean;
   sdq: number;
+  wrow: Float64Array | undefined;
 }
 
 function boundsOf(p: SegmentPlan, f32: boolean): Bounds {
@@ -79,6 +86,7 @@ function boundsOf(p: SegmentPlan, f32: boolean): Bounds {
     yFlat: Float64Array.from([p.spectrum, ...p.backgrounds].flatMap(([a, b]) => [r(a), r(b)])),
     airglow: p.filterAirglow,
     sdq: p.sdqflags,
+    wrow: p.wavelengthRow,
   };
 }
 
@@ -120,14 +128,14 @@ function scanChunk(
   xmin: Float64Array,
   xmax: Float64Array,
 ): void {
-  const { x0, x1, w0, w1, sdq, airglow } = b;
+  const { x0, x1, w0, w1, sdq, airglow, wrow } = b;
   const yb = b.yFlat;
   const nr = yb.length >> 1;
   for (let e = 0; e < rows; e++) {
     const x = X[e];
     if (!(x >= x0 && x < x1)) continue;
     if ((DQ[e] & sdq) !== 0) continue;
-    const w = W[e];
+    const w = wrow === undefined ? W[e] : wrow[x1dPixel(x)];
     if (!(w > w0 && w < w1)) continue;
     if (airglow && ((w >= LA0 && w <= LA1) || (w >= OI0 && w <= OI1))) continue;
     const y = Y[e];
@@ -261,7 +269,7 @@ function accumulateChunk(
   DQ: Float64Array,
   EPS: Float64Array,
 ): { src: number; sumR: number } {
-  const { x0, x1, w0, w1, sdq, airglow } = b;
+  const { x0, x1, w0, w1, sdq, airglow, wrow } = b;
   const yb = b.yFlat;
   const nr = yb.length >> 1;
   const { gross, flux, bkg, bflux } = h;
@@ -274,7 +282,7 @@ function accumulateChunk(
     const x = X[e];
     if (!(x >= x0 && x < x1)) continue;
     if ((DQ[e] & sdq) !== 0) continue;
-    const w = W[e];
+    const w = wrow === undefined ? W[e] : wrow[x1dPixel(x)];
     if (!(w > w0 && w < w1)) continue;
     if (airglow && ((w >= LA0 && w <= LA1) || (w >= OI0 && w <= OI1))) continue;
     const y = Y[e];

@@ -17,7 +17,7 @@ import { checkFile, nameHeaderProblem } from '../quality/index.js';
 import type { BadDataReason } from '../quality/reasons.js';
 import { detectFile, type FileKind } from '../hst/detect.js';
 import { compositeFromFiles, extractFile, type ExtractOptions } from '../hst/extract.js';
-import { stisCorrtag } from '../hst/stis/corrtag.js';
+import { corrtagSwitches, stisCorrtag } from '../hst/stis/corrtag.js';
 import { algorithmParams, type AlgorithmName } from '../lightcurve/algorithm.js';
 import { writeIndividual } from '../lightcurve/individual.js';
 import type { Lightcurve } from '../lightcurve/table.js';
@@ -187,7 +187,7 @@ export async function prepareFile(input: PrepareInput): Promise<PrepareResult> {
         // §5.2.4 with -corrtag_extract: re-derive the corrtag from itself and replace it in place
         // (atomically; doing it twice gives the same file, so a crash here is harmless).
         const redone = path.join(input.stagingDir, path.basename(file));
-        await stisCorrtag(file, { refs: opts.refs, flatDivide: opts.algorithm!.stisFlatDivide, output: redone });
+        await stisCorrtag(file, { refs: opts.refs, ...corrtagSwitches(opts.algorithm!), output: redone });
         await moveFile(redone, file);
       }
       lc = (await extractFile(file, opts)).lightcurve;

@@ -45,7 +45,13 @@ export function buildReferenceSet(seed: number, preset: SizePreset): ReferenceSe
     const pfl = stisFlat(name('o', 'pfl'), 'pfl', det, preset.flatSize, rng);
     const lfl = stisFlat(name('o', 'lfl'), 'lfl', det, preset.flatSize, rng);
     files.push(bpx, pfl, lfl);
-    stis[det] = { bpixtab: refValue(bpx), pfltfile: refValue(pfl), lfltfile: refValue(lfl), bpix: bpixImage(rows) };
+    const sci = (f: RefFile): Float32Array => {
+      const h = f.hdus[1];
+      if (h.type !== 'IMAGE' || !(h.image.data instanceof Float32Array)) throw new Error(`${f.name}: HDU 1 is not the float32 SCI image`);
+      return h.image.data;
+    };
+    const flats = { pfl: sci(pfl), lfl: sci(lfl), size: preset.flatSize };
+    stis[det] = { bpixtab: refValue(bpx), pfltfile: refValue(pfl), lfltfile: refValue(lfl), bpix: bpixImage(rows), flats };
   }
   const pht = stisPhottab(name('o', 'pht'), preset.photNelem);
   files.push(pht);

@@ -30,7 +30,7 @@ export interface ComponentTruth {
 }
 
 export interface RegionTruth {
-  /** COS segment/stripe letter; `null` for STIS (whole detector). */
+  /** COS segment/stripe letter; `null` for STIS. */
   letter: string | null;
   name: 'spectrum' | 'background1' | 'background2' | 'detector';
   x: [number, number];
@@ -52,6 +52,22 @@ export interface RegionTruth {
   airglow_rejected: number;
   wavelength_rejected: number;
   by_component: Record<string, number>;
+}
+
+/**
+ * A region of the corrected STIS extraction (§7.4 corrected): per x1d order (`sporder`) its box
+ * (`spectrum`) and background regions on the 2048-row grid, with that order's wavelengths for all
+ * three. The extraction weighs each event by ε = 1/(P·L) (§7.2 corrected), so its gross (and
+ * background) sums `weighted`; a bin [t, t+Δ) expects Σ_c weighted_rates[c] · ∫ m_c dt, with Poisson
+ * variance Σ_c weighted_sq_rates[c] · ∫ m_c dt. `selected`, `expected`, `selected_rates` count events.
+ */
+export interface StisRegionTruth extends Omit<RegionTruth, 'name'> {
+  name: 'spectrum' | 'background1' | 'background2';
+  sporder: number;
+  weighted: number;
+  weighted_expected: number | null;
+  weighted_rates: Record<string, number>;
+  weighted_sq_rates: Record<string, number>;
 }
 
 export interface FileTruth {
@@ -86,6 +102,11 @@ export interface FileTruth {
   /** Events in the file, by component; DQ-flagged totals. */
   events: { total: number; dq_serious: number; dq_benign: number; components: ComponentTruth[] } | null;
   regions: RegionTruth[];
+  /**
+   * STIS event files: the corrected extraction's regions (COS extracts the `regions` boxes in
+   * both algorithms; STIS as built takes the whole detector, `regions[0]`).
+   */
+  corrected_regions?: StisRegionTruth[];
   /** COS: SP_LOC, SP_HGT, B_BKGn, B_HGTn per letter as written. STIS: SHIFTA1/SHIFTA2. */
   geometry: Record<string, Record<string, number>>;
   /** Expected outcome of the quality checks (§3). */

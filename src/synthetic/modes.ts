@@ -173,9 +173,16 @@ export interface StisOrder {
   /** x1d wavelength of low-res pixel 0 and the step per low-res pixel (1024 pixels). */
   wave0: number;
   dwave: number;
-  /** A2CENTER (compared unscaled with AXIS2 by the original, §7.1) and EXTRSIZE. */
+  /**
+   * The x1d box as real files give it, in low-res (1024-row) image rows: A2CENTER, EXTRSIZE (full
+   * height), BK1OFFST/BK2OFFST (background centres relative to A2CENTER) and BK1SIZE/BK2SIZE. The
+   * events lie around 2 × (A2CENTER + SHIFTA2) on the 2048-row grid (§7.4 corrected).
+   */
   a2center: number;
   extrsize: number;
+  bk1offst: number;
+  bk2offst: number;
+  bksize: number;
   /** Relative source strength. */
   weight: number;
 }
@@ -188,8 +195,6 @@ export interface StisMode {
   orders: StisOrder[];
   specres: number;
   platesc: number;
-  /** AXIS2 of the first-order spectrum (hi-res pixels). */
-  ySource: number;
 }
 
 export const STIS_MAMA = {
@@ -200,22 +205,40 @@ export const STIS_MAMA = {
   profileHalfWidth: 3,
 };
 
-function echelleOrders(first: number, last: number, k: number, a2start: number, a2step: number): StisOrder[] {
+/**
+ * Echelle orders `first` … `last` (x1d rows in that order). A cross-disperser grating separates
+ * orders by Δλ ∝ λ/m ∝ 1/m², so the spacing shrinks from `topSpacing` low-res rows at the lowest
+ * order (placed at `topCenter`) towards the highest; each order's backgrounds lie half-way to its
+ * neighbours (±16 rows where the orders are 32 apart), clear of every order's source profile.
+ */
+function echelleOrders(first: number, last: number, k: number, topCenter: number, topSpacing: number): StisOrder[] {
+  const spacing = (m: number): number => topSpacing * (last / m) ** 2;
   const orders: StisOrder[] = [];
-  for (let m = first, i = 0; m >= last; m--, i++) {
+  for (let m = first; m >= last; m--) {
+    let a2 = topCenter;
+    for (let j = last; j < m; j++) a2 -= spacing(j + 0.5);
     const center = k / m;
     const width = (1.1 * center) / m;
+    const half = Math.round(spacing(m) / 2);
     orders.push({
       sporder: m,
       wave0: center - width / 2,
       dwave: width / 1023,
-      a2center: a2start + a2step * i,
+      a2center: Math.round(a2 * 100) / 100,
       extrsize: 7,
+      bk1offst: -half,
+      bk2offst: half,
+      bksize: 5,
       weight: 1,
     });
   }
   return orders;
 }
+
+/** A first-order spectrum at the slit centre: A2CENTER ≈ 507–514 low-res rows in real x1d files. */
+const firstOrder = (wave0: number, dwave: number, a2center: number): StisOrder[] => [
+  { sporder: 1, wave0, dwave, a2center, extrsize: 7, bk1offst: -300, bk2offst: 300, bksize: 5, weight: 1 },
+];
 
 export const STIS_MODES: Record<string, StisMode> = {
   'G140L/1425': {
@@ -223,30 +246,27 @@ export const STIS_MODES: Record<string, StisMode> = {
     optElem: 'G140L',
     cenwave: 1425,
     echelle: false,
-    orders: [{ sporder: 1, wave0: 1126.284, dwave: 0.584, a2center: 1024.5, extrsize: 7, weight: 1 }],
+    orders: firstOrder(1126.284, 0.584, 511.75),
     specres: 1000,
     platesc: 0.0246,
-    ySource: 1024,
   },
   'G230L/2376': {
     detector: 'NUV-MAMA',
     optElem: 'G230L',
     cenwave: 2376,
     echelle: false,
-    orders: [{ sporder: 1, wave0: 1568.0, dwave: 1.58, a2center: 1020.5, extrsize: 7, weight: 1 }],
+    orders: firstOrder(1568.0, 1.58, 509.5),
     specres: 500,
     platesc: 0.0248,
-    ySource: 1020,
   },
   'E140M/1425': {
     detector: 'FUV-MAMA',
     optElem: 'E140M',
     cenwave: 1425,
     echelle: true,
-    orders: echelleOrders(129, 86, 152470, 60, 20),
+    orders: echelleOrders(129, 86, 152470, 1000, 32),
     specres: 45800,
     platesc: 0.036,
-    ySource: 0,
   },
 };
 

@@ -8,6 +8,7 @@ import type { Rng } from './random.js';
 import { round, type DopplerInfo } from './headers.js';
 import type { ExposurePlan } from './plan.js';
 import type { ComponentTruth, FileKind, FileTruth } from './manifest.js';
+import type { StisFlats } from './stis.js';
 
 export interface ProductFile {
   name: string;
@@ -20,7 +21,7 @@ export interface ProductFile {
 /** Reference files an exposure names, and the STIS bad-pixel images its truth needs. */
 export interface ExposureRefs {
   cos: Record<'FUV' | 'NUV', { fluxtab: string; tdstab: string }>;
-  stis: Record<'FUV-MAMA' | 'NUV-MAMA', { bpixtab: string; pfltfile: string; lfltfile: string; bpix: Int32Array }>;
+  stis: Record<'FUV-MAMA' | 'NUV-MAMA', { bpixtab: string; pfltfile: string; lfltfile: string; bpix: Int32Array; flats: StisFlats }>;
   phottab: string;
 }
 

@@ -184,10 +184,10 @@ export function stisFlat(name: string, kind: 'pfl' | 'lfl', detector: string, si
 export function stisBpixRows(rng: Rng, count: number): BpixRow[] {
   const rows: BpixRow[] = [
     { PIX1: 300, PIX2: 400, LENGTH: 300, AXIS: 2, VALUE: 4 },
-    // Row defects on the first-order spectra (AXIS2 ≈ 1017–1027) and on one echelle order.
+    // Row defects on the first-order spectra (AXIS2 ≈ 1017–1027) and on echelle order 119 (≈ 474).
     { PIX1: 420, PIX2: 511, LENGTH: 150, AXIS: 1, VALUE: 16 },
     { PIX1: 600, PIX2: 513, LENGTH: 80, AXIS: 1, VALUE: 64 },
-    { PIX1: 150, PIX2: 241, LENGTH: 100, AXIS: 1, VALUE: 4 },
+    { PIX1: 150, PIX2: 237, LENGTH: 100, AXIS: 1, VALUE: 4 },
     { PIX1: 700, PIX2: 512, LENGTH: 60, AXIS: 1, VALUE: 1024 },
   ];
   const values = [4, 16, 64, 1024];

@@ -6,13 +6,25 @@ import type { ColumnSpec, HduSpec } from '../fits/index.js';
 import { Rng } from './random.js';
 import { compileSignal } from './signals.js';
 import { STIS_MAMA, stisMode, type StisMode } from './modes.js';
-import { STIS_LIMITS, countStis, orderWavelengths, simulateTag, stisSelectionProbabilities, x1dTruth, type StisSpec, type TagColumns } from './stis.js';
+import {
+  STIS_LIMITS,
+  correctedBoxes,
+  correctedProbabilities,
+  countCorrected,
+  countStis,
+  orderWavelengths,
+  simulateTag,
+  stisSelectionProbabilities,
+  x1dTruth,
+  type StisSpec,
+  type TagColumns,
+} from './stis.js';
 import { round, stisEventsCards, stisPrimaryCards, x1dSciCards, type RefNames } from './headers.js';
 import { evaluateChecks } from './verdict.js';
 import { BAD_PROPOSAL } from './catalog.js';
 import { applyBad, baseTruth, componentTruth, dopplerFor, gtiHdu, type AnyColumns, type ExposureRefs, type ProductFile } from './product.js';
 import type { ExposurePlan } from './plan.js';
-import type { FileTruth } from './manifest.js';
+import type { FileTruth, StisRegionTruth } from './manifest.js';
 
 function tagColumnSpecs(cols: TagColumns): ColumnSpec[] {
   return [
@@ -52,7 +64,7 @@ function x1dHdu(plan: ExposurePlan, mode: StisMode, info: { shifta1: number; shi
       flux[k] = netRate / sens;
       neterr[k] = Math.sqrt((netRate + bkgRate) / t);
       err[k] = neterr[k] / sens;
-      extrlocy[k] = o.a2center + info.shifta2 / 2;
+      extrlocy[k] = o.a2center + info.shifta2;
     }
   });
   const i16 = (f: (o: (typeof orders)[number]) => number): Int16Array => Int16Array.from(orders.map(f));
@@ -76,10 +88,10 @@ function x1dHdu(plan: ExposurePlan, mode: StisMode, info: { shifta1: number; shi
       { name: 'A2CENTER', data: f32((o) => o.a2center), format: '1E', unit: 'pixel', disp: 'F8.2' },
       { name: 'EXTRSIZE', data: f32((o) => o.extrsize), format: '1E', unit: 'pixel', disp: 'F6.2' },
       { name: 'MAXSRCH', data: i16(() => (mode.echelle ? 0 : 20)), format: '1I', unit: 'pixel', disp: 'I3' },
-      { name: 'BK1SIZE', data: f32(() => 5), format: '1E', unit: 'pixel', disp: 'F6.2' },
-      { name: 'BK2SIZE', data: f32(() => 5), format: '1E', unit: 'pixel', disp: 'F6.2' },
-      { name: 'BK1OFFST', data: f32(() => (mode.echelle ? -10 : -300)), format: '1E', unit: 'pixel', disp: 'F8.2' },
-      { name: 'BK2OFFST', data: f32(() => (mode.echelle ? 10 : 300)), format: '1E', unit: 'pixel', disp: 'F8.2' },
+      { name: 'BK1SIZE', data: f32((o) => o.bksize), format: '1E', unit: 'pixel', disp: 'F6.2' },
+      { name: 'BK2SIZE', data: f32((o) => o.bksize), format: '1E', unit: 'pixel', disp: 'F6.2' },
+      { name: 'BK1OFFST', data: f32((o) => o.bk1offst), format: '1E', unit: 'pixel', disp: 'F8.2' },
+      { name: 'BK2OFFST', data: f32((o) => o.bk2offst), format: '1E', unit: 'pixel', disp: 'F8.2' },
       { name: 'EXTRLOCY', data: extrlocy, format: '1024E', unit: 'pixel', disp: 'F8.2' },
       { name: 'OFFSET', data: f32(() => 0), format: '1E', unit: 'pixel', disp: 'F8.2' },
     ],
@@ -113,7 +125,28 @@ export function buildStisExposure(plan: ExposurePlan, refs: ExposureRefs, seed: 
   const names = sim.components.map((c) => c.name);
   const count = countStis(columns, x1d, det.bpix, sdqflags, component, names);
   const probabilities = stisSelectionProbabilities(spec, sim.components, x1d, det.bpix, sdqflags);
-  const expected = plan.bad === 'single' ? null : probabilities.reduce((a, p, k) => a + sim.expected[k] * p, 0);
+  const truncated = plan.bad === 'single';
+  const expected = truncated ? null : probabilities.reduce((a, p, k) => a + sim.expected[k] * p, 0);
+  const boxes = correctedBoxes(mode, shifta2);
+  const corrected = countCorrected(columns, x1d, boxes, det.bpix, sdqflags, det.flats, component, names);
+  const correctedP = correctedProbabilities(spec, sim.components, x1d, boxes, det.bpix, sdqflags, det.flats);
+  const perSecond = (p: number[]): Record<string, number> => Object.fromEntries(sim.components.map((c, k) => [c.name, c.rate * p[k]]));
+  const mean = (p: number[]): number | null => (truncated ? null : p.reduce((a, q, k) => a + sim.expected[k] * q, 0));
+  const correctedRegions: StisRegionTruth[] = boxes.map((b, i) => ({
+    letter: null,
+    name: b.name,
+    sporder: b.sporder,
+    x: STIS_LIMITS.xlim,
+    y: b.y,
+    wlim: STIS_LIMITS.wlim,
+    extracted: true,
+    ...corrected[i],
+    expected: mean(correctedP[i].count),
+    selected_rates: perSecond(correctedP[i].count),
+    weighted_expected: mean(correctedP[i].weighted),
+    weighted_rates: perSecond(correctedP[i].weighted),
+    weighted_sq_rates: perSecond(correctedP[i].weightedSq),
+  }));
   let dqSerious = 0;
   let dqBenign = 0;
   for (let i = 0; i < n; i++) {
@@ -152,6 +185,7 @@ export function buildStisExposure(plan: ExposurePlan, refs: ExposureRefs, seed: 
         selected_rates: Object.fromEntries(sim.components.map((c, k) => [c.name, c.rate * probabilities[k]])),
       },
     ],
+    corrected_regions: correctedRegions,
     quality: evaluateChecks({ time: columns.TIME, expflag: plan.expflag, exptime: plan.exptime, proposid: plan.proposal.id, badProposals: [BAD_PROPOSAL] }),
   };
   const x1dTruthEntry: Omit<FileTruth, 'bytes'> = {

@@ -88,9 +88,12 @@ export function stisComponents(spec: StisSpec): StisComponent[] {
   return comps;
 }
 
-/** Centre row (AXIS2) of an order's events: A2CENTER + SHIFTA2, rounded. */
-function orderRow(mode: StisMode, order: StisOrder, shifta2: number): number {
-  return mode.echelle ? Math.round(order.a2center + shifta2) : mode.ySource;
+/**
+ * Centre row (AXIS2, 2048-row grid) of an order's events: the x1d's low-res A2CENTER (as stored,
+ * float32) plus SHIFTA2, doubled, rounded — where the corrected extraction centres its box (§7.4).
+ */
+function orderRow(order: StisOrder, shifta2: number): number {
+  return Math.round(2 * (Math.fround(order.a2center) + shifta2));
 }
 
 export function simulateTag(rng: Rng, spec: StisSpec): StisSimulation {
@@ -113,7 +116,7 @@ export function simulateTag(rng: Rng, spec: StisSpec): StisSimulation {
     acc += o.weight;
     cumWeight[i] = acc;
   });
-  const rows = orders.map((o) => orderRow(mode, o, spec.shifta2));
+  const rows = orders.map((o) => orderRow(o, spec.shifta2));
   const h = STIS_MAMA.profileHalfWidth;
   const kinds = components.map((c) => c.kind);
   const lines = components.map((c) => c.line);
@@ -337,18 +340,264 @@ export function stisSelectionProbabilities(spec: StisSpec, components: readonly 
   const totalWeight = orders.reduce((a, o) => a + o.weight, 0);
   let sourcePass = 0;
   orders.forEach((o) => {
-    const centre = orderRow(spec.mode, o, spec.shifta2);
+    const centre = orderRow(o, spec.shifta2);
     for (let k = -h; k <= h; k++) {
-      const p = (h + 1 - Math.abs(k)) / ((h + 1) * (h + 1));
+      const p = profileWeight(k);
       const y = centre + k;
       if (y >= 1 && y <= N) sourcePass += (o.weight / totalWeight) * p * (rows[y] / N);
     }
   });
-  // Airglow events all lie in airglow windows.
-  return components.map((c) => (c.kind === 'dark' ? darkPass : c.kind === 'source' ? sourcePass : 0));
+  // Airglow: in its own order an event's wavelength lies in an airglow window, but the unscaled
+  // boxes (§7.1) can give it another order's wavelength, which passes.
+  const [x0, x1] = STIS_LIMITS.xlim;
+  const [w0, w1] = STIS_LIMITS.wlim;
+  const pass = (x: number, y: number): boolean => {
+    if (!(x >= x0 && x < x1 && y >= STIS_LIMITS.ylim[0] && y < STIS_LIMITS.ylim[1])) return false;
+    const k = rowForY(x1d, y);
+    if (k < 0 || (eventDq(bpix, x, y) & sdqflags) !== 0) return false;
+    const w = x1d.wavelengths[k][pix(x)];
+    return w > w0 && w < w1 && !inAirglowWindow(w);
+  };
+  const centres = orders.map((o) => orderRow(o, spec.shifta2));
+  return components.map((c) => {
+    if (c.kind === 'dark') return darkPass;
+    if (c.kind === 'source') return sourcePass;
+    return airglowPass(orders, c.line!, centres, pass).count;
+  });
+}
+
+/** Discrete triangular profile weight of row offset d (AXIS2 pixels). */
+function profileWeight(d: number): number {
+  const h = STIS_MAMA.profileHalfWidth;
+  return (h + 1 - Math.abs(d)) / ((h + 1) * (h + 1));
+}
+
+/**
+ * P(selected) of an airglow line's events (and the same weighted by ε, ε²): the generator's order and
+ * x1d pixel of each wavelength (midpoint quadrature of the uniform line), x = max(1, 2p + {0, 1}),
+ * rows of that order's profile.
+ */
+function airglowPass(
+  orders: readonly StisOrder[],
+  line: { wavelength: number; halfWidth: number },
+  centres: readonly number[],
+  pass: (x: number, y: number) => boolean,
+  epsilon: (x: number, y: number) => number = () => 1,
+): { count: number; weighted: number; weightedSq: number } {
+  const h = STIS_MAMA.profileHalfWidth;
+  const steps = 8192;
+  const cells = new Map<number, number>();
+  for (let s = 0; s < steps; s++) {
+    const wl = line.wavelength - line.halfWidth + (2 * line.halfWidth * (s + 0.5)) / steps;
+    const o = orderForWavelength(orders, wl);
+    const p = Math.min(1023, Math.max(0, Math.round((wl - orders[o].wave0) / orders[o].dwave)));
+    cells.set(o * 1024 + p, (cells.get(o * 1024 + p) ?? 0) + 1 / steps);
+  }
+  const acc = { count: 0, weighted: 0, weightedSq: 0 };
+  for (const [key, pw] of cells) {
+    const k = Math.floor(key / 1024);
+    const p = key % 1024;
+    for (let d = -h; d <= h; d++) {
+      const y = centres[k] + d;
+      for (const x of [Math.max(1, 2 * p), Math.max(1, 2 * p + 1)]) {
+        if (!pass(x, y)) continue;
+        const e = epsilon(x, y);
+        const q = pw * profileWeight(d) * 0.5;
+        acc.count += q;
+        acc.weighted += q * e;
+        acc.weightedSq += q * e * e;
+      }
+    }
+  }
+  return acc;
 }
 
 /** Analytic mean of `selected`: Σ components E[N] × P(selected). */
 export function expectedStisSelected(spec: StisSpec, sim: Pick<StisSimulation, 'components' | 'expected'>, x1d: X1dTruth, bpix: Int32Array, sdqflags: number): number {
   return stisSelectionProbabilities(spec, sim.components, x1d, bpix, sdqflags).reduce((a, p, k) => a + sim.expected[k] * p, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Corrected extraction (§7.4 corrected): per x1d order a box and two background regions on the
+// 2048-row grid, each order's own dispersion for its regions, events weighted ε = 1/(P·L) (§7.2)
+
+/** The P- and L-flats as written (square float32 images, enlarged by replication to 2048²). */
+export interface StisFlats {
+  pfl: Float32Array;
+  lfl: Float32Array;
+  size: number;
+}
+
+/** Corrected ε of an event at (AXIS1, AXIS2): 1/(P·L), computed in the extractor's order; 0 off the flat. */
+export function correctedEpsilon(f: StisFlats, axis1: number, axis2: number): number {
+  const fx = Math.floor(N / f.size);
+  const x = axis1 - 1;
+  const y = axis2 - 1;
+  if (x < 0 || y < 0 || x >= f.size * fx || y >= f.size * fx) return 0;
+  const k = Math.floor(y / fx) * f.size + Math.floor(x / fx);
+  const pl = 1 * f.pfl[k] * f.lfl[k];
+  return pl === 0 ? 0 : 1 / pl;
+}
+
+export interface StisBox {
+  /** Index of the x1d row (order) and its SPORDER. */
+  order: number;
+  sporder: number;
+  name: 'spectrum' | 'background1' | 'background2';
+  /** AXIS2 range [y0, y1) on the 2048-row grid. */
+  y: [number, number];
+}
+
+/**
+ * The corrected extraction's regions, as it computes them from the x1d (float32 values) and
+ * SHIFTA2: centre c = 2·(A2CENTER + SHIFTA2), box c ± EXTRSIZE, backgrounds c + 2·BKnOFFST ± BKnSIZE.
+ */
+export function correctedBoxes(mode: StisMode, shifta2: number): StisBox[] {
+  return mode.orders.flatMap((o, k): StisBox[] => {
+    const c = 2 * (Math.fround(o.a2center) + shifta2);
+    const box = (centre: number, size: number): [number, number] => [centre - size, centre + size];
+    const bs = Math.fround(o.bksize);
+    return [
+      { order: k, sporder: o.sporder, name: 'spectrum', y: box(c, Math.fround(o.extrsize)) },
+      { order: k, sporder: o.sporder, name: 'background1', y: box(c + 2 * Math.fround(o.bk1offst), bs) },
+      { order: k, sporder: o.sporder, name: 'background2', y: box(c + 2 * Math.fround(o.bk2offst), bs) },
+    ];
+  });
+}
+
+export interface StisWeightedCount extends StisCount {
+  /** Σ ε over the selected events: what the region's gross (or background) sums. */
+  weighted: number;
+}
+
+/** Integer rows y (1…2048) with y0 ≤ y < y1. */
+function rowsOf(b: StisBox): number[] {
+  const out: number[] = [];
+  for (let y = Math.max(1, Math.ceil(b.y[0])); y <= N && y < b.y[1]; y++) if (y >= b.y[0]) out.push(y);
+  return out;
+}
+
+/** Exact counts of the corrected selection per region, from the written columns. */
+export function countCorrected(
+  cols: Pick<TagColumns, 'AXIS1' | 'AXIS2'>,
+  x1d: X1dTruth,
+  boxes: readonly StisBox[],
+  bpix: Int32Array,
+  sdqflags: number,
+  flats: StisFlats,
+  component: Uint8Array,
+  componentNames: readonly string[],
+): StisWeightedCount[] {
+  const [x0, x1] = STIS_LIMITS.xlim;
+  const [w0, w1] = STIS_LIMITS.wlim;
+  const out = boxes.map(() => ({ selected: 0, weighted: 0, in_box: 0, dq_rejected: 0, airglow_rejected: 0, wavelength_rejected: 0, by_component: {} as Record<string, number>, per: new Float64Array(Math.max(1, componentNames.length)) }));
+  // Regions by row, so each event is tested only against the regions that contain its row.
+  const byRow: number[][] = Array.from({ length: N + 1 }, () => []);
+  boxes.forEach((b, r) => rowsOf(b).forEach((y) => byRow[y].push(r)));
+  for (let i = 0; i < cols.AXIS1.length; i++) {
+    const x = cols.AXIS1[i];
+    const y = cols.AXIS2[i];
+    if (!(x >= x0 && x < x1) || y < 1 || y > N) continue;
+    for (const r of byRow[y]) {
+      const c = out[r];
+      c.in_box++;
+      const w = x1d.wavelengths[boxes[r].order][pix(x)];
+      const wlOk = w > w0 && w < w1;
+      const ag = inAirglowWindow(w);
+      if ((eventDq(bpix, x, y) & sdqflags) !== 0) {
+        if (wlOk && !ag) c.dq_rejected++;
+        continue;
+      }
+      if (!wlOk) c.wavelength_rejected++;
+      else if (ag) c.airglow_rejected++;
+      else {
+        c.selected++;
+        c.weighted += correctedEpsilon(flats, x, y);
+        c.per[component[i]]++;
+      }
+    }
+  }
+  return out.map(({ per, ...c }) => {
+    componentNames.forEach((name, k) => (c.by_component[name] = per[k]));
+    return c;
+  });
+}
+
+/** Per component, the probability that an event is selected in the region, unweighted, ×ε and ×ε². */
+export interface RegionProbabilities {
+  count: number[];
+  weighted: number[];
+  weightedSq: number[];
+}
+
+/** Enumerating the pixel distributions of every component over each corrected region. */
+export function correctedProbabilities(
+  spec: StisSpec,
+  components: readonly StisComponent[],
+  x1d: X1dTruth,
+  boxes: readonly StisBox[],
+  bpix: Int32Array,
+  sdqflags: number,
+  flats: StisFlats,
+): RegionProbabilities[] {
+  const [x0, x1] = STIS_LIMITS.xlim;
+  const [w0, w1] = STIS_LIMITS.wlim;
+  const orders = spec.mode.orders;
+  const totalWeight = orders.reduce((a, o) => a + o.weight, 0);
+  const h = STIS_MAMA.profileHalfWidth;
+  const centres = orders.map((o) => orderRow(o, spec.shifta2));
+  return boxes.map((b) => {
+    const wl = x1d.wavelengths[b.order];
+    const pass = (x: number, y: number): boolean => {
+      if (!(x >= x0 && x < x1)) return false;
+      if ((eventDq(bpix, x, y) & sdqflags) !== 0) return false;
+      const w = wl[pix(x)];
+      return w > w0 && w < w1 && !inAirglowWindow(w);
+    };
+    const inRegion = (x: number, y: number): boolean => y >= b.y[0] && y < b.y[1] && pass(x, y);
+    // Per row: Σ_x pass, Σ_x pass·ε, Σ_x pass·ε² (x uniform on 1…2048 for dark and source).
+    const rowSums = new Map<number, [number, number, number]>();
+    for (const y of rowsOf(b)) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let x = 1; x <= N; x++) {
+        if (!pass(x, y)) continue;
+        const e = correctedEpsilon(flats, x, y);
+        s0++;
+        s1 += e;
+        s2 += e * e;
+      }
+      rowSums.set(y, [s0, s1, s2]);
+    }
+    const res: RegionProbabilities = { count: [], weighted: [], weightedSq: [] };
+    components.forEach((c, ci) => {
+      const acc = [0, 0, 0];
+      if (c.kind === 'dark') {
+        for (const [s0, s1, s2] of rowSums.values()) {
+          acc[0] += s0 / (N * N);
+          acc[1] += s1 / (N * N);
+          acc[2] += s2 / (N * N);
+        }
+      } else if (c.kind === 'source') {
+        orders.forEach((o, k) => {
+          for (let d = -h; d <= h; d++) {
+            const sums = rowSums.get(centres[k] + d);
+            if (sums === undefined) continue;
+            const p = ((o.weight / totalWeight) * profileWeight(d)) / N;
+            for (let j = 0; j < 3; j++) acc[j] += p * sums[j];
+          }
+        });
+      } else {
+        const a = airglowPass(orders, c.line!, centres, inRegion, (x, y) => correctedEpsilon(flats, x, y));
+        acc[0] = a.count;
+        acc[1] = a.weighted;
+        acc[2] = a.weightedSq;
+      }
+      res.count.push(acc[0]);
+      res.weighted.push(acc[1]);
+      res.weightedSq.push(acc[2]);
+    });
+    return res;
+  });
 }

@@ -4,8 +4,8 @@
  */
 import { CORRECTED, type AlgorithmParams } from '../../lightcurve/algorithm.js';
 import { timeGrid } from '../../lightcurve/binning.js';
-import { deriveColumns, pyFloat, pyInt, selectRows, type CountArray, type Descriptive, type Lightcurve, type PyNumber } from '../../lightcurve/table.js';
-import { binInsideGti, readGti } from '../../lightcurve/gti.js';
+import { deriveColumns, pyFloat, pyInt, type CountArray, type Descriptive, type Lightcurve, type PyNumber } from '../../lightcurve/table.js';
+import { cutWarning, gridCut, keepBinsInsideGti, readGti } from '../../lightcurve/gti.js';
 import type { Header } from '../../fits/index.js';
 import { ProductError } from '../../fits/index.js';
 import { EventTable, exposureStartMjd } from '../events.js';
@@ -143,8 +143,7 @@ export async function extractCos(path: string, opts: ExtractOptions = {}): Promi
     // Corrected: the grid runs to the last good time interval, so an exposure with a gap (where
     // EXPTIME, the live time, is shorter than the span) keeps its later events.
     const gti = algorithm.gridEndAtGti || algorithm.dropBinsOutsideGti ? await readGti(segments[0].path) : undefined;
-    const gtiEnd = gti !== undefined && gti.length > 0 ? Math.max(...gti.map(([, b]) => b)) : undefined;
-    const cutAt = algorithm.gridEndAtGti && gtiEnd !== undefined ? gtiEnd : exptime;
+    const cutAt = gridCut(exptime, gti, algorithm.gridEndAtGti);
     end = Math.min(end, cutAt);
     const grid = timeGrid(start, end, step, path);
 
@@ -230,10 +229,7 @@ export async function extractCos(path: string, opts: ExtractOptions = {}): Promi
       background: counts(bkg64),
       flux: cut(flux),
     });
-    if (algorithm.dropBinsOutsideGti && gti !== undefined && gti.length > 0) {
-      columns = selectRows(columns, (i) => binInsideGti(columns.times[i], columns.times[i] + step, gti));
-      if (columns.times.length === 0) throw new ProductError(`${path}: no ${step} s time bin lies inside the good time intervals`);
-    }
+    if (algorithm.dropBinsOutsideGti && gti !== undefined && gti.length > 0) columns = keepBinsInsideGti(columns, step, gti, path);
     const refFiles = Object.fromEntries(log.used);
     return {
       columns,
@@ -251,7 +247,7 @@ export async function extractCos(path: string, opts: ExtractOptions = {}): Promi
         describe: describeFrom(primary),
         algorithm,
         refFiles,
-        warnings: [...log.warnings, ...(scan.tmax.some((t) => t > cutAt) ? [`event times go beyond ${cutAt === exptime ? `EXPTIME ${exptime}` : `the last GTI stop ${cutAt}`}; cut there`] : [])],
+        warnings: [...log.warnings, ...cutWarning(Math.max(...scan.tmax), cutAt, exptime)],
         sourceEvents: scan.spectrum.reduce((s, x) => s + x.count, 0),
       },
     };

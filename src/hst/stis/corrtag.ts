@@ -5,6 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { asciiTransliteration, copiedTextCards, FitsReader, writeFits, type CardInput, type Header, ProductError } from '../../fits/index.js';
+import type { AlgorithmParams } from '../../lightcurve/algorithm.js';
+import { readGti } from '../../lightcurve/gti.js';
 import { asciiText, pyTimestamp } from '../../lightcurve/individual.js';
 import { packageVersion } from '../../lightcurve/version.js';
 import { corrtagOf, stisX1dOf } from '../names.js';
@@ -17,6 +19,18 @@ export interface CorrtagOptions {
   flatDivide?: boolean;
   /** Where to write; default `<input with _tag.fits → _corrtag.fits>`. */
   output?: string;
+  /**
+   * Echelle wavelengths from the x1d boxes on the 2048-row grid, 2·(A2CENTER + SHIFTA2) ± EXTRSIZE,
+   * where the corrected extraction puts them (corrected); as built the box is compared unscaled.
+   */
+  hiresEchelleBoxes?: boolean;
+  /** Copy the tag file's GTI extension into the corrtag (corrected: its grid and bins follow the GTIs). */
+  keepGti?: boolean;
+}
+
+/** The corrtag options an algorithm implies: flat (§7.2), echelle box grid (§7.1), GTI copy. */
+export function corrtagSwitches(a: AlgorithmParams): Pick<CorrtagOptions, 'flatDivide' | 'hiresEchelleBoxes' | 'keepGti'> {
+  return { flatDivide: a.stisFlatDivide, hiresEchelleBoxes: a.stisUseX1dBox, keepGti: a.gridEndAtGti || a.dropBinsOutsideGti };
 }
 
 export interface CorrtagResult {
@@ -88,6 +102,7 @@ export function assignWavelengths(
   ycorr: Float64Array,
   orders: X1dOrder[] | undefined,
   log: RefLog,
+  hiresBoxes = false,
 ): Float64Array {
   const n = xcorr.length;
   const out = new Float64Array(n);
@@ -100,10 +115,12 @@ export function assignWavelengths(
   }
   const optElem = (primary.string('OPT_ELEM') ?? '').trim().toUpperCase();
   if (optElem.startsWith('E')) {
-    // Echelle: later orders overwrite earlier ones where boxes overlap; y compared unscaled (§15.17)
+    // Echelle: later orders overwrite earlier ones where boxes overlap; as built y is compared
+    // unscaled with the x1d's 1024-row geometry (§15.17), so most events get no order
     const offset = events.number('SHIFTA2') ?? 0;
+    const scale = hiresBoxes ? 2 : 1;
     for (const o of orders) {
-      const centre = o.a2center + offset;
+      const centre = scale * (o.a2center + offset);
       const lo = centre - o.extrsize;
       const hi = centre + o.extrsize;
       for (let i = 0; i < n; i++) if (ycorr[i] > lo && ycorr[i] < hi) out[i] = o.wavelength[x1dPixel(xcorr[i])];
@@ -174,7 +191,8 @@ export async function stisCorrtag(input: string, opts: CorrtagOptions = {}): Pro
   const dq = await badPixelDq(primary, pos, refs, log);
   const x1d = stisX1dOf(input);
   const orders = existsSync(x1d) ? await readX1d(x1d) : undefined;
-  const wavelength = assignWavelengths(primary, events, xcorr, ycorr, orders, log);
+  const wavelength = assignWavelengths(primary, events, xcorr, ycorr, orders, log, opts.hiresEchelleBoxes ?? false);
+  const gti = opts.keepGti === true ? await readGti(input) : undefined;
   const output = opts.output ?? corrtagOf(input);
   if (output === input) throw new Error(`${input}: refusing to overwrite the input file`);
   const head: CardInput[] = [
@@ -202,6 +220,18 @@ export async function stisCorrtag(input: string, opts: CorrtagOptions = {}): Pro
         { name: 'dq', data: dq, format: 'I', unit: 'DQ' },
       ],
     },
+    ...(gti !== undefined
+      ? [
+          {
+            type: 'BINTABLE' as const,
+            name: 'GTI',
+            columns: [
+              { name: 'START', data: Float64Array.from(gti, (g) => g[0]), format: 'D', unit: 's' },
+              { name: 'STOP', data: Float64Array.from(gti, (g) => g[1]), format: 'D', unit: 's' },
+            ],
+          },
+        ]
+      : []),
   ]);
   return { output, x1d: orders !== undefined ? x1d : undefined, log, events: time.length };
 }

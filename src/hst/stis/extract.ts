@@ -1,11 +1,13 @@
 /**
  * STIS corrtag → lightcurve (§7.4). As built the whole detector inside xlim×ylim is one region, with
  * no background and no TDS; corrected uses the x1d's extraction box and background regions per order
- * (on the 2048-pixel grid: 2 × (A2CENTER + SHIFTA2) ± EXTRSIZE) and per-event sensitivity.
+ * (on the 2048-pixel grid: 2 × (A2CENTER + SHIFTA2) ± EXTRSIZE), sums the orders, takes per-event
+ * sensitivity, and, as COS, ends the grid at the last GTI stop and drops bins outside the GTIs.
  */
 import { existsSync } from 'node:fs';
 import { CORRECTED } from '../../lightcurve/algorithm.js';
 import { timeGrid } from '../../lightcurve/binning.js';
+import { cutWarning, gridCut, keepBinsInsideGti, readGti } from '../../lightcurve/gti.js';
 import { deriveColumns, pyInt, pyFloat, type Lightcurve, type PyNumber } from '../../lightcurve/table.js';
 import { FitsReader, type Header, ProductError } from '../../fits/index.js';
 import { matchRows, readRefTable, Sensitivity } from '../cos/calibration.js';
@@ -98,6 +100,7 @@ export async function extractStis(path: string, opts: ExtractOptions = {}): Prom
       }
     }
     const shift = events.number('SHIFTA2') ?? 0;
+    const echelle = (primary.string('OPT_ELEM') ?? '').trim().toUpperCase().startsWith('E');
     const plans: SegmentPlan[] =
       orders === undefined
         ? [{ ...base, label: '1', spectrum: [ylim[0].value, ylim[1].value] as const, backgrounds: [] }]
@@ -109,14 +112,19 @@ export async function extractStis(path: string, opts: ExtractOptions = {}): Prom
             const bks = Number.isFinite(o.bk1size) && Number.isFinite(o.bk1offst) && Number.isFinite(o.bk2size) && Number.isFinite(o.bk2offst)
               ? [box(c + 2 * o.bk1offst, o.bk1size), box(c + 2 * o.bk2offst, o.bk2size)]
               : [];
-            return { ...base, label: String(o.sporder), spectrum: box(c, o.extrsize), backgrounds: bks };
+            // An echelle order's box and backgrounds take the order's own dispersion: inter-order
+            // background events lie in no box, so the corrtag gives them no wavelength (§7.1)
+            return { ...base, label: String(o.sporder), spectrum: box(c, o.extrsize), backgrounds: bks, ...(echelle ? { wavelengthRow: o.wavelength } : {}) };
           });
     const scan = await scanSelections(plans);
     const empty = scan.rows[0] === 0;
     const exptime = events.number('EXPTIME');
     if (exptime === undefined) throw new ProductError(`${path}: events header has no EXPTIME`);
+    // §6.5 grid as COS: cut at EXPTIME as built, at the last GTI stop when corrected
+    const gti = algorithm.gridEndAtGti || algorithm.dropBinsOutsideGti ? await readGti(path) : undefined;
+    const cutAt = gridCut(exptime, gti, algorithm.gridEndAtGti);
     const start = empty ? 0 : scan.tmin[0];
-    const end = empty ? 0 : Math.min(scan.tmax[0], exptime);
+    const end = empty ? 0 : Math.min(scan.tmax[0], cutAt);
     const grid = timeGrid(start, end, step, path);
     const cals: PlanCalibration[] = [];
     for (let i = 0; i < plans.length; i++) {
@@ -154,7 +162,7 @@ export async function extractStis(path: string, opts: ExtractOptions = {}): Prom
     const expstart = exposureStartMjd(events, path);
     const times = grid.edges.slice(0, n);
     const mjd = times.map((t) => expstart + t * algorithm.daysPerSecond);
-    const columns = deriveColumns({
+    let columns = deriveColumns({
       dataset: new Float64Array(n).fill(1),
       times,
       mjd,
@@ -163,6 +171,7 @@ export async function extractStis(path: string, opts: ExtractOptions = {}): Prom
       background: background.slice(0, n),
       flux: flux.slice(0, n),
     });
+    if (algorithm.dropBinsOutsideGti && gti !== undefined && gti.length > 0) columns = keepBinsInsideGti(columns, step, gti, path);
     return {
       columns,
       meta: {
@@ -178,7 +187,7 @@ export async function extractStis(path: string, opts: ExtractOptions = {}): Prom
         describe: describeFrom(primary),
         algorithm,
         refFiles: Object.fromEntries(log.used),
-        warnings: log.warnings,
+        warnings: [...log.warnings, ...(empty || !algorithm.gridEndAtGti ? [] : cutWarning(scan.tmax[0], cutAt, exptime))],
         sourceEvents: scan.spectrum.reduce((s, x) => s + x.count, 0),
       },
     };
