@@ -42,6 +42,10 @@ export const postgresAdapter: DialectAdapter = {
     // An idle client dropped by the server emits 'error' on the pool; unhandled, that would kill the
     // process. The next query on a fresh client reports the problem where it can be handled.
     pool.on('error', () => undefined);
+    // A client checked out of the pool has no listener of the pool's (pg-pool removes it at checkout): a
+    // connection the server terminates between two queries of a transaction would then be an uncaught
+    // 'error' that ends the process. The query in flight, or the next one, rejects with the cause instead.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     return { dialect: new PostgresDialect({ pool }), schema };
   },
   insertReturningId: insertReturningIdColumn,
