@@ -142,6 +142,19 @@ describe('COS NUV: imaging counted once, FLUXTAB rows per stripe', () => {
     assert.equal(sum((await extractCos(path, { step: 2, algorithm: COMPAT, refs })).columns.gross), 3 * insideKept);
   });
 
+  it("IMAGING with FLUXTAB/TDSTAB 'N/A' (imaging has no flux calibration) gives no warning; spectroscopic 'N/A' still does", async () => {
+    const r = rng(4);
+    const events = Array.from({ length: 500 }, () => ({ t: r() * T, x: r() * 1000, y: r() * 500, w: 0 }));
+    const imaging = await buildCorrtag({ dir: tmp.dir, name: 'ltst04imq_corrtag.fits', detector: 'NUV', obstype: 'IMAGING', optElem: 'MIRRORA', cenwave: 0, regions: NUV, events, fluxtab: 'N/A', tdstab: 'N/A' });
+    for (const algorithm of [CORRECTED, COMPAT]) {
+      const lc = await extractCos(imaging, { step: 2, algorithm, refs });
+      assert.deepEqual(lc.meta.warnings, [], algorithm.name);
+    }
+    const spectrum = await buildCorrtag({ dir: tmp.dir, name: 'ltst05spq_corrtag.fits', detector: 'NUV', optElem: 'G185M', cenwave: 1786, regions: NUV, events: events.map((e) => ({ ...e, w: 1800 })), fluxtab: 'N/A' });
+    const lc = await extractCos(spectrum, { step: 2, algorithm: CORRECTED, refs });
+    assert.ok(lc.meta.warnings.some((w) => w.startsWith('FLUXTAB')), lc.meta.warnings.join('; '));
+  });
+
   it('spectroscopic NUV uses the stripe’s own FLUXTAB row (compat: unity)', async () => {
     await buildFluxtab(join(tmp.dir, 'lref', 'tstnuv_phot.fits'), [
       { segment: 'NUVA', optElem: 'G185M', cenwave: 1786, s0: 1, s1: 1, w0: 1700, w1: 1900 },

@@ -122,9 +122,18 @@ export interface RowKey {
   aperture: string;
 }
 
+/**
+ * 'N/A' in an IMAGING exposure's FLUXTAB or TDSTAB is what CALCOS writes: imaging has no flux
+ * calibration, so unity is expected there and nothing is worth a warning.
+ */
+function notApplicable(primary: Header, name: string): boolean {
+  return name.trim().toUpperCase() === 'N/A' && (primary.string('OBSTYPE') ?? '').trim().toUpperCase() === 'IMAGING';
+}
+
 /** §6.7: the FLUXTAB row for a setting, or undefined (unity) with the reason logged. */
 export async function loadSensitivity(primary: Header, key: RowKey, refs: RefContext, log: RefLog): Promise<Sensitivity | undefined> {
   const name = primary.string('FLUXTAB') ?? '';
+  if (notApplicable(primary, name)) return undefined;
   const ref = resolveRefFile(name, refs);
   if (!ref.exists) {
     log.fallback('FLUXTAB', name === '' ? 'no FLUXTAB keyword' : `reference file ${name} not found (tried ${ref.path})`);
@@ -175,6 +184,7 @@ export async function loadTds(
   log: RefLog,
 ): Promise<TdsCorrection | undefined> {
   const name = primary.string('TDSTAB') ?? '';
+  if (notApplicable(primary, name)) return undefined;
   const ref = resolveRefFile(name, refs);
   if (!ref.exists) {
     log.fallback('TDSTAB', name === '' ? 'no TDSTAB keyword' : `reference file ${name} not found (tried ${ref.path})`);
