@@ -4,6 +4,22 @@ export { pearson, pearsonPValue, type PearsonResult } from './pearson.js';
 export { countStatistics, statsRow, deliverable, productKindOf, type CountStatistics, type StatsRow, type ProductKind } from './stats.js';
 export * from './periodogram/index.js';
 export {
+  interestOf,
+  byInterest,
+  poissonFactorError,
+  log10NormalTail,
+  INTEREST_KINDS,
+  INTEREST_RULE,
+  LOW_COUNTS_TOTAL,
+  LOW_COUNTS_MEAN,
+  POISSON_FACTOR_MIN,
+  POISSON_SIGMA_MIN,
+  FAP_MAX,
+  type Interest,
+  type InterestFacts,
+  type InterestVerdict,
+} from './interest.js';
+export {
   analyzeLightcurve,
   analyzeLightcurveFile,
   readLightcurveColumns,

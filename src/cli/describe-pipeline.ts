@@ -1,5 +1,6 @@
 /** The final summary of `hstlc pipeline`, on either engine (the JSON output is the summary itself). */
 import path from 'node:path';
+import { INTEREST_RULE } from '../analysis/index.js';
 import type { LoadedConfig } from '../config/types.js';
 import type { PipelineSummary } from '../pipeline/pipeline.js';
 
@@ -11,7 +12,8 @@ export function describePipeline(s: PipelineSummary, settings: Pick<LoadedConfig
   lines.push(`${pad('files', 13)}${t.files.done} ingested, ${t.files.bad} bad, ${t.files.failed} failed${t.files.skipped > 0 ? `, ${t.files.skipped} skipped` : ''}`);
   lines.push(`${pad('composites', 13)}${t.composites.done} made, ${t.composites.failed} failed`);
   lines.push(`${pad('statistics', 13)}${t.lightcurves.done} lightcurves, ${t.lightcurves.failed} failed (${s.grid} grid)`);
-  lines.push(`${pad('interesting', 13)}${t.interesting} lightcurve(s) flagged by the periodogram, ${t.deliverable} deliverable`);
+  lines.push(`${pad('interesting', 13)}${t.interesting} composite(s) interesting, ${t.lowCounts} with low counts, ${t.deliverable} deliverable`);
+  lines.push(`${pad('', 13)}(${INTEREST_RULE})`);
   if (t.plots.status === 'unavailable') lines.push(`${pad('plots', 13)}not made: ${s.plots.message ?? 'not available'}`);
   else {
     const skipped = s.plots.skipped ?? 0;

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { toBoolean, toNumber } from './values.js';
+import { interestOf, productKindOf } from '../analysis/index.js';
 
 export type TableCounts = Record<'metadata' | 'outputs' | 'bad_data' | 'stats' | 'downloads' | 'runs' | 'target_names' | 'pending_composites', number>;
 
@@ -41,12 +42,31 @@ export async function countByValue<T extends keyof CountedColumn>(db: Kysely<Dat
   return out;
 }
 
-/** Stats rows flagged interesting (periodogram) and deliverable (§11). */
-export async function statsFlagCounts(db: Kysely<Database>): Promise<{ interesting: number; deliverable: number }> {
+/**
+ * Composite stats rows that are interesting, or have too few counts, by the one definition
+ * (src/analysis/interest.ts, as the site's tables and the stats summary), and rows deliverable (§11).
+ */
+export async function statsFlagCounts(db: Kysely<Database>): Promise<{ interesting: number; lowCounts: number; deliverable: number }> {
   // Booleans are 0/1 on SQLite and MySQL, true/false on PostgreSQL: counted here, not in SQL.
-  const rows = await db.selectFrom('stats').select(['periodogram', 'deliver']).execute();
+  const rows = await db
+    .selectFrom('stats')
+    .select(['lightcurve_filename', 'total', 'mean', 'poisson_factor', 'periodogram', 'false_alarm_probability', 'deliver'])
+    .execute();
+  const kinds = rows
+    .filter((r) => productKindOf(r.lightcurve_filename) === 'composite')
+    .map(
+      (r) =>
+        interestOf({
+          total: toNumber(r.total),
+          mean: toNumber(r.mean),
+          poisson_factor: toNumber(r.poisson_factor),
+          periodogram: toBoolean(r.periodogram),
+          false_alarm_probability: toNumber(r.false_alarm_probability),
+        }).kind,
+    );
   return {
-    interesting: rows.filter((f) => toBoolean(f.periodogram)).length,
+    interesting: kinds.filter((k) => k === 'interesting').length,
+    lowCounts: kinds.filter((k) => k === 'low_counts').length,
     deliverable: rows.filter((f) => toBoolean(f.deliver)).length,
   };
 }

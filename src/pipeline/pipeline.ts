@@ -115,8 +115,9 @@ export interface PipelineTotals {
   files: { done: number; bad: number; failed: number; skipped: number };
   composites: { done: number; failed: number };
   lightcurves: { done: number; failed: number };
-  /** Lightcurves flagged interesting (periodogram) and deliverable by stats. */
+  /** Composites interesting and with low counts by the one definition (src/analysis/interest.ts), as the site's tables; lightcurves deliverable. */
   interesting: number;
+  lowCounts: number;
   deliverable: number;
   plots: { status: PlotsStageSummary['status']; written: number; unchanged: number; failed: number };
   site: string | null;
@@ -224,6 +225,7 @@ export async function runPipeline(handle: HstlcDb, options: PipelineOptions): Pr
       composites: { ...ingest.compositeCounts },
       lightcurves: { ...stats.counts },
       interesting: stats.interesting,
+      lowCounts: stats.lowCounts,
       deliverable: stats.deliverable,
       plots: { status: plots.status, written: plots.written, unchanged: plots.unchanged, failed: plots.failed },
       site: plots.site,

@@ -310,7 +310,7 @@ export async function runPlots(handle: HstlcDb, options: PlotsOptions): Promise<
 
     const all = [...items.values()].sort((a, b) => byText(a.path, b.path));
     const count = (s: PlotsItem['status']): number => all.filter((x) => x.status === s).length;
-    const tables: Record<TableKind, number> = { interesting: 0, boring: 0, null: 0 };
+    const tables: Record<TableKind, number> = { interesting: 0, boring: 0, low_counts: 0, null: 0 };
     for (const x of all) if (x.table) tables[x.table]++;
     const pageFailures = site.pages.filter((p) => p.status === 'failed').length;
     const summary: PlotsSummary = {

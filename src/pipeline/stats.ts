@@ -10,7 +10,7 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { GridKind, PeriodogramMethod } from '../analysis/index.js';
+import { interestOf, type GridKind, type Interest, type PeriodogramMethod } from '../analysis/index.js';
 import { finishRun, listOutputs, startRun, upsertStatsBatch, type HstlcDb, type StatsInput } from '../db/index.js';
 import { SILENT, type StageLogger } from './log.js';
 import type { Stage } from './stage.js';
@@ -61,6 +61,8 @@ export interface StatsFileResult {
   /** §11.2 flag and our deliver rule, as stored. */
   periodogram?: boolean;
   deliver?: boolean;
+  /** Its kind by the one definition of 'interesting' (src/analysis/interest.ts). */
+  interest?: Interest;
   bins?: number;
   /** Analysis time of this file. */
   ms: number;
@@ -90,6 +92,15 @@ export interface StatsOptions {
   flushMs?: number;
 }
 
+/** The summary's counts of interesting and low-count composites, by the one definition (src/analysis/interest.ts). */
+export function interestCounts(done: readonly StatsFileResult[]): { interesting: number; lowCounts: number } {
+  const composites = done.filter((f) => f.kind === 'composite');
+  return {
+    interesting: composites.filter((f) => f.interest === 'interesting').length,
+    lowCounts: composites.filter((f) => f.interest === 'low_counts').length,
+  };
+}
+
 export interface StatsSummary {
   type: ProductType;
   grid: GridKind;
@@ -99,8 +110,12 @@ export interface StatsSummary {
   parallel: boolean;
   files: StatsFileResult[];
   counts: { done: number; failed: number };
-  /** Lightcurves flagged `periodogram` (interesting) and `deliver`. */
+  /**
+   * Composites that are interesting, and that have too few counts to say, by the one definition
+   * (src/analysis/interest.ts) the site's index and tables use; lightcurves flagged `deliver`.
+   */
   interesting: number;
+  lowCounts: number;
   deliverable: number;
   pendingComposites: number;
   /** Time bins over all files analyzed. */
@@ -206,7 +221,7 @@ export async function runStats(handle: HstlcDb, options: StatsOptions): Promise<
       const file: StatsFileResult = { path: result.path, kind: result.kind, status: 'done', ms: Math.round(result.ms) };
       files.push(file);
       if (result.status === 'done') {
-        Object.assign(file, { periodogram: result.row.periodogram, deliver: result.row.deliver, bins: result.bins });
+        Object.assign(file, { periodogram: result.row.periodogram, deliver: result.row.deliver, interest: interestOf(result.row).kind, bins: result.bins });
         if (pending.length === 0) oldest = performance.now();
         pending.push({ result, file });
         if (pending.length >= batchSize || performance.now() - oldest >= flushMs) await flush();
@@ -229,7 +244,7 @@ export async function runStats(handle: HstlcDb, options: StatsOptions): Promise<
       parallel: !analyzer.inProcess,
       files,
       counts: { done: done.length, failed: files.length - done.length },
-      interesting: done.filter((f) => f.periodogram === true).length,
+      ...interestCounts(done),
       deliverable: done.filter((f) => f.deliver === true).length,
       pendingComposites,
       bins: done.reduce((n, f) => n + (f.bins ?? 0), 0),

@@ -34,7 +34,7 @@ export interface StatusReport {
   badDataByReason: Record<string, number>;
   downloadsByState: Record<string, number>;
   runsByStatus: Record<string, number>;
-  stats: { interesting: number; deliverable: number };
+  stats: { interesting: number; lowCounts: number; deliverable: number };
   pendingComposites: CompositeGroup[];
   /** Targets of different names recorded within target_match_radius of each other, not settled by an alias. */
   targetCandidates: TargetCandidate[];
@@ -113,7 +113,7 @@ export function describeStatus(r: StatusReport): string[] {
     `${pad('metadata', 14)}${c.metadata}`,
     `${pad('outputs', 14)}${c.outputs}`,
     `${pad('bad_data', 14)}${c.bad_data}${byKey(r.badDataByReason)}`,
-    `${pad('stats', 14)}${c.stats} (${r.stats.interesting} interesting, ${r.stats.deliverable} deliverable)`,
+    `${pad('stats', 14)}${c.stats} (${r.stats.interesting} composite(s) interesting, ${r.stats.lowCounts} with low counts, ${r.stats.deliverable} deliverable)`,
     `${pad('target_names', 14)}${c.target_names}`,
     `${pad('downloads', 14)}${c.downloads}${byKey(r.downloadsByState)}`,
     `${pad('runs', 14)}${c.runs}${byKey(r.runsByStatus)}`,

@@ -10,7 +10,7 @@ export { exptimeHistogramChart, configDonutChart, optElemChart, exposureByTarget
 export { renderSvg, svgToPng, renderPng, pngSize, type PngOptions, type Size } from './render.js';
 export { lightcurvePng, periodogramPng, writeQuicklookPng } from './draw.js';
 export { dashboardPage } from './html/dashboard.js';
-export { tablePage, tableRow, classify, POISSON_THRESHOLD, type TableKind, type TableRow } from './html/tables.js';
+export { tablePage, tableRow, classify, KIND_LABELS, type TableKind, type TableRow } from './html/tables.js';
 export { indexPage } from './html/index-page.js';
 export { chartPage } from './html/chart-page.js';
 export { buildSite, type BuildSiteOptions, type SiteRecord, type SiteResult, type ItemResult, type OutputResult } from './site.js';

@@ -11,6 +11,7 @@ export const PAGES = {
   interesting: 'interesting_hstlc.html',
   boring: 'boring_hstlc.html',
   null: 'null_hstlc.html',
+  low_counts: 'low_counts_hstlc.html',
   exptime: 'exptime_histogram.html',
   optElem: 'opt_elem.html',
 } as const;

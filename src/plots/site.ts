@@ -215,7 +215,7 @@ async function writePages(w: Writer, drawn: readonly Drawn[], individuals: numbe
   const records = composites.map((d) => d.record.stats);
   const pages: Array<[string, string]> = [];
 
-  const rowsByKind: Record<(typeof TABLE_KINDS)[number], TableRow[]> = { interesting: [], boring: [], null: [] };
+  const rowsByKind: Record<(typeof TABLE_KINDS)[number], TableRow[]> = { interesting: [], boring: [], low_counts: [], null: [] };
   for (const d of composites) {
     rowsByKind[classify(d.record.stats)].push(
       tableRow({
@@ -228,6 +228,7 @@ async function writePages(w: Writer, drawn: readonly Drawn[], individuals: numbe
   }
   pages.push([PAGES.interesting, tablePage('interesting', rowsByKind.interesting)]);
   pages.push([PAGES.boring, tablePage('boring', rowsByKind.boring)]);
+  pages.push([PAGES.low_counts, tablePage('low_counts', rowsByKind.low_counts)]);
   pages.push([PAGES.null, tablePage('null', rowsByKind.null)]);
 
   const withExptime = records.filter((r) => r.exptime !== null);

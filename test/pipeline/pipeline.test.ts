@@ -104,7 +104,7 @@ describe('hstlc pipeline', () => {
     assert.match(r.stdout, /^files +0 ingested, 0 bad, 1 failed$/m);
     assert.match(r.stdout, /^composites +0 made, 0 failed$/m);
     assert.match(r.stdout, /^statistics +0 lightcurves, 0 failed \(corrected grid\)$/m);
-    assert.match(r.stdout, /^interesting +0 lightcurve\(s\) flagged/m);
+    assert.match(r.stdout, /^interesting +0 composite\(s\) interesting, 0 with low counts, 0 deliverable$/m);
     assert.match(r.stdout, /^time +ingest [\d.]+ s, stats [\d.]+ s, plots [\d.]+ s; 1 core\(s\)$/m);
     assert.match(r.stdout, /^failed {2}ingest lzzz01a1q_corrtag_a\.fits: /m);
     assert.match(r.stdout, new RegExp(`^lightcurves +${path.join(s.home, 'outputs')}$`, 'm'));

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { interestOf } from '../../src/analysis/index.js';
 import { connectDatabase, listStats, type HstlcDb } from '../../src/db/index.js';
 import { plotsStage, runPlots, type PlotsSummary } from '../../src/pipeline/plots.js';
 import { pipelinePlots } from '../../src/pipeline/pipeline.js';
@@ -95,13 +96,13 @@ describe('hstlc plots stage (golden archive in SQLite)', { skip: fonts, timeout:
 
   it('splits the composites into the three tables exactly as the stats rows say', async () => {
     const rows = (await listStats(handle.db)).filter((s) => seeded.composites.includes(path.join(s.lightcurve_path, s.lightcurve_filename)));
-    const expect = { interesting: [] as string[], boring: [] as string[], null: [] as string[] };
+    const expect = { interesting: [] as string[], boring: [] as string[], low_counts: [] as string[], null: [] as string[] };
     for (const s of rows) {
-      const key = s.poisson_factor === null ? 'null' : s.poisson_factor >= 1.2 ? 'interesting' : 'boring';
+      const key = interestOf(s).kind;
       expect[key].push(s.lightcurve_filename); // the tables link the file by a relative path, shown by name
     }
-    assert.ok(expect.null.length === 1 && expect.interesting.length > 0 && expect.boring.length > 0);
-    for (const kind of ['interesting', 'boring', 'null'] as const) {
+    assert.ok(expect.null.length + expect.low_counts.length === 1 && expect.interesting.length + expect.boring.length > 1, JSON.stringify(expect));
+    for (const kind of ['interesting', 'boring', 'low_counts', 'null'] as const) {
       const shown = pageRows(path.join(plotDir, PAGES[kind])).map((r) => r.filename);
       assert.deepEqual(shown.sort(), expect[kind].sort(), kind);
       assert.equal(first.tables[kind], expect[kind].length);
@@ -109,7 +110,7 @@ describe('hstlc plots stage (golden archive in SQLite)', { skip: fonts, timeout:
   });
 
   it('takes target names from the database, shown as text', () => {
-    const all = ['interesting', 'boring', 'null'].flatMap((k) => pageRows(path.join(plotDir, PAGES[k as 'null']))) ;
+    const all = ['interesting', 'boring', 'low_counts', 'null'].flatMap((k) => pageRows(path.join(plotDir, PAGES[k as 'null']))) ;
     const row = all.find((r) => r.filename === path.basename(seeded.composites[2]!));
     assert.equal(row?.target, HOSTILE);
     const dashboard = readFileSync(path.join(plotDir, lightcurveOutputs('composite', path.basename(seeded.composites[2]!)).dashboard!), 'utf8');

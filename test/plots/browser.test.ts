@@ -4,6 +4,7 @@
  * TARGNAME is shown as text, and no request leaves the site's folder.
  */
 import { after, before, describe, test } from 'node:test';
+import { interestOf } from '../../src/analysis/index.js';
 import assert from 'node:assert/strict';
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -185,7 +186,7 @@ describe('pages in headless Chromium', { skip, timeout: 240_000 }, () => {
     await page.waitForSelector('html[data-table-ready]', { timeout: 30_000 });
     const column = async (field: string) =>
       page.$$eval(`.tabulator-row .tabulator-cell[tabulator-field="${field}"]`, (cells) => cells.map((c) => c.textContent ?? ''));
-    const expectedRows = records.filter((r) => (r.stats.poisson_factor ?? 0) >= 1.2).length;
+    const expectedRows = records.filter((r) => interestOf(r.stats).kind === 'interesting').length;
     assert.equal((await column('target')).length, expectedRows);
     // Initial order: poisson factor descending. Click the header: ascending, then descending again.
     const header = page.locator('.tabulator-col[tabulator-field="poisson_f"] .tabulator-col-title');

@@ -8,7 +8,7 @@ import { lightcurveOutputs, MANIFEST, PAGES } from '../../src/plots/layout.js';
 import { pngSize } from '../../src/plots/render.js';
 import { LIGHTCURVE_SIZE } from '../../src/plots/charts/lightcurve.js';
 import { PERIODOGRAM_SIZE } from '../../src/plots/charts/periodogram.js';
-import { POISSON_THRESHOLD } from '../../src/plots/html/tables.js';
+import { interestOf } from '../../src/analysis/index.js';
 import { tempDir } from '../helpers/tools.js';
 import { skipUnlessFonts } from './helpers.js';
 import { goldenRecords } from './golden.js';
@@ -19,6 +19,7 @@ const TOP_PAGES = [
   'index.html',
   'interesting_hstlc.html',
   'boring_hstlc.html',
+  'low_counts_hstlc.html',
   'null_hstlc.html',
   'exptime_histogram.html',
   'pie_config_cos_fuv.html',
@@ -64,14 +65,17 @@ test('buildSite writes every output for the golden archive and redraws only what
       'lc9h0103q_periodogram.png',
     ]);
 
-    // §12.3 (fixed per §15.24): the three tables partition the composites by poisson factor.
+    // §12.3 (fixed per §15.24): the tables partition the composites by the one definition of 'interesting'.
     type Spec = { rows: Array<{ poisson_f: number | null; target: string; dashboard: string; thumbnail: string }> };
     const interesting = pageData<Spec>(readFileSync(join(dir, PAGES.interesting), 'utf8'), 'hstlc-table').rows;
     const boring = pageData<Spec>(readFileSync(join(dir, PAGES.boring), 'utf8'), 'hstlc-table').rows;
     const nulls = pageData<Spec>(readFileSync(join(dir, PAGES.null), 'utf8'), 'hstlc-table').rows;
-    const want = composites.filter((r) => (r.stats.poisson_factor ?? -1) >= POISSON_THRESHOLD).length;
-    assert.equal(interesting.length, want);
-    assert.equal(boring.length, composites.length - want);
+    const low = pageData<Spec>(readFileSync(join(dir, PAGES.low_counts), 'utf8'), 'hstlc-table').rows;
+    const kindCount = (k: string): number => composites.filter((r) => interestOf(r.stats).kind === k).length;
+    assert.equal(interesting.length, kindCount('interesting'));
+    assert.equal(boring.length, kindCount('boring'));
+    assert.equal(low.length, kindCount('low_counts'));
+    assert.equal(interesting.length + boring.length + low.length, composites.length);
     assert.equal(nulls.length, 0);
     assert.match(readFileSync(join(dir, PAGES.null), 'utf8'), /id="hstlc-empty">Every composite lightcurve has statistics/);
     for (const row of interesting) {
@@ -112,13 +116,39 @@ test('buildSite writes every output for the golden archive and redraws only what
   }
 });
 
+test("index.html and the tables say the same about the same rows; a low-count curve is never 'interesting'", { skip: fonts, timeout: 120_000 }, async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const composites = (await goldenRecords()).filter((r) => r.kind === 'composite').slice(0, 4);
+    // the demo's near-empty STIS composite: 3 counts, a large poisson factor, a flagged periodogram
+    const empty = { ...composites[0]!, stats: { ...composites[0]!.stats, targname: 'NEAR-EMPTY', total: 3, mean: 0.002, poisson_factor: 25, periodogram: true, false_alarm_probability: 1e-8 } };
+    const records = [empty, ...composites.slice(1)];
+    await buildSite({ plotDir: dir, records });
+    const index = readFileSync(join(dir, PAGES.index), 'utf8');
+    for (const kind of ['interesting', 'boring', 'low_counts', 'null'] as const) {
+      const rows = pageData<{ rows: Array<{ target: string }> }>(readFileSync(join(dir, PAGES[kind]), 'utf8'), 'hstlc-table').rows;
+      const want = records.filter((r) => interestOf(r.stats).kind === kind).length;
+      assert.equal(rows.length, want, kind);
+      assert.match(index, new RegExp(`id="count-${kind}">${want}<`), kind);
+    }
+    const low = pageData<{ rows: Array<{ target: string }> }>(readFileSync(join(dir, PAGES.low_counts), 'utf8'), 'hstlc-table').rows;
+    assert.deepEqual(low.map((r) => r.target), ['NEAR-EMPTY']);
+    const section = (id: string): string => /<(ul) [^>]*id="([^"]+)"[^>]*>[\s\S]*?<\/ul>/g.exec(index.slice(index.indexOf(`id="${id}"`) - 20))?.[0] ?? '';
+    assert.match(section('most-interesting'), /HD189733|V4046SGR/, 'the interesting ones are listed');
+    assert.ok(!section('most-interesting').includes('NEAR-EMPTY'), 'not among the most interesting');
+    assert.ok(!section('periodograms').includes('NEAR-EMPTY'), 'not a periodic candidate');
+  } finally {
+    cleanup();
+  }
+});
+
 test('an empty archive still writes every page, each saying it is empty', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const result = await buildSite({ plotDir: dir, records: [] });
     assert.equal(result.failed, 0);
     for (const page of TOP_PAGES) assert.ok(existsSync(join(dir, page)), page);
-    assert.match(readFileSync(join(dir, PAGES.interesting), 'utf8'), /id="hstlc-empty">No composite lightcurve has a poisson factor of 1.2 or more/);
+    assert.match(readFileSync(join(dir, PAGES.interesting), 'utf8'), /id="hstlc-empty">No composite lightcurve is interesting/);
     assert.match(readFileSync(join(dir, 'pie_config_cos_fuv.html'), 'utf8'), /No COS FUV composite lightcurves/);
     assert.match(readFileSync(join(dir, PAGES.index), 'utf8'), /No interesting composite lightcurves yet/);
   } finally {

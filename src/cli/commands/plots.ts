@@ -39,7 +39,7 @@ export function describePlotsSummary(s: PlotsSummary): string[] {
   const c = s.counts;
   const lines = [
     `${pad('lightcurves', 13)}${c.done} drawn, ${c.unchanged} unchanged, ${c.failed} failed, ${c.skipped} skipped (${c.composites} composites, ${c.individuals} individual)`,
-    `${pad('tables', 13)}${s.tables.interesting} interesting, ${s.tables.boring} boring, ${s.tables.null} without statistics`,
+    `${pad('tables', 13)}${s.tables.interesting} interesting, ${s.tables.boring} boring, ${s.tables.low_counts} low counts, ${s.tables.null} without statistics`,
     `${pad('outputs', 13)}${s.outputs.written} written, ${s.outputs.unchanged} unchanged, ${s.outputs.removed} removed, ${s.outputs.failed} failed`,
     `${pad('periodograms', 13)}${s.periodograms.computed} computed, ${s.periodograms.cached} cached (${s.grid} grid)`,
     `${pad('time', 13)}${(s.elapsedMs / 1000).toFixed(1)} s, ${s.parallel ? `${s.numCores} threads` : 'in-process'}`,

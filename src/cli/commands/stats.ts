@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Argument, InvalidArgumentError, type Command } from 'commander';
-import type { GridKind, PeriodogramMethod } from '../../analysis/index.js';
+import { INTEREST_RULE, type GridKind, type PeriodogramMethod } from '../../analysis/index.js';
 import { invalidProductTypeMessage, isProductType, type ProductType } from '../../pipeline/product-type.js';
 import type { StatsSummary } from '../../pipeline/stats.js';
 import type { CliContext } from '../context.js';
@@ -21,7 +21,8 @@ export function describeStatsSummary(s: StatsSummary): string[] {
   const secs = s.elapsedMs / 1000;
   const lines = [
     `${pad('lightcurves', 13)}${s.counts.done} done, ${s.counts.failed} failed (${s.type})`,
-    `${pad('flags', 13)}${s.interesting} interesting (periodogram), ${s.deliverable} deliverable`,
+    `${pad('flags', 13)}${s.interesting} composite(s) interesting, ${s.lowCounts} with low counts, ${s.deliverable} deliverable`,
+    `${pad('', 13)}interesting: ${INTEREST_RULE}`,
     `${pad('periodogram', 13)}${s.grid} grid, ${s.method} method`,
     `${pad('time', 13)}${secs.toFixed(1)} s, ${s.filesPerSecond.toFixed(2)} files/s, ${s.parallel ? `${s.numCores} threads` : 'in-process'}`,
   ];

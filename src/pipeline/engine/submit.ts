@@ -11,7 +11,7 @@ import { hlspName } from '../../lightcurve/composite.js';
 import type { CompositeItem } from '../composites.js';
 import { filesToIngest, type FileResult, type IngestSummary } from '../ingest.js';
 import type { PipelineSummary, PlotsStageSummary, StageName, StageTiming } from '../pipeline.js';
-import type { StatsFileResult, StatsSummary } from '../stats.js';
+import { interestCounts, type StatsFileResult, type StatsSummary } from '../stats.js';
 import type { ProductType } from '../stats-unit.js';
 import { configDigest, JOB_KINDS, kindOfTask, TASK_PREFIX, type Engine, type JobKind } from './graphile.js';
 import { jobKey, type CompositeJob, type FinishJob, type IngestJob, type JobCommon, type PlannedStage, type PlanJob } from './jobs.js';
@@ -189,7 +189,7 @@ export async function pipelineSummaryOf(handle: HstlcDb, engine: Engine, submitt
     parallel: true,
     files: statsFiles,
     counts: { done: statsDone.length, failed: statsFiles.length - statsDone.length },
-    interesting: statsDone.filter((f) => f.periodogram === true).length,
+    ...interestCounts(statsDone),
     deliverable: statsDone.filter((f) => f.deliver === true).length,
     pendingComposites: 0,
     bins: statsDone.reduce((n, f) => n + (f.bins ?? 0), 0),
@@ -220,6 +220,7 @@ export async function pipelineSummaryOf(handle: HstlcDb, engine: Engine, submitt
       composites: { ...compositeCounts },
       lightcurves: { ...stats.counts },
       interesting: stats.interesting,
+      lowCounts: stats.lowCounts,
       deliverable: stats.deliverable,
       plots: { status: plots.status, written: plots.written, unchanged: plots.unchanged, failed: plots.failed },
       site: plots.site,

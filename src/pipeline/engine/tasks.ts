@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { interestOf } from '../../analysis/index.js';
 import type { JobHelpers, Task, TaskList } from 'graphile-worker';
 import { compositePath, layoutFromSettings, UnsafePathError } from '../../archive/layout.js';
 import { makeDirectory, setPermissions } from '../../archive/permissions.js';
@@ -133,7 +134,7 @@ async function compositeJob(ctx: TaskContext, p: CompositeJob): Promise<Outcome>
     return { status: 'failed', detail: { ...base, status: 'failed', dropped: [], reason: err.message } satisfies CompositeItem };
   }
   await makeDirectory(layout.compositeDir);
-  const built = await buildComposite({ files, output, options: unitOptions(ctx.settings, ctx.env) });
+  const built = await buildComposite({ files, output, options: unitOptions(ctx.settings, ctx.env), targname: g.targname });
   if (built.status !== 'done') {
     const code = transientReason(built.reason);
     if (code !== undefined) throw new TransientJobError(code, built.reason);
@@ -182,7 +183,7 @@ async function statsJob(ctx: TaskContext, p: StatsJob): Promise<Outcome> {
     return { status: 'failed', detail: { ...file, status: 'failed', reason: r.reason } };
   }
   await upsertStats(ctx.handle.db, ctx.handle.dialect, r.row);
-  return { status: 'done', detail: { ...file, periodogram: r.row.periodogram, deliver: r.row.deliver, bins: r.bins } };
+  return { status: 'done', detail: { ...file, periodogram: r.row.periodogram, deliver: r.row.deliver, interest: interestOf(r.row).kind, bins: r.bins } };
 }
 
 /** One lightcurve's periodogram for its plots, into plot_dir's cache (keyed by content), where the site job finds it. */

@@ -5,7 +5,8 @@ import { PAGES } from '../layout.js';
 import type { StatsRecord } from '../types.js';
 import { page } from './page.js';
 import { formatNumber } from './parts.js';
-import { POISSON_THRESHOLD, classify } from './tables.js';
+import { byInterest as byInterestOf, interestOf } from '../../analysis/index.js';
+import { KIND_LABELS, TABLE_KINDS, classify } from './tables.js';
 import { CONFIG_GROUPS } from '../charts/summary.js';
 
 export interface IndexEntry {
@@ -26,12 +27,9 @@ function link(href: string, text: string): string {
   return `<a href="${escapeHtml(relativeUrl(href))}">${escapeHtml(text)}</a>`;
 }
 
-/** Most interesting first: poisson factor descending, NULL last, then target name. */
+/** Most interesting first, by the one definition (src/analysis/interest.ts): the strongest evidence first. */
 export function byInterest(a: IndexEntry, b: IndexEntry): number {
-  const fa = a.stats.poisson_factor ?? -Infinity;
-  const fb = b.stats.poisson_factor ?? -Infinity;
-  if (fa !== fb) return fb - fa;
-  return a.stats.targname < b.stats.targname ? -1 : a.stats.targname > b.stats.targname ? 1 : 0;
+  return byInterestOf(a.stats, b.stats);
 }
 
 function card(e: IndexEntry): string {
@@ -40,20 +38,21 @@ function card(e: IndexEntry): string {
   const title = `<strong>${escapeHtml(s.targname)}</strong> <span class="note">${escapeHtml(configLabel({ ...s, exptime: s.exptime }))}</span>`;
   const pg = e.periodogram ? ` · ${link(e.periodogram, 'periodogram')}` : '';
   const body = e.dashboard ? `<a href="${escapeHtml(relativeUrl(e.dashboard))}">${img}${title}</a>` : `${img}${title}`;
-  return `<li>${body}<br>poisson factor ${escapeHtml(formatNumber(s.poisson_factor))} · pearson r ${escapeHtml(formatNumber(s.pearson_r))}${pg}</li>`;
+  const err = interestOf(s).poissonError;
+  const fap = s.periodogram && s.false_alarm_probability !== null ? ` · false-alarm probability ${escapeHtml(formatNumber(s.false_alarm_probability))}` : '';
+  return `<li>${body}<br>poisson factor ${escapeHtml(formatNumber(s.poisson_factor))}${err !== null ? ` ± ${escapeHtml(formatNumber(err))}` : ''}${fap} · pearson r ${escapeHtml(formatNumber(s.pearson_r))}${pg}</li>`;
 }
 
 export function indexPage(input: IndexInput): string {
-  const kinds = { interesting: 0, boring: 0, null: 0 };
+  const kinds = { interesting: 0, boring: 0, low_counts: 0, null: 0 };
   for (const e of input.composites) kinds[classify(e.stats)]++;
-  const flagged = input.composites.filter((e) => e.stats.periodogram);
+  // A low-count curve's periodogram peak is noise like its poisson factor: not a candidate either.
+  const flagged = input.composites.filter((e) => e.stats.periodogram && classify(e.stats) !== 'low_counts' && classify(e.stats) !== 'null');
   const sorted = [...input.composites].sort(byInterest);
   const highlight = sorted.filter((e) => classify(e.stats) === 'interesting').slice(0, input.highlight ?? 24);
   const counts = `<table class="plain" id="counts">
 <tr><th>composite lightcurves</th><td class="num">${input.composites.length}</td></tr>
-<tr><th>${link(PAGES.interesting, `interesting (poisson factor ≥ ${POISSON_THRESHOLD})`)}</th><td class="num">${kinds.interesting}</td></tr>
-<tr><th>${link(PAGES.boring, `boring (poisson factor < ${POISSON_THRESHOLD})`)}</th><td class="num">${kinds.boring}</td></tr>
-<tr><th>${link(PAGES.null, 'without statistics (poisson factor NULL)')}</th><td class="num">${kinds.null}</td></tr>
+${TABLE_KINDS.map((k) => `<tr><th>${link(PAGES[k], KIND_LABELS[k])}</th><td class="num" id="count-${k}">${kinds[k]}</td></tr>`).join('\n')}
 <tr><th>with a significant periodogram peak</th><td class="num">${flagged.length}</td></tr>
 <tr><th>individual lightcurves drawn</th><td class="num">${input.individuals}</td></tr>
 </table>`;

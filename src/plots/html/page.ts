@@ -16,6 +16,7 @@ export const NAV: ReadonlyArray<readonly [string, string]> = [
   ['index.html', 'Overview'],
   ['interesting_hstlc.html', 'Interesting'],
   ['boring_hstlc.html', 'Boring'],
+  ['low_counts_hstlc.html', 'Low counts'],
   ['null_hstlc.html', 'No statistics'],
   ['exptime_histogram.html', 'Exposure'],
   ['pie_config_cos_fuv.html', 'COS FUV'],

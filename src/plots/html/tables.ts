@@ -1,19 +1,19 @@
 /**
- * §12.3 exploratory tables over composites, fixed (§15.24): interesting = poisson_factor ≥ 1.2, boring =
- * < 1.2, null = NULL (a real NULL test, not the string 'NULL'); every page is written, even when empty.
+ * §12.3 exploratory tables over composites, fixed (§15.24): one page per kind of the one definition of
+ * 'interesting' (src/analysis/interest.ts) — interesting, boring, low counts, and without statistics (a
+ * real NULL test, not the string 'NULL'); every page is written, even when empty.
  */
+import { INTEREST_KINDS, INTEREST_RULE, interestOf, LOW_COUNTS_MEAN, LOW_COUNTS_TOTAL, type Interest } from '../../analysis/index.js';
 import { escapeHtml, jsonForScript } from '../escape.js';
 import type { StatsRecord } from '../types.js';
 import { dataBlock, page } from './page.js';
 
-export const POISSON_THRESHOLD = 1.2;
-export const TABLE_KINDS = ['interesting', 'boring', 'null'] as const;
-export type TableKind = (typeof TABLE_KINDS)[number];
+export const TABLE_KINDS = INTEREST_KINDS;
+export type TableKind = Interest;
 
+/** The table a composite is listed in: its kind by the one definition of 'interesting'. */
 export function classify(stats: StatsRecord): TableKind {
-  const f = stats.poisson_factor;
-  if (f === null || !Number.isFinite(f)) return 'null';
-  return f >= POISSON_THRESHOLD ? 'interesting' : 'boring';
+  return interestOf(stats).kind;
 }
 
 /** One row as the page's script receives it; strings stay raw here and are set as text in the browser. */
@@ -91,20 +91,33 @@ export const TABLE_COLUMNS: ReadonlyArray<{ field: keyof TableRow | 'plot'; titl
   { field: 'filename', title: 'file', kind: 'file' },
 ];
 
+const LOW = `fewer than ${LOW_COUNTS_TOTAL} counts or under ${LOW_COUNTS_MEAN} count per bin`;
+
+/** What each kind means, in the words index.html uses too. */
+export const KIND_LABELS: Record<TableKind, string> = {
+  interesting: `interesting (${INTEREST_RULE})`,
+  boring: 'boring (enough counts, not interesting)',
+  low_counts: `low counts (${LOW}: never interesting)`,
+  null: 'without statistics (counts not finite)',
+};
+
 const TITLES: Record<TableKind, string> = {
-  interesting: `Interesting lightcurves (poisson factor ≥ ${POISSON_THRESHOLD})`,
-  boring: `Boring lightcurves (poisson factor < ${POISSON_THRESHOLD})`,
-  null: 'Lightcurves without statistics (poisson factor NULL)',
+  interesting: 'Interesting lightcurves',
+  boring: 'Boring lightcurves',
+  low_counts: 'Lightcurves with too few counts',
+  null: 'Lightcurves without statistics',
 };
 
 const EMPTY: Record<TableKind, string> = {
-  interesting: `No composite lightcurve has a poisson factor of ${POISSON_THRESHOLD} or more.`,
-  boring: `No composite lightcurve has a poisson factor below ${POISSON_THRESHOLD}.`,
+  interesting: 'No composite lightcurve is interesting.',
+  boring: 'No composite lightcurve is boring.',
+  low_counts: `No composite lightcurve has ${LOW}.`,
   null: 'Every composite lightcurve has statistics.',
 };
 
 export function tablePage(kind: TableKind, rows: readonly TableRow[]): string {
-  const count = rows.length === 0 ? `<p class="empty" id="hstlc-empty">${escapeHtml(EMPTY[kind])}</p>` : `<p class="note">${rows.length} composite lightcurve(s). Click a column title to sort; type in the boxes under the titles to filter (numbers: at least); click a thumbnail to enlarge it, a target for its dashboard.</p>`;
+  const rule = `<p class="note" id="hstlc-rule">${escapeHtml(KIND_LABELS[kind].replace(/^[a-z ]+\((.*)\)$/, '$1'))}</p>`;
+  const count = rows.length === 0 ? `${rule}<p class="empty" id="hstlc-empty">${escapeHtml(EMPTY[kind])}</p>` : `${rule}<p class="note">${rows.length} composite lightcurve(s). Click a column title to sort; type in the boxes under the titles to filter (numbers: at least); click a thumbnail to enlarge it, a target for its dashboard.</p>`;
   const body = `${count}
 <input id="hstlc-search" type="search" placeholder="search every column" aria-label="search every column">
 <div id="hstlc-table-view"></div>
