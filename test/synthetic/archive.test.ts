@@ -259,7 +259,7 @@ describe('synthetic archive (tiny)', () => {
   it('has observed counts within 5σ of the Poisson expectation', () => {
     let checked = 0;
     for (const f of eventFiles()) {
-      for (const r of f.regions) {
+      for (const r of [...f.regions, ...(f.corrected_regions ?? [])]) {
         if (r.expected === null) continue;
         const tol = 5 * Math.sqrt(Math.max(r.expected, 1)) + 1;
         assert.ok(Math.abs(r.selected - r.expected) <= tol, `${f.file} ${r.letter} ${r.name}: ${r.selected} vs ${r.expected.toFixed(1)}`);
@@ -267,6 +267,12 @@ describe('synthetic archive (tiny)', () => {
         // The per-component selected rates reproduce the expectation: Σ rate_c · ∫ m_c dt.
         const fromRates = f.events!.components.reduce((a, c) => a + (r.selected_rates[c.name] / c.rate || 0) * c.expected, 0);
         assert.ok(Math.abs(fromRates - r.expected) <= 1e-9 * Math.max(1, r.expected), `${f.file} ${r.name}: ${fromRates} vs ${r.expected}`);
+      }
+      for (const r of f.corrected_regions ?? []) {
+        if (r.weighted_expected === null) continue;
+        // Corrected STIS: Σ ε of the selected events against its mean, σ² = Σ rate·ε² · ∫ m.
+        const variance = f.events!.components.reduce((a, c) => a + (r.weighted_sq_rates[c.name] / c.rate || 0) * c.expected, 0);
+        assert.ok(Math.abs(r.weighted - r.weighted_expected) <= 5 * Math.sqrt(Math.max(variance, 1)) + 1, `${f.file} ${r.sporder} ${r.name}: weighted ${r.weighted} vs ${r.weighted_expected}`);
       }
       if (f.bad === 'single') continue;
       for (const c of f.events!.components) {
@@ -416,6 +422,18 @@ describe('synthetic archive (tiny)', () => {
       } else {
         assert.deepEqual(e.hdus[1].columns.map((c: { name: string; format: string }) => `${c.name}:${c.format}`), ['TIME:1D', 'AXIS1:1I', 'AXIS2:1I', 'DETAXIS1:1I']);
         assert.deepEqual(e.flats, { PFLTFILE: [2048, 2048], LFLTFILE: [2048, 2048] });
+        // §7.4 corrected regions recomputed by numpy from the x1d, BPIXTAB and the flats.
+        const corrected = f.corrected_regions!;
+        assert.equal(e.corrected_regions.length, corrected.length, f.file);
+        e.corrected_regions.forEach((r: Record<string, any>, i: number) => {
+          const m = corrected[i];
+          const at = `${f.file} order ${m.sporder} ${m.name}`;
+          assert.equal(r.sporder, m.sporder, at);
+          assert.equal(r.name, m.name, at);
+          assert.deepEqual(r.y, m.y, at);
+          for (const k of ['selected', 'in_box', 'dq_rejected', 'airglow_rejected', 'wavelength_rejected'] as const) assert.equal(r[k], m[k], `${at} ${k}`);
+          assert.ok(Math.abs(r.weighted - m.weighted) <= 1e-9 * Math.max(1, m.weighted), `${at} weighted ${r.weighted} vs ${m.weighted}`);
+        });
       }
       e.regions.forEach((r: Record<string, unknown>, i: number) => {
         const m = f.regions[i];

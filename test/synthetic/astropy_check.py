@@ -4,7 +4,8 @@ Usage: /usr/bin/python3 astropy_check.py ARCHIVE_DIR
 
 For every event file: selected header values, column formats/dtypes, the quality checks (§3.2),
 and the region counts of the original's selection rules, recomputed with numpy from the header
-keywords (COS §6.3/6.4) or from the x1d and BPIXTAB (STIS §7.1, 7.3, 7.4). For reference files:
+keywords (COS §6.3/6.4) or from the x1d and BPIXTAB (STIS §7.1, 7.3, 7.4; and the corrected per-order
+regions with their 1/(P*L)-weighted sums). For reference files:
 that each science file's FLUXTAB/TDSTAB rows resolve and flats enlarge to 2048 x 2048.
 """
 import glob
@@ -122,10 +123,33 @@ def stis_region(root, h0, h1, data, x1d_path):
     r.update({"letter": None, "name": "detector", "y": [0, 2048]})
     # §7.2 flats must enlarge to the MAMA grid
     flats = {}
+    eps = np.ones(len(axis1))
     for key in ("PFLTFILE", "LFLTFILE"):
         f = fits.open(ref_path(root, h0[key]))
-        flats[key] = list(enlarge(f[1].data).shape)
-    return [r], flats
+        flat = enlarge(f[1].data)
+        flats[key] = list(flat.shape)
+        eps[inside] *= flat[yi[inside], xi[inside]].astype(np.float64)
+    # §7.4 corrected: per x1d order the box and backgrounds on the 2048-row grid, that order's
+    # wavelengths, events weighted 1/(P*L)
+    eps = np.where(eps == 0, 0, 1 / eps)
+    corrected = []
+    shift = float(h1["SHIFTA2"])
+    for order in x1d:
+        c = 2 * (float(order["A2CENTER"]) + shift)
+        w = order["WAVELENGTH"][pix]
+        for name, centre, half in (
+            ("spectrum", c, float(order["EXTRSIZE"])),
+            ("background1", c + 2 * float(order["BK1OFFST"]), float(order["BK1SIZE"])),
+            ("background2", c + 2 * float(order["BK2OFFST"]), float(order["BK2SIZE"])),
+        ):
+            ylim = (centre - half, centre + half)
+            cr = selection(axis1, axis2, w, dq, int(h1["SDQFLAGS"]), (0, 2048), ylim, (2, 10000))
+            sel = (axis1 >= 0) & (axis1 < 2048) & (axis2 >= ylim[0]) & (axis2 < ylim[1]) & ((dq & int(h1["SDQFLAGS"])) == 0) & (w > 2) & (w < 10000)
+            for lo, hi in AIRGLOW:
+                sel &= ~((w >= lo) & (w <= hi))
+            cr.update({"sporder": int(order["SPORDER"]), "name": name, "y": list(ylim), "weighted": float(np.sum(eps[sel]))})
+            corrected.append(cr)
+    return [r], flats, corrected
 
 
 def fluxtab_rows(root, h0):
@@ -200,9 +224,10 @@ def main():
             entry["wavelength_sum"] = float(np.sum(data["WAVELENGTH"].astype(np.float64)))
             entry["epsilon_sum"] = float(np.sum(data["EPSILON"].astype(np.float64)))
         else:
-            regions, flats = stis_region(root, h0, h1, data, path.replace("_tag.fits", "_x1d.fits"))
+            regions, flats, corrected = stis_region(root, h0, h1, data, path.replace("_tag.fits", "_x1d.fits"))
             entry["regions"] = regions
             entry["flats"] = flats
+            entry["corrected_regions"] = corrected
         out["files"][name] = entry
     for path in sorted(glob.glob(os.path.join(root, "ref", "*", "*.fits"))):
         f = fits.open(path)
