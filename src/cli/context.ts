@@ -3,9 +3,8 @@
  * first use, so `hstlc --help` or `hstlc version` never read a config file), and output helpers that
  * honour --json. Commands never write to process.stdout directly, which keeps them testable in-process.
  */
-import { loadConfig } from '../config/load.js';
 import type { LoadedConfig } from '../config/types.js';
-import { createLogger, type HstlcLogger } from '../log/logger.js';
+import type { HstlcLogger } from '../log/logger.js';
 import { redactDeep } from '../log/redact.js';
 import { ExitCode } from './errors.js';
 import type { CliIo } from './io.js';
@@ -107,21 +106,27 @@ export function createContext(
       exitCode = Math.max(exitCode, code) as ExitCode;
     },
     config() {
-      config ??= loadConfig({
-        configPath: readGlobals().config,
-        env: io.env,
-        cwd: io.cwd,
-        homedir: io.homedir,
-      }).then((cfg) => {
-        for (const warning of cfg.warnings) out.warn(warning);
-        return cfg;
-      });
+      // Imported here: `hstlc --version` and `--help` read no config, so they load no YAML or schema.
+      config ??= import('../config/load.js')
+        .then(({ loadConfig }) =>
+          loadConfig({
+            configPath: readGlobals().config,
+            env: io.env,
+            cwd: io.cwd,
+            homedir: io.homedir,
+          }),
+        )
+        .then((cfg) => {
+          for (const warning of cfg.warnings) out.warn(warning);
+          return cfg;
+        });
       return config;
     },
     logger(request = {}) {
       logger ??= (async () => {
         const globals = readGlobals();
         const cfg = request.file ? await ctx.config() : undefined;
+        const { createLogger } = await import('../log/logger.js');
         created = createLogger({
           command: ctx.command,
           logDir: cfg?.log_dir,

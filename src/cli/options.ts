@@ -3,7 +3,9 @@
  * concept (algorithms, periodogram grids and methods), so a new entry there is offered everywhere.
  */
 import { InvalidArgumentError, Option } from 'commander';
-import { GRID_KINDS, PERIODOGRAM_METHODS } from '../analysis/index.js';
+// The registries' own small modules, not analysis/index.js: `--help` loads no periodogram kernel.
+import { GRID_KINDS } from '../analysis/periodogram/grids.js';
+import { PERIODOGRAM_METHODS } from '../analysis/periodogram/methods.js';
 import { ALGORITHM_NAMES, type AlgorithmName } from '../lightcurve/algorithm.js';
 import { positiveNumber } from './parsers.js';
 

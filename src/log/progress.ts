@@ -2,7 +2,7 @@
  * A progress bar for people at a terminal; for logs and CI, a line every ~10% instead, because a bar
  * redrawn into a file or a CI console is only noise.
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { TextSink } from './console.js';
 
 export interface ProgressOptions {
@@ -17,13 +17,21 @@ export interface ProgressOptions {
   logger?: { info(msg: string): void };
   /** No bar (it would hide nothing else, but quiet means quiet); the 10% lines still reach the logger. */
   quiet?: boolean;
+  /** The bar shows the failures so far and the current item (update's `detail`) instead of the ETA. */
+  detail?: boolean;
+}
+
+/** What a bar with `detail` shows beside the count. */
+export interface ProgressDetail {
+  failures?: number;
+  current?: string;
 }
 
 export interface Progress {
   /** Count `n` more items done (default 1). */
   increment(n?: number): void;
-  /** Set the number of items done. */
-  update(done: number): void;
+  /** Set the number of items done (and, for a bar with `detail`, the failures and current item). */
+  update(done: number, detail?: ProgressDetail): void;
   /** Finish: the bar is left at its last value, the line mode reports completion. */
   stop(): void;
 }
@@ -41,26 +49,43 @@ export function createProgress(opts: ProgressOptions): Progress {
   return interactive ? barProgress(opts, stream) : lineProgress(opts, stream);
 }
 
+/**
+ * cli-progress, loaded when the first bar is drawn (it is CommonJS, so synchronously): a command that
+ * draws none — `hstlc --version`, `--help`, anything off a terminal — never pays for it.
+ */
+let cliProgressModule: typeof import('cli-progress') | undefined;
+function cliProgress(): typeof import('cli-progress') {
+  cliProgressModule ??= createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
+  return cliProgressModule;
+}
+
 function barProgress(opts: ProgressOptions, stream: NodeJS.WritableStream): Progress {
-  const bar = new cliProgress.SingleBar(
+  const { SingleBar, Presets } = cliProgress();
+  const bar = new SingleBar(
     {
       stream,
-      format: `${opts.label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`,
+      format:
+        opts.detail === true
+          ? `${opts.label} [{bar}] {value}/{total} | {failures} failed | {current}`
+          : `${opts.label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`,
       hideCursor: true,
-      etaBuffer: 50,
+      ...(opts.detail === true ? {} : { etaBuffer: 50 }),
     },
-    cliProgress.Presets.shades_classic,
+    Presets.shades_classic,
   );
-  bar.start(opts.total, 0);
+  const payload = (d: ProgressDetail = {}) => ({ failures: d.failures ?? 0, current: d.current ?? '' });
+  if (opts.detail === true) bar.start(opts.total, 0, payload());
+  else bar.start(opts.total, 0);
   let done = 0;
   return {
     increment(n = 1) {
       done += n;
       bar.update(done);
     },
-    update(value) {
+    update(value, detail) {
       done = value;
-      bar.update(done);
+      if (opts.detail === true) bar.update(done, payload(detail));
+      else bar.update(done);
     },
     stop() {
       bar.stop();

@@ -26,8 +26,9 @@ export { lombScargleExact, lombScargleExactAt } from './exact.js';
 export { lombScargleFast } from './fast.js';
 export { falseAlarmProbabilityBaluev } from './fap.js';
 
-export const PERIODOGRAM_METHODS = ['auto', 'exact', 'fast'] as const;
-export type PeriodogramMethod = (typeof PERIODOGRAM_METHODS)[number];
+import type { PeriodogramMethod } from './methods.js';
+
+export { PERIODOGRAM_METHODS, type PeriodogramMethod } from './methods.js';
 
 export interface PeriodogramOptions {
   /** Trial grid: the original's (`compat`) or the oversampled one (`corrected`, default). */

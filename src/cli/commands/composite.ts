@@ -3,8 +3,6 @@ import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
 import { extractionAlgorithmOption, stepOption } from '../options.js';
-import { CompositeSettingError, compositeFromFiles } from '../../hst/extract.js';
-import { loadAliasFile } from '../../targets/aliases.js';
 import { algorithmParams, type AlgorithmName } from '../../lightcurve/algorithm.js';
 import { summaryLine } from './extract.js';
 
@@ -34,6 +32,7 @@ export function registerComposite(program: Command, ctx: CliContext): void {
     .option('--force', 'combine members of different targets or settings')
     .addHelpText('after', examples('$ hstlc composite a_corrtag_a.fits b_corrtag_a.fits -o composite.fits'))
     .action(async (files: string[], opts: CompositeCliOptions) => {
+      const [{ CompositeSettingError, compositeFromFiles }, { loadAliasFile }] = await Promise.all([import('../../hst/extract.js'), import('../../targets/aliases.js')]);
       const cfg = await ctx.config();
       const algorithm = algorithmParams(opts.algorithm ?? cfg.algorithm);
       const extractOpts = { step: opts.step ?? cfg.step, algorithm, refs: { env: ctx.io.env, refDir: cfg.ref_dir } };

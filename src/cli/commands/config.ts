@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { describeConfig, redactedConfig } from '../../config/describe.js';
 import type { CliContext } from '../context.js';
 import { examples } from '../not-available.js';
 
@@ -15,6 +14,7 @@ export function registerConfig(program: Command, ctx: CliContext): void {
     )
     .addHelpText('after', examples('$ hstlc config', '$ hstlc --config prod.yaml config --json'))
     .action(async () => {
+      const { describeConfig, redactedConfig } = await import('../../config/describe.js');
       const cfg = await ctx.config();
       ctx.out.result(redactedConfig(cfg), () => describeConfig(cfg));
     });

@@ -10,12 +10,10 @@
 import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { stringify } from 'yaml';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
-import { generateArchive, type ArchiveManifest, type ArchiveSize } from '../../synthetic/index.js';
-import { loadConfig } from '../../config/load.js';
+import type { ArchiveManifest, ArchiveSize } from '../../synthetic/index.js';
 import type { PipelineSummary } from '../../pipeline/pipeline.js';
 import { runPipelineCommand } from './pipeline.js';
 
@@ -45,7 +43,8 @@ async function isEmptyDir(dir: string): Promise<boolean> {
 }
 
 /** The ready-to-use configuration of a demo directory (absolute paths, SQLite under DIR). */
-export function demoConfig(root: string, manifest: Pick<ArchiveManifest, 'bad_proposals' | 'seed' | 'size'>): string {
+export async function demoConfig(root: string, manifest: Pick<ArchiveManifest, 'bad_proposals' | 'seed' | 'size'>): Promise<string> {
+  const { stringify } = await import('yaml');
   const body = stringify({
     home_dir: root,
     ref_dir: path.join(root, 'ref'),
@@ -101,11 +100,12 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       }
       await mkdir(root, { recursive: true });
       const t0 = performance.now();
+      const { generateArchive } = await import('../../synthetic/index.js');
       const manifest = await generateArchive({ dir: root, seed: opts.seed, size: opts.size });
       const seconds = (performance.now() - t0) / 1000;
       const configPath = path.join(root, 'hstlc.yaml');
       const tmp = `${configPath}.${process.pid}.part`;
-      await writeFile(tmp, demoConfig(root, manifest));
+      await writeFile(tmp, await demoConfig(root, manifest));
       await rename(tmp, configPath);
 
       const next = `hstlc --config ${configPath} pipeline`;
@@ -137,6 +137,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
 
       if (!ctx.out.json) ctx.out.print(...describeGenerated(generated), '', `Running the pipeline (${next}):`);
       // The demo's own config, whatever --config or ./hstlc.yaml say: the demo is self-contained.
+      const { loadConfig } = await import('../../config/load.js');
       const cfg = await loadConfig({ configPath, env: ctx.io.env, cwd: ctx.io.cwd, homedir: ctx.io.homedir });
       const summary: PipelineSummary | undefined = await runPipelineCommand(ctx, cfg, { print: !ctx.out.json, logFile: false });
       const status = `hstlc --config ${configPath} status`;

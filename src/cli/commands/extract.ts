@@ -4,9 +4,7 @@ import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
 import { wavelengthRange } from '../parsers.js';
 import { extractionAlgorithmOption, stepOption } from '../options.js';
-import { extractFile } from '../../hst/extract.js';
 import { algorithmParams, type AlgorithmName } from '../../lightcurve/algorithm.js';
-import { writeIndividual } from '../../lightcurve/individual.js';
 import type { Lightcurve } from '../../lightcurve/table.js';
 
 /** The one-line summary both commands print. */
@@ -70,6 +68,7 @@ export function registerExtract(program: Command, ctx: CliContext): void {
       ),
     )
     .action(async (file: string, opts: ExtractCliOptions) => {
+      const [{ extractFile }, { writeIndividual }] = await Promise.all([import('../../hst/extract.js'), import('../../lightcurve/individual.js')]);
       const cfg = await ctx.config();
       const algorithm = algorithmParams(opts.algorithm ?? cfg.algorithm);
       try {

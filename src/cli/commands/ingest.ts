@@ -1,32 +1,25 @@
 import path from 'node:path';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { TextSink } from '../../log/console.js';
-import { createProgress, isCI, type Progress } from '../../log/progress.js';
+import { createProgress } from '../../log/progress.js';
 import type { IngestSummary } from '../../pipeline/ingest.js';
 import type { CliContext } from '../context.js';
 import { examples } from '../not-available.js';
 import { runStageCommand, type ProgressViewFactory } from '../stage.js';
 
-/** Progress that can also show the current file and the failures so far (a bar on a terminal). */
+/** Progress that also shows the current file and the failures so far (on a terminal's bar). */
 const ingestProgressView: ProgressViewFactory = (ctx, first, log) => {
-  const stream = ctx.io.stderr as TextSink & NodeJS.WritableStream;
-  const label = first.phase;
-  if (stream.isTTY === true && !isCI(ctx.io.env) && !ctx.globals().quiet) {
-    return barView(stream, label, first.total);
-  }
-  const lines: Progress = createProgress({ total: first.total, label, stream, env: ctx.io.env, logger: log, quiet: ctx.globals().quiet });
-  return { update: (p) => lines.update(p.done), stop: () => lines.stop() };
+  const bar = createProgress({
+    total: first.total,
+    label: first.phase,
+    stream: ctx.io.stderr as TextSink & NodeJS.WritableStream,
+    env: ctx.io.env,
+    logger: log,
+    quiet: ctx.globals().quiet,
+    detail: true,
+  });
+  return { update: (p) => bar.update(p.done, { ...(p.failures !== undefined ? { failures: p.failures } : {}), ...(p.current !== undefined ? { current: p.current } : {}) }), stop: () => bar.stop() };
 };
-
-function barView(stream: TextSink & NodeJS.WritableStream, label: string, total: number): ReturnType<ProgressViewFactory> {
-  const bar = new cliProgress.SingleBar(
-    { stream, format: `${label} [{bar}] {value}/{total} | {failures} failed | {current}`, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(total, 0, { failures: 0, current: '' });
-  return { update: (p) => bar.update(p.done, { failures: p.failures ?? 0, current: p.current ?? '' }), stop: () => bar.stop() };
-}
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);

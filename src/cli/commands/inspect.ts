@@ -3,7 +3,7 @@
  * fitsinfo + fitsheader (which also take several files), or one JSON document per file for scripts.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { describeFits, FitsError, type FitsDescription, type HduDescription, type Plain } from '../../fits/index.js';
+import type { FitsDescription, HduDescription, Plain } from '../../fits/index.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
@@ -131,6 +131,7 @@ export function registerInspect(program: Command, ctx: CliContext): void {
       ),
     )
     .action(async (files: string[], opts: InspectOptions) => {
+      const { describeFits, FitsError } = await import('../../fits/index.js');
       const json = ctx.out.json;
       const hdu = opts.hdu === undefined ? undefined : /^\d+$/.test(opts.hdu) ? Number(opts.hdu) : opts.hdu;
       let first = true;

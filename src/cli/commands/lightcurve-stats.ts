@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { periodogramGridOption, periodogramMethodOption } from '../options.js';
-import { analyzeLightcurveFile, type LightcurveAnalysis, type PeriodogramSummary, type StatsRow } from '../../analysis/index.js';
+import type { LightcurveAnalysis, PeriodogramSummary, StatsRow } from '../../analysis/index.js';
 import type { GridKind, PeriodogramMethod } from '../../analysis/index.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
@@ -59,6 +59,7 @@ export function registerLightcurveStats(program: Command, ctx: CliContext): void
       examples('$ hstlc lightcurve-stats lb4m01a1q_curve.fits', '$ hstlc lightcurve-stats --json --algorithm compat outputs/*/*.fits'),
     )
     .action(async (files: string[], options: LightcurveStatsOptions) => {
+      const { analyzeLightcurveFile } = await import('../../analysis/index.js');
       const results: LightcurveStatsResult[] = [];
       for (const file of files) {
         try {

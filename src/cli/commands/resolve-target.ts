@@ -1,8 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { describeConnection } from '../../config/connection.js';
-import { connectDatabase, knownTargets } from '../../db/index.js';
-import { loadAliasFile } from '../../targets/aliases.js';
-import { resolveTarget, type Resolution } from '../../targets/index.js';
+import type { Resolution } from '../../targets/index.js';
 import type { PositionedTarget } from '../../targets/coordinates.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
@@ -44,6 +42,11 @@ export function registerResolveTarget(program: Command, ctx: CliContext): void {
     .option('--no-database', 'do not consult the database for names already in use')
     .addHelpText('after', examples('$ hstlc resolve-target HD-209458 GD-71 "GW-LIB-COPY2"', '$ hstlc resolve-target WD-0308 --ra 47.4743 --dec -56.3606'))
     .action(async (names: string[], opts: ResolveTargetOptions) => {
+      const [{ connectDatabase, knownTargets }, { loadAliasFile }, { resolveTarget }] = await Promise.all([
+        import('../../db/index.js'),
+        import('../../targets/aliases.js'),
+        import('../../targets/index.js'),
+      ]);
       if ((opts.ra === undefined) !== (opts.dec === undefined)) {
         ctx.out.error('--ra and --dec go together');
         ctx.setExitCode(ExitCode.USAGE);

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { describeConnection } from '../../config/connection.js';
-import { connectDatabase, type HstlcDb } from '../../db/index.js';
-import { collectStatus, describeStatus } from '../../pipeline/status.js';
+import type { HstlcDb } from '../../db/index.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
@@ -19,6 +18,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .option('--runs <n>', 'how many recent runs to show', (v) => Math.max(1, Number.parseInt(v, 10) || 5), 5)
     .addHelpText('after', examples('$ hstlc status', '$ hstlc --json status', '$ hstlc status --runs 20'))
     .action(async (opts: { runs: number }) => {
+      const [{ connectDatabase }, { collectStatus, describeStatus }] = await Promise.all([import('../../db/index.js'), import('../../pipeline/status.js')]);
       const cfg = await ctx.config();
       let handle: HstlcDb;
       try {

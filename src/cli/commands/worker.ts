@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { MarkerError } from '../../pipeline/engine/marker.js';
-import { runWorker } from '../../pipeline/engine/worker.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
@@ -28,6 +26,7 @@ export function registerWorker(program: Command, ctx: CliContext): void {
     .option('--lock-expiry <seconds>', "release the jobs of a worker not seen for this long (default 60)", positive('--lock-expiry'))
     .addHelpText('after', examples('$ hstlc worker', '$ hstlc worker --concurrency 2', '$ hstlc worker --once'))
     .action(async (opts: { concurrency?: number; once?: boolean; lockExpiry?: number }) => {
+      const [{ MarkerError }, { runWorker }] = await Promise.all([import('../../pipeline/engine/marker.js'), import('../../pipeline/engine/worker.js')]);
       const cfg = await ctx.config();
       if (cfg.engine !== 'graphile') {
         ctx.out.error("engine is 'local' in this configuration: hstlc worker runs the jobs of engine: graphile (set it in the config file, with a postgresql:// db_connection_string)");
