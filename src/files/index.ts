@@ -13,6 +13,25 @@ export function isNotFound(err: unknown): boolean {
   return (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
 }
 
+/**
+ * The device (or the user's quota) is full: Node's ENOSPC / EDQUOT, SQLite's SQLITE_FULL, or a unit's
+ * recorded reason that carries one of them. Nothing later in a run can succeed until space is freed.
+ */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL') return true;
+  const text = typeof err === 'string' ? err : err instanceof Error ? err.message : '';
+  return /\b(ENOSPC|EDQUOT)\b|database or disk is full/.test(text);
+}
+
+/** A stage stopped because the disk is full; the message says what was done, what is kept and what to do. */
+export class DiskFullError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'DiskFullError';
+  }
+}
+
 export async function pathExists(p: string): Promise<boolean> {
   try {
     await stat(p);

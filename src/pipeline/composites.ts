@@ -4,6 +4,7 @@
  * instead of failing forever on an existing file (§15.8) — from its members in file-name order, and the
  * members' outputs rows point at it in one transaction. A failed group stays pending and is reported.
  */
+import { DiskFullError, isDiskFull } from '../files/index.js';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { compositeGroupMembers, pendingCompositeGroups, setCompositeOutput, type CompositeGroup, type CompositeMember, type HstlcDb } from '../db/index.js';
@@ -92,6 +93,13 @@ export async function makeComposites(handle: HstlcDb, pool: Pool, o: CompositeSt
       const r: CompositeUnitResult = outcome.ok ? outcome.value : { status: 'failed', reason: outcome.error.message };
       if (r.status !== 'done') {
         o.logger.error(`Failed to create composite for dataset ${plan.name}: ${r.reason}`);
+        if (isDiskFull(r.reason)) {
+          throw new DiskFullError(
+            `no space left on the device (${r.reason}): composites stopped at ${plan.name}, ${i} of ${plans.length} built. ` +
+              `Free space under ${o.layout.compositeDir} and run again: the groups not built are still pending, and no composite is partial.`,
+            r.reason,
+          );
+        }
         items.push({ ...base, status: 'failed', dropped: [], reason: r.reason });
       } else {
         await setPermissions(r.output);

@@ -17,6 +17,7 @@
  * not replace (§15.18), and composites are rebuilt when their group changes (§15.8). The STIS tag file
  * is archived beside its corrtag instead of being deleted.
  */
+import { DiskFullError, isDiskFull } from '../files/index.js';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -444,6 +445,15 @@ export async function runIngest(handle: HstlcDb, options: IngestOptions): Promis
         failures++;
         logger.error(`Failed to ingest ${file}: ${result.reason ?? ''}`);
         await rm(inputs[i]!.stagingDir, { recursive: true, force: true }).catch(() => undefined);
+        // Every later file would fail the same way: stop, keep what is done (each file's rows and moves
+        // are all-or-nothing), and say how to go on.
+        if (isDiskFull(result.reason ?? '')) {
+          throw new DiskFullError(
+            `no space left on the device (${result.reason ?? ''}): ingest stopped at ${path.basename(file)}, ${i} of ${todo.length} files handled. ` +
+              `Free space under ${settings.home_dir} and run again: the files not yet ingested are still in ${settings.ingest_dir}, and nothing done so far is lost.`,
+            result.reason,
+          );
+        }
       }
       files.push(result);
       options.onProgress?.({ phase: 'files', done: i + 1, total: todo.length, current: path.basename(file), failures });

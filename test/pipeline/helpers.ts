@@ -26,8 +26,8 @@ export async function tinyArchive(seed = 1): Promise<Archive> {
 }
 
 /** A home_dir holding a copy of the archive's ingest/ and ref/, and its settings. */
-export function homeFor(archive: Archive, opts: { numCores?: number; db?: ConnectionInfo } = {}): { home: string; settings: HstlcSettings } {
-  const home = mkdtempSync(path.join(tmpdir(), 'hstlc-home-'));
+export function homeFor(archive: Archive, opts: { numCores?: number; db?: ConnectionInfo; parent?: string } = {}): { home: string; settings: HstlcSettings } {
+  const home = mkdtempSync(path.join(opts.parent ?? tmpdir(), 'hstlc-home-'));
   made.push(home);
   cpSync(path.join(archive.dir, 'ingest'), path.join(home, 'ingest'), { recursive: true });
   cpSync(path.join(archive.dir, 'ref'), path.join(home, 'ref'), { recursive: true });

@@ -25,6 +25,19 @@ export class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
+
+  /**
+   * On SQLITE_FULL (and IOERR, NOMEM) SQLite has already rolled the transaction back itself; the
+   * ROLLBACK kysely then sends fails with "cannot rollback - no transaction is active", and that error
+   * would replace the real one ("database or disk is full"). A rollback of nothing is done.
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.rollbackTransaction(connection);
+    } catch (err) {
+      if (!(err instanceof Error && /no transaction is active/.test(err.message))) throw err;
+    }
+  }
 }
 
 /**
