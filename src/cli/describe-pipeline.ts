@@ -1,6 +1,6 @@
 /** The final summary of `hstlc pipeline`, on either engine (the JSON output is the summary itself). */
 import path from 'node:path';
-import { INTEREST_RULE } from '../analysis/index.js';
+import { INTEREST_RULE } from '../analysis/interest.js';
 import type { LoadedConfig } from '../config/types.js';
 import type { PipelineSummary } from '../pipeline/pipeline.js';
 

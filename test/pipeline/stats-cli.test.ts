@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { lockHome } from '../../src/archive/home-lock.js';
 import { connectDatabase, listStats } from '../../src/db/index.js';
 import type { StatsSummary } from '../../src/pipeline/stats.js';
 import { cleanupSandboxes, run, runArgv, sandbox } from '../cli/helpers.js';
@@ -29,6 +30,24 @@ async function configured(options: { missing?: boolean; numCores?: number } = {}
 }
 
 describe('hstlc stats', () => {
+  it('does not start while another command holds the home_dir (the lock of every stage), exit 1', async () => {
+    const s = await configured();
+    const lock = await lockHome(s.home, 'ingest');
+    try {
+      const r = await run(['stats'], s);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /error: ingest \(pid \d+ on .*\) is already working on this home_dir/);
+      const handle = await connectDatabase(s.dbInfo);
+      try {
+        assert.deepEqual(await listStats(handle.db), [], 'nothing was computed');
+      } finally {
+        await handle.close();
+      }
+    } finally {
+      await lock.release();
+    }
+  });
+
   it('stores the rows (in the worker pool) and prints a --json summary; re-running changes nothing but the values', async () => {
     const s = await configured({ numCores: 2 });
     const r = await run(['--json', 'stats', 'individual', '--algorithm', 'compat', '--method', 'fast'], s);

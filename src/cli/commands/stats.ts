@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Argument, InvalidArgumentError, type Command } from 'commander';
-import { INTEREST_RULE, type GridKind, type PeriodogramMethod } from '../../analysis/index.js';
+import type { GridKind, PeriodogramMethod } from '../../analysis/index.js';
+import { INTEREST_RULE } from '../../analysis/interest.js';
 import { invalidProductTypeMessage, isProductType, type ProductType } from '../../pipeline/product-type.js';
 import type { StatsSummary } from '../../pipeline/stats.js';
 import type { CliContext } from '../context.js';
