@@ -14,6 +14,8 @@ export interface GlobalOptions {
   verbose: boolean;
   quiet: boolean;
   json: boolean;
+  /** --wait: wait for another process's lock, at most this many seconds (Infinity: as long as it takes). */
+  waitSeconds?: number;
 }
 
 export interface Output {

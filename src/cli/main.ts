@@ -23,12 +23,13 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
   const ctx = createContext(cli, hstlcVersion(), () => readGlobals());
   const program = buildProgram(ctx);
   readGlobals = () => {
-    const opts = program.opts<Partial<GlobalOptions>>();
+    const opts = program.opts<Partial<GlobalOptions> & { wait?: true | string }>();
     return {
       ...(opts.config !== undefined ? { config: opts.config } : {}),
       verbose: opts.verbose === true,
       quiet: opts.quiet === true,
       json: opts.json === true,
+      ...(opts.wait !== undefined ? { waitSeconds: opts.wait === true ? Infinity : Number(opts.wait) } : {}),
     };
   };
 

@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { SCRIPT_ALIASES } from './aliases.js';
+import { positiveNumber } from './parsers.js';
 import {
   registerComposite,
   registerConfig,
@@ -71,6 +72,13 @@ export function buildProgram(ctx: CliContext): Command {
     .addOption(new Option('--verbose', 'show debug messages and error details').conflicts('quiet'))
     .option('--quiet', 'show only warnings and errors')
     .option('--json', 'print results as JSON, for commands that print results')
+    .addOption(
+      new Option(
+        '--wait [seconds]',
+        'when another hstlc process is working on the same home_dir (or download_dir), wait for it to finish ' +
+          '(at most SECONDS; without a number, as long as it takes) instead of exiting at once',
+      ).argParser((v) => String(positiveNumber(v))),
+    )
     .addHelpText('after', ROOT_HELP_AFTER)
     .hook('preAction', (_program, action) => {
       ctx.command = action.name();

@@ -15,7 +15,7 @@ import { createProgress, type Progress } from '../log/progress.js';
 import type { TextSink } from '../log/console.js';
 import type { HstlcLogger } from '../log/logger.js';
 import { LockedError } from '../mast/lock.js';
-import type { ProgressSink, Stage, StageProgress, StageResultSet } from '../pipeline/stage.js';
+import type { ProgressSink, Stage, StageEnvironment, StageProgress, StageResultSet } from '../pipeline/stage.js';
 import type { CliContext } from './context.js';
 import { ExitCode } from './errors.js';
 
@@ -62,6 +62,14 @@ export interface StageCommand<Input, Summary> {
   databaseIsUsage?: boolean;
   /** A failure the command explains itself; return true when handled (the exit code is set). */
   onError?: (err: unknown, log: HstlcLogger) => boolean | Promise<boolean>;
+}
+
+/** --wait: runStage waits for the lock, and says once whom it waits for. */
+function waitOption(ctx: CliContext): Pick<StageEnvironment, 'waitForLock'> {
+  const seconds = ctx.globals().waitSeconds;
+  if (seconds === undefined) return {};
+  const limit = Number.isFinite(seconds) ? ` (at most ${seconds} s)` : '';
+  return { waitForLock: { timeoutMs: seconds * 1000, onWait: (holder) => ctx.io.stderr.write(`waiting${limit}: ${holder}\n`) } };
 }
 
 function message(err: unknown): string {
@@ -119,6 +127,7 @@ export async function runStageCommand<Input, Summary>(ctx: CliContext, command: 
         env: ctx.io.env,
         logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m), debug: (m) => log.debug(m) },
         progress,
+        ...waitOption(ctx),
       },
       command.input,
     );

@@ -10,10 +10,10 @@
  * a stage is cut into units (units.ts UNITS): plain input → plain result, so that a job engine can run
  * them; the stage commits the results (SQL only through src/db).
  */
-import { lockHome, type HomeLock } from '../archive/home-lock.js';
+import { HomeLockedError, lockHome, type HomeLock } from '../archive/home-lock.js';
 import type { HstlcSettings } from '../config/types.js';
 import { countByStatus, type HstlcDb, type ItemResult, type ItemStatus } from '../db/index.js';
-import { acquireRunLock } from '../mast/lock.js';
+import { acquireRunLock, LockedError } from '../mast/lock.js';
 import { SILENT, type StageLogger } from './log.js';
 import { createPool, type Pool } from './pool.js';
 
@@ -86,6 +86,30 @@ export interface StageEnvironment {
   env?: Record<string, string | undefined>;
   /** A pool to use instead of starting one (not stopped by runStage). */
   pool?: Pool;
+  /**
+   * Wait for a lock another process holds instead of failing at once: poll until it is free or
+   * `timeoutMs` has passed (then the lock error is thrown); `onWait` hears who holds it, once.
+   */
+  waitForLock?: { timeoutMs: number; onWait(holder: string): void };
+}
+
+/** How often a waiting stage looks at the lock again. */
+const LOCK_POLL_MS = 500;
+
+async function takeLockWaiting(kind: StageLock, name: string, settings: HstlcSettings, wait: StageEnvironment['waitForLock']): Promise<HomeLock | undefined> {
+  const deadline = Date.now() + (wait?.timeoutMs ?? 0);
+  let told = false;
+  for (;;) {
+    try {
+      return await takeLock(kind, name, settings);
+    } catch (err) {
+      const held = err instanceof HomeLockedError || err instanceof LockedError;
+      if (!held || wait === undefined || Date.now() + LOCK_POLL_MS > deadline) throw err;
+      if (!told) wait.onWait(err.message);
+      told = true;
+      await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
+    }
+  }
 }
 
 async function takeLock(kind: StageLock, name: string, settings: HstlcSettings): Promise<HomeLock | undefined> {
@@ -100,7 +124,7 @@ async function takeLock(kind: StageLock, name: string, settings: HstlcSettings):
  */
 export async function runStage<Input, Summary>(stage: Stage<Input, Summary>, environment: StageEnvironment, input: Input): Promise<StageResultSet<Summary>> {
   const { settings } = environment;
-  const lock = await takeLock(stage.lock(input), stage.name, settings);
+  const lock = await takeLockWaiting(stage.lock(input), stage.name, settings, environment.waitForLock);
   let started: Pool | undefined;
   const ctx: StageContext = {
     db: environment.db,
