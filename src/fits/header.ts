@@ -372,6 +372,30 @@ function isAscii(s: string): boolean {
   return /^[\x20-\x7e]*$/.test(s);
 }
 
+/** Text room of a commentary card: 80 columns less the 8 of the keyword. */
+const COMMENTARY_WIDTH = 72;
+
+/**
+ * Long commentary text as the lines of further cards of the same keyword, broken between words (the
+ * space at a break is dropped); a word longer than a card is cut.
+ */
+export function wrapCommentary(text: string, width: number = COMMENTARY_WIDTH): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    const space = rest.lastIndexOf(' ', width);
+    if (space > 0) {
+      out.push(rest.slice(0, space));
+      rest = rest.slice(space + 1);
+    } else {
+      out.push(rest.slice(0, width));
+      rest = rest.slice(width);
+    }
+  }
+  out.push(rest);
+  return out;
+}
+
 /** Format one card as one or more 80-character images (long strings use CONTINUE). */
 export function formatCard(card: Card): string[] {
   if (!isAscii(String(card.value ?? '')) || !isAscii(card.comment)) {
@@ -380,10 +404,7 @@ export function formatCard(card: Card): string[] {
   if (card.type === 'commentary') {
     const text = String(card.value);
     const key = card.key.padEnd(8, ' ');
-    const out: string[] = [];
-    // Long commentary text wraps onto further cards of the same keyword.
-    for (let i = 0; i < Math.max(text.length, 1); i += 72) out.push((key + text.slice(i, i + 72)).padEnd(CARD, ' '));
-    return out;
+    return wrapCommentary(text).map((line) => (key + line).padEnd(CARD, ' '));
   }
   const head = card.hierarch ? `HIERARCH ${card.key} = ` : `${card.key.padEnd(8, ' ')}= `;
   if (!card.hierarch && card.key.length > 8) throw new FitsError('WRITE', `keyword ${card.key} is longer than 8 characters`);

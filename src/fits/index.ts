@@ -6,6 +6,7 @@ export {
   parseCard,
   parseHeader,
   formatCard,
+  wrapCommentary,
   formatHeader,
   formatFloat,
   BLOCK,

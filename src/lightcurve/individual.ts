@@ -78,31 +78,6 @@ export function timeCards(): CardInput[] {
   ];
 }
 
-/** Printable ASCII text as HISTORY cards of at most 72 characters, broken between words. */
-export function historyCards(text: string): CardInput[] {
-  const out: CardInput[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
-    if (line !== '' && line.length + 1 + word.length <= HISTORY_WIDTH) {
-      line += ` ${word}`;
-      continue;
-    }
-    if (line !== '') out.push({ key: 'HISTORY', value: line });
-    // a word longer than a card (a long file name) is cut, the rest starting the next card
-    let w = word;
-    while (w.length > HISTORY_WIDTH) {
-      out.push({ key: 'HISTORY', value: w.slice(0, HISTORY_WIDTH) });
-      w = w.slice(HISTORY_WIDTH);
-    }
-    line = w;
-  }
-  if (line !== '' || out.length === 0) out.push({ key: 'HISTORY', value: line });
-  return out;
-}
-
-/** Text room of a HISTORY card: 80 columns less the 8 of the keyword. */
-const HISTORY_WIDTH = 72;
-
 /** Absolute paths in a message (starting a word), written as their file names (products carry no machine paths); 'erg/s/cm2' is no path. */
 export function withoutDirectories(text: string): string {
   return text.replace(/(?<=^|[\s'"`(=])(?:[A-Za-z]:)?(?:[\\/][^\s\\/'"`:;,()]+)+[\\/]([^\s\\/'"`:;,()]+)/g, '$1');
@@ -190,9 +165,10 @@ export function provenanceCards(meta: LightcurveMeta): CardInput[] {
   const cards: CardInput[] = [];
   cards.push({ key: 'HSTLCVER', value: packageVersion(), comment: 'hstlc version' });
   for (const c of algorithmCards(meta.algorithm)) cards.push(c);
-  // Reference files by name (CRDS names are unique), remarks without directories, wrapped between words.
-  for (const [k, path] of Object.entries(meta.refFiles)) cards.push(...historyCards(asciiText(`${k} used: ${fileName(path)}`)));
-  for (const w of meta.warnings) cards.push(...historyCards(asciiText(`WARNING ${withoutDirectories(w)}`)));
+  // Reference files by name (CRDS names are unique), remarks without directories (the writer wraps
+  // long HISTORY between words).
+  for (const [k, path] of Object.entries(meta.refFiles)) cards.push({ key: 'HISTORY', value: asciiText(`${k} used: ${fileName(path)}`) });
+  for (const w of meta.warnings) cards.push({ key: 'HISTORY', value: asciiText(`WARNING ${withoutDirectories(w)}`) });
   return cards;
 }
 

@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { compositeFromFiles, extractFile } from '../../src/hst/extract.js';
 import { CORRECTED } from '../../src/lightcurve/algorithm.js';
-import { historyCards, writeIndividual } from '../../src/lightcurve/individual.js';
+import { writeIndividual } from '../../src/lightcurve/individual.js';
+import { formatCard, makeCard, wrapCommentary } from '../../src/fits/index.js';
 import { astropy, execFileSync, fitsverify, PYTHON, skipUnlessAstropy, skipUnlessFitsverify, tempDir } from '../helpers/tools.js';
 import { INPUTS } from './golden.js';
 
@@ -138,11 +139,20 @@ describe('corrected products: fitsverify-clean, standard keywords, no machine pa
 describe('HISTORY cards', () => {
   it('wrap between words at 72 characters; a longer word is cut', () => {
     const words = 'WARNING FLUXTAB: no row of x1v1634ml_tds.fits matches segment NUVA at cenwave 2950, so the sensitivity is taken as unity here';
-    const cards = historyCards(words).map((c) => String(c.value));
-    assert.ok(cards.length > 1);
-    for (const c of cards) assert.ok(c.length <= 72 && !c.startsWith(' ') && !c.endsWith(' '), c);
-    assert.equal(cards.join(' '), words);
+    const images = formatCard(makeCard({ key: 'HISTORY', value: words }));
+    assert.ok(images.length > 1);
+    const lines = images.map((im) => {
+      assert.equal(im.length, 80);
+      assert.ok(im.startsWith('HISTORY '));
+      return im.slice(8).trimEnd();
+    });
+    for (const l of lines) assert.ok(!l.startsWith(' ') && l.length <= 72, l);
+    assert.equal(lines.join(' '), words);
+    // each line ends on a whole word of the text
+    const wordsSet = new Set(words.split(' '));
+    for (const l of lines) assert.ok(wordsSet.has(l.split(' ').pop()!), l);
     const long = 'x'.repeat(100);
-    assert.deepEqual(historyCards(`a ${long}`).map((c) => c.value), ['a', 'x'.repeat(72), 'x'.repeat(28)]);
+    assert.deepEqual(wrapCommentary(`a ${long}`), ['a', 'x'.repeat(72), 'x'.repeat(28)]);
+    assert.deepEqual(wrapCommentary(''), ['']);
   });
 });
