@@ -7,7 +7,7 @@
  */
 import { DEFAULT_HTTP, DEFAULT_LIMIT, runDownload, summaryLine, writeReport, type RunReport } from '../mast/index.js';
 import { databaseKnown, DatabaseLedger } from '../mast/database.js';
-import type { Stage } from './stage.js';
+import { itemResult, type Stage } from './stage.js';
 
 export interface DownloadRequest {
   dryRun?: boolean;
@@ -59,8 +59,8 @@ export const downloadStage: Stage<DownloadRequest, DownloadSummary> = {
     return { ...report, report_file: file ?? null };
   },
   results: (s) => [
-    ...s.files.map((f) => ({ key: f.filename, status: f.status, ...(f.reason !== undefined ? { reason: f.reason } : {}) })),
-    ...s.references.map((r) => ({ key: `${r.dir}$${r.file}`, status: r.status, ...(r.reason !== undefined ? { reason: r.reason } : {}) })),
+    ...s.files.map((f) => itemResult(f.filename, f.status, f.reason)),
+    ...s.references.map((r) => itemResult(`${r.dir}$${r.file}`, r.status, r.reason)),
   ],
   ok: (s) => s.summary.failed === 0 && s.summary.references_failed === 0,
 };

@@ -55,7 +55,7 @@ import { makeComposites, type CompositeItem } from './composites.js';
 import { intentIsCompletable, journalDir, pendingIntents, readIntent, removeIntent, writeIntent, type IngestIntent, type MoveStep } from './journal.js';
 import { SILENT, type StageLogger } from './log.js';
 import { createPool, forEachInOrder, type Pool } from './pool.js';
-import type { Stage, StageProgress } from './stage.js';
+import { itemResult, type Stage, type StageProgress } from './stage.js';
 import { drawQuicklook, prepareFile, type PrepareInput, type PrepareResult, type UnitOptions } from './units.js';
 
 export type IngestSettings = Pick<
@@ -591,8 +591,8 @@ export const ingestStage: Stage<IngestRequest, IngestSummary> = {
       onProgress: (p) => ctx.progress.update(shownIngestProgress(p)),
     }),
   results: (s) => [
-    ...s.files.map((f) => ({ key: f.file, status: f.status, ...(f.reason !== undefined ? { reason: f.reason } : {}) })),
-    ...s.composites.map((c) => ({ key: c.name, status: c.status, ...(c.reason !== undefined ? { reason: c.reason } : {}) })),
+    ...s.files.map((f) => itemResult(f.file, f.status, f.reason)),
+    ...s.composites.map((c) => itemResult(c.name, c.status, c.reason)),
   ],
   ok: (s) => s.ok,
 };

@@ -31,7 +31,7 @@ import type { ImageJob } from '../plots/units.js';
 import { SILENT, type StageLogger } from './log.js';
 import { DEFAULT_MAX_POINTS, PeriodogramCache, periodogramKey } from './plots-periodogram.js';
 import { createPool, type Pool } from './pool.js';
-import type { Stage } from './stage.js';
+import { itemResult, type Stage } from './stage.js';
 
 export type PlotsSettings = Pick<HstlcSettings, 'home_dir' | 'plot_dir' | 'num_cores' | 'algorithm'>;
 
@@ -363,8 +363,8 @@ export const plotsStage: Stage<PlotsRequest, PlotsSummary> = {
       onProgress: (p) => ctx.progress.update(p),
     }),
   results: (s) => [
-    ...s.items.map((x) => ({ key: x.path, status: x.status === 'unchanged' ? ('done' as const) : x.status, ...(x.reason !== undefined ? { reason: x.reason } : {}) })),
-    ...s.pages.filter((p) => p.status === 'failed').map((p) => ({ key: p.path, status: 'failed' as const, ...(p.error !== undefined ? { reason: p.error } : {}) })),
+    ...s.items.map((x) => itemResult(x.path, x.status === 'unchanged' ? 'done' : x.status, x.reason)),
+    ...s.pages.filter((p) => p.status === 'failed').map((p) => itemResult(p.path, 'failed', p.error)),
   ],
   ok: (s) => s.ok,
 };

@@ -6,14 +6,14 @@
 import { layoutFromSettings } from '../archive/layout.js';
 import { resetFilesystem, type ResetFilesystemReport } from '../archive/reset-filesystem.js';
 import { resetDatabase, type ResetReport, type ResetTarget } from '../db/reset.js';
-import type { Stage } from './stage.js';
+import { itemResult, type Stage } from './stage.js';
 
 /** `reset-database [table]` (§13.2): one item per table emptied. */
 export const resetDatabaseStage: Stage<{ target: ResetTarget }, ResetReport> = {
   name: 'reset-database',
   lock: () => 'home',
   run: (ctx, input) => resetDatabase(ctx.db, input.target, { homeDir: ctx.settings.home_dir }),
-  results: (r) => r.tables.map((t) => ({ key: t.table, status: 'done' as const, reason: `${t.rowsDeleted} row(s) deleted` })),
+  results: (r) => r.tables.map((t) => itemResult(t.table, 'done', `${t.rowsDeleted} row(s) deleted`)),
   ok: () => true,
 };
 
@@ -31,11 +31,11 @@ export const resetFilesystemStage: Stage<ResetFilesystemRequest, ResetFilesystem
     return resetFilesystem(layoutFromSettings(ctx.settings), { db: ctx.db, ...(input.onLine !== undefined ? { onLine: input.onLine } : {}) });
   },
   results: (r) => [
-    ...r.moved.map(([from]) => ({ key: from, status: 'done' as const })),
-    ...r.deleted.map((file) => ({ key: file, status: 'done' as const, reason: 'ingest_dir already had it' })),
-    ...r.keptDirs.map((dir) => ({ key: dir, status: 'skipped' as const, reason: 'something other than *.fits remains' })),
-    ...r.keptOutputs.map((o) => ({ key: o.path, status: 'skipped' as const, reason: o.why })),
-    ...r.failures.map((f) => ({ key: f.path, status: 'failed' as const, reason: f.error })),
+    ...r.moved.map(([from]) => itemResult(from, 'done')),
+    ...r.deleted.map((file) => itemResult(file, 'done', 'ingest_dir already had it')),
+    ...r.keptDirs.map((dir) => itemResult(dir, 'skipped', 'something other than *.fits remains')),
+    ...r.keptOutputs.map((o) => itemResult(o.path, 'skipped', o.why)),
+    ...r.failures.map((f) => itemResult(f.path, 'failed', f.error)),
   ],
   ok: (r) => r.failures.length === 0,
 };

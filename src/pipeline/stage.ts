@@ -68,6 +68,11 @@ export interface Stage<Input, Summary> {
   ok(summary: Summary): boolean;
 }
 
+/** One item's result (the optional reason left out when there is none, as exactOptionalPropertyTypes wants). */
+export function itemResult(key: string, status: ItemStatus, reason?: string): ItemResult {
+  return reason === undefined ? { key, status } : { key, status, reason };
+}
+
 /** What runStage returns (kysely's MigrationResultSet: the per-item results, here beside the summary). */
 export interface StageResultSet<Summary> {
   stage: string;

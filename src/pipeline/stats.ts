@@ -13,7 +13,7 @@ import path from 'node:path';
 import { interestOf, type GridKind, type Interest, type PeriodogramMethod } from '../analysis/index.js';
 import { finishRun, listOutputs, startRun, upsertStatsBatch, type HstlcDb, type StatsInput } from '../db/index.js';
 import { SILENT, type StageLogger } from './log.js';
-import type { Stage } from './stage.js';
+import { itemResult, type Stage } from './stage.js';
 import { createStatsAnalyzer, poolAnalyzer, type StatsAnalyzer } from './stats-runner.js';
 import type { LightcurveKind, ProductType, StatsUnitInput, StatsUnitResult } from './stats-unit.js';
 
@@ -281,6 +281,6 @@ export const statsStage: Stage<StatsRequest, StatsSummary> = {
       logger: ctx.logger,
       onProgress: (p) => ctx.progress.update({ phase: 'stats', ...p }),
     }),
-  results: (s) => s.files.map((f) => ({ key: f.path, status: f.status, ...(f.reason !== undefined ? { reason: f.reason } : {}) })),
+  results: (s) => s.files.map((f) => itemResult(f.path, f.status, f.reason)),
   ok: (s) => s.ok,
 };
