@@ -7,7 +7,7 @@ import { describeConnection } from '../config/connection.js';
 import type { LoadedConfig } from '../config/types.js';
 import { connectDatabase, type HstlcDb } from '../db/index.js';
 import type { TextSink } from '../log/console.js';
-import { createProgress, type Progress } from '../log/progress.js';
+import { createProgress, isCI, type Progress } from '../log/progress.js';
 import { openEngine, type Engine } from '../pipeline/engine/graphile.js';
 import { MarkerError } from '../pipeline/engine/marker.js';
 import { describeProgress, pipelineSummaryOf, submitRun, waitForRun, type SubmitOptions } from '../pipeline/engine/submit.js';
@@ -41,6 +41,9 @@ export interface EngineRunOptions {
   wait: boolean;
   corrtagExtract?: boolean;
   type?: SubmitOptions['type'];
+  method?: SubmitOptions['method'];
+  /** What to print: a stage command's own summary out of the run's (default the pipeline's). */
+  report?: (s: PipelineSummary) => { summary: { ok: boolean }; lines: string[] };
 }
 
 /** Submit `command` to the engine; wait and print the pipeline summary unless `wait` is false. */
@@ -56,6 +59,7 @@ export async function runOnEngine(ctx: CliContext, cfg: LoadedConfig, o: EngineR
       command: o.command,
       ...(o.corrtagExtract !== undefined ? { corrtagExtract: o.corrtagExtract } : {}),
       ...(o.type !== undefined ? { type: o.type } : {}),
+      ...(o.method !== undefined ? { method: o.method } : {}),
     });
     const queued = `run ${submitted.run}: ${submitted.files} file(s) queued${submitted.composites > 0 ? `, ${submitted.composites} waiting composite group(s)` : ''} on ${engine.schema}`;
     log.info(queued);
@@ -67,28 +71,39 @@ export async function runOnEngine(ctx: CliContext, cfg: LoadedConfig, o: EngineR
       return undefined;
     }
     const stream = ctx.io.stderr as TextSink & NodeJS.WritableStream;
+    // A bar at a terminal; in logs and CI, the per-kind line when it changes (at most every 2 s).
+    const interactive = stream.isTTY === true && !isCI(ctx.io.env) && !ctx.globals().quiet;
     let last = '';
+    let lastAt = 0;
     let total = 0;
     await waitForRun(handle, engine, submitted.run, {
       onProgress: (p) => {
         const line = describeProgress(p);
         const all = p.kinds.reduce((n, k) => n + k.done + k.failed + k.running + k.queued + k.retrying, 0);
         const done = p.kinds.reduce((n, k) => n + k.done + k.failed, 0);
-        // The number of jobs grows as plans run: a new bar when it does.
-        if (progress === undefined || all !== total) {
-          progress?.stop();
-          total = all;
-          progress = createProgress({ total: Math.max(1, all), label: `run ${submitted.run}`, stream, env: ctx.io.env, logger: { info: (m) => log.info(m) }, quiet: ctx.globals().quiet });
+        if (interactive) {
+          // The number of jobs grows as the plans run (and a waiting job briefly counts twice): a new
+          // bar only when it grows past what was seen.
+          if (progress === undefined || all > total) {
+            progress?.stop();
+            total = all;
+            progress = createProgress({ total: Math.max(1, all), label: `run ${submitted.run}`, stream, env: ctx.io.env });
+          }
+          progress.update(Math.min(done, total));
         }
-        progress.update(done);
-        if (line !== last) log.info({ fileOnly: true }, line);
-        last = line;
+        if (line !== last && (p.live === 0 || Date.now() - lastAt >= 2000)) {
+          if (interactive) log.info({ fileOnly: true }, line);
+          else log.info(line);
+          last = line;
+          lastAt = Date.now();
+        }
       },
     });
     progress?.stop();
     progress = undefined;
-    const summary = await pipelineSummaryOf(handle, engine, submitted, cfg);
-    reportStage(ctx, log, { ok: summary.ok, summary }, describePipeline(summary, cfg));
+    const summary = await pipelineSummaryOf(handle, engine, submitted, cfg, { ...(o.type !== undefined ? { type: o.type } : {}), ...(o.method !== undefined ? { method: o.method } : {}) });
+    const shown = o.report?.(summary) ?? { summary, lines: describePipeline(summary, cfg) };
+    reportStage(ctx, log, { ok: shown.summary.ok, summary: shown.summary }, shown.lines);
     return summary;
   } catch (err) {
     progress?.stop();

@@ -57,12 +57,17 @@ export function registerIngest(program: Command, ctx: CliContext): void {
         '(default <home_dir>/target_aliases.yaml) when it exists. Work runs on num_cores threads.',
     )
     .option('--corrtag-extract', 're-derive STIS corrtags that were already made from TIME-TAG files')
+    .option('--no-wait', 'engine graphile: return once the jobs are queued (hstlc worker runs them)')
     .addHelpText(
       'after',
       examples('$ hstlc ingest', '$ hstlc ingest --corrtag-extract', '$ hstlc --json ingest', '$ ingest_hstlc -corrtag_extract   (original name)'),
     )
-    .action(async (opts: { corrtagExtract?: boolean }) => {
+    .action(async (opts: { corrtagExtract?: boolean; wait: boolean }) => {
       const cfg = await ctx.config();
+      if (cfg.engine === 'graphile') {
+        await (await import('../engine.js')).runOnEngine(ctx, cfg, { command: 'ingest', wait: opts.wait, corrtagExtract: opts.corrtagExtract === true, report: (s) => ({ summary: s.ingest, lines: describeSummary(s.ingest) }) });
+        return;
+      }
       const { loadAliasFile } = await import('../../targets/aliases.js');
       await runStageCommand(ctx, {
         stage: async () => (await import('../../pipeline/ingest.js')).ingestStage,

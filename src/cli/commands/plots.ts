@@ -10,6 +10,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
 import { runStageCommand } from '../stage.js';
+import { UsageError } from '../errors.js';
 import { periodogramGridOption, periodogramMethodOption } from '../options.js';
 
 interface PlotsOptions {
@@ -20,6 +21,8 @@ interface PlotsOptions {
   force?: boolean;
   algorithm?: GridKind;
   method: PeriodogramMethod;
+  /** --no-wait (engine graphile). */
+  wait?: boolean;
 }
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
@@ -71,6 +74,7 @@ export function registerPlots(program: Command, ctx: CliContext): void {
     )
     .option('--plot-dir <dir>', 'where to write the site (default: plot_dir of the config)')
     .option('--force', 'redraw everything, even what is unchanged')
+    .option('--no-wait', 'engine graphile: return once the jobs are queued (hstlc worker runs them)')
     .addOption(periodogramGridOption("periodogram grid: 'corrected' or 'compat' (default: the config's)"))
     .addOption(periodogramMethodOption("periodogram computation: 'auto', 'exact' or 'fast'"))
     .option('--from-dir <dir>', 'plot the lightcurve FITS files of this folder instead of the database (searched recursively)')
@@ -88,6 +92,21 @@ export function registerPlots(program: Command, ctx: CliContext): void {
     .action(async (opts: PlotsOptions) => {
       if (opts.fromDir) {
         await fromDir(ctx, opts);
+        return;
+      }
+      const cfg = await ctx.config();
+      // DESIGN §9: with engine graphile, one job per periodogram, then the site, for hstlc worker processes.
+      if (cfg.engine === 'graphile') {
+        if (opts.plotDir !== undefined || opts.force === true || opts.algorithm !== undefined) throw new UsageError('--plot-dir, --force and --algorithm are for engine local; the graphile engine draws into plot_dir with the config\'s algorithm');
+        await (await import('../engine.js')).runOnEngine(ctx, cfg, {
+          command: 'plots',
+          wait: opts.wait !== false,
+          method: opts.method,
+          report: (s) => {
+            const detail = s.plots.detail as PlotsSummary | undefined;
+            return detail !== undefined ? { summary: detail, lines: describePlotsSummary(detail) } : { summary: s, lines: [`plots not made: ${s.plots.message ?? 'the site job did not run'}`] };
+          },
+        });
         return;
       }
       await runStageCommand(ctx, {

@@ -55,11 +55,18 @@ export function registerStats(program: Command, ctx: CliContext): void {
     .addArgument(new Argument('[type]', 'which lightcurves: individual, composite or both').argParser(productType).default('both'))
     .addOption(periodogramGridOption("periodogram grid: 'corrected' (oversampled in frequency) or 'compat' (the original's)"))
     .addOption(periodogramMethodOption("periodogram computation: 'auto', 'exact' (direct sum) or 'fast' (NUFFT, same decisions)"))
+    .option('--no-wait', 'engine graphile: return once the jobs are queued (hstlc worker runs them)')
     .addHelpText(
       'after',
       examples('$ hstlc stats', '$ hstlc stats composite', '$ hstlc --json stats individual --algorithm compat', '$ build_stats_table both   (original name)'),
     )
-    .action(async (type: ProductType, opts: StatsCommandOptions) => {
+    .action(async (type: ProductType, opts: StatsCommandOptions & { wait: boolean }) => {
+      const cfg = await ctx.config();
+      // DESIGN §9: with engine graphile, one job per lightcurve for hstlc worker processes.
+      if (cfg.engine === 'graphile') {
+        await (await import('../engine.js')).runOnEngine(ctx, { ...cfg, algorithm: opts.algorithm ?? cfg.algorithm }, { command: 'stats', wait: opts.wait, type, method: opts.method, report: (s) => ({ summary: s.stats, lines: describeStatsSummary(s.stats) }) });
+        return;
+      }
       await runStageCommand(ctx, {
         stage: async () => (await import('../../pipeline/stats.js')).statsStage,
         input: { type, ...(opts.algorithm !== undefined ? { grid: opts.algorithm } : {}), method: opts.method },

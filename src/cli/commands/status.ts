@@ -30,7 +30,10 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       }
       try {
         const report = await collectStatus(handle, cfg, { runs: opts.runs });
-        ctx.out.result(report, describeStatus);
+        // DESIGN §9: with the graphile engine, the queue and the workers too.
+        const es = cfg.engine === 'graphile' ? await import('../../pipeline/engine/status.js') : undefined;
+        const engine = es !== undefined ? await es.engineStatus(handle, cfg.db) : undefined;
+        ctx.out.result(engine !== undefined ? { ...report, engine } : report, () => [...describeStatus(report), ...(engine !== undefined && es !== undefined ? es.describeEngineStatus(engine) : [])]);
       } finally {
         await handle.close();
       }

@@ -86,16 +86,15 @@ export async function openEngine(settings: Pick<HstlcSettings, 'db'>, handle: Hs
 }
 
 /**
- * The settings a job's result depends on, hashed: a job carries it, and a worker whose own configuration
+ * The settings a job's result depends on, hashed (the algorithm apart: a job carries it itself): a job carries it, and a worker whose own configuration
  * differs refuses the job (recorded, not retried) rather than make different products under the same
  * names. Paths must be the same on every host (home_dir is one shared filesystem, mounted alike).
  */
-export function configDigest(settings: Pick<HstlcSettings, 'home_dir' | 'ingest_dir' | 'filesystem_dir' | 'outputs_dir' | 'composite_dir' | 'bad_data_dir' | 'plot_dir' | 'ref_dir' | 'algorithm' | 'step' | 'bad_proposals' | 'target_aliases' | 'target_match_radius' | 'db'>): string {
+export function configDigest(settings: Pick<HstlcSettings, 'home_dir' | 'ingest_dir' | 'filesystem_dir' | 'outputs_dir' | 'composite_dir' | 'bad_data_dir' | 'plot_dir' | 'ref_dir' | 'step' | 'bad_proposals' | 'target_aliases' | 'target_match_radius' | 'db'>): string {
   const { password: _password, ...db } = settings.db;
   const shaping = {
     db,
     dirs: [settings.home_dir, settings.ingest_dir, settings.filesystem_dir, settings.outputs_dir, settings.composite_dir, settings.bad_data_dir, settings.plot_dir, settings.ref_dir],
-    algorithm: settings.algorithm,
     step: settings.step,
     bad_proposals: settings.bad_proposals,
     target_aliases: settings.target_aliases,

@@ -46,14 +46,18 @@ export async function ensureMarker(homeDir: string, handle: HstlcDb, schema: str
   return id;
 }
 
-/** The worker's side: refuse to start on a home_dir that is not the archive's. */
-export async function checkMarker(homeDir: string, handle: HstlcDb, schema: string): Promise<void> {
+/**
+ * The worker's side: refuse to start on a home_dir that is not the archive's. 'none yet' when nothing
+ * was ever submitted to this queue (no marker to compare with: the worker waits for the first run).
+ */
+export async function checkMarker(homeDir: string, handle: HstlcDb, schema: string): Promise<'ok' | 'none yet'> {
   const recorded = await engineDb.archiveMarkerId(handle.db, schema);
   const file = path.join(homeDir, MARKER_FILE);
-  if (recorded === undefined) throw new MarkerError(`no pipeline has been submitted to the job queue ${schema} yet (hstlc pipeline with engine: graphile writes ${file}); nothing to work on`);
+  if (recorded === undefined) return 'none yet';
   const onDisk = await readMarker(homeDir);
   if (onDisk === undefined) {
     throw new MarkerError(`home_dir ${homeDir} does not hold ${MARKER_FILE}, which the pipeline wrote in the shared home_dir ${recorded.home_dir}: is the shared filesystem mounted here, at the same path?`);
   }
   if (onDisk !== recorded.id) throw new MarkerError(`${file} is another archive's marker than the job queue ${schema} expects: wrong home_dir or wrong database`);
+  return 'ok';
 }

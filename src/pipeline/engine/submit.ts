@@ -146,7 +146,14 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * The local engine's summary of a run, from the recorded results (and, for jobs that used up their
  * attempts, graphile-worker's last error, which names the error).
  */
-export async function pipelineSummaryOf(handle: HstlcDb, engine: Engine, submitted: Submitted, settings: Pick<WorkerSettings, 'num_cores' | 'algorithm'>, method: PeriodogramMethod = 'auto'): Promise<PipelineSummary> {
+export async function pipelineSummaryOf(
+  handle: HstlcDb,
+  engine: Engine,
+  submitted: Submitted,
+  settings: Pick<WorkerSettings, 'num_cores' | 'algorithm'>,
+  o: { type?: ProductType; method?: PeriodogramMethod } = {},
+): Promise<PipelineSummary> {
+  const method = o.method ?? 'auto';
   const rows = await engineDb.jobResults(handle.db, engine.schema, submitted.run);
   const dead = await engineDb.deadJobs(handle.db, engine.schema, submitted.run);
   const of = (kind: JobKind) => rows.filter((r) => r.kind === kind);
@@ -182,7 +189,7 @@ export async function pipelineSummaryOf(handle: HstlcDb, engine: Engine, submitt
   const statsDone = statsFiles.filter((f) => f.status === 'done');
   const statsMs = lastOf('stats') - submitted.submittedAt;
   const stats: StatsSummary = {
-    type: 'both',
+    type: o.type ?? 'both',
     grid: settings.algorithm,
     method,
     numCores: settings.num_cores,

@@ -88,12 +88,13 @@ async function deferred(ctx: TaskContext, kind: JobKind, payload: JobCommon, hel
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-function settingsOf(ctx: TaskContext) {
-  return { ...ctx.settings };
+/** The worker's settings with the job's algorithm (a job carries it apart from the digest: `stats --algorithm`). */
+function settingsOf(ctx: TaskContext, p: JobCommon): WorkerSettings {
+  return { ...ctx.settings, algorithm: p.algorithm };
 }
 
 async function ingestJob(ctx: TaskContext, p: IngestJob, helpers: JobHelpers): Promise<Outcome> {
-  const settings = settingsOf(ctx);
+  const settings = settingsOf(ctx, p);
   const stagingDir = path.join(settings.home_dir, STAGING_DIR, 'jobs', `${rootnameOf(p.file)}-${helpers.job.id}-${helpers.job.attempts}`);
   const result: FileResult = await ingestOneFile(
     ctx.handle,
@@ -134,7 +135,7 @@ async function compositeJob(ctx: TaskContext, p: CompositeJob): Promise<Outcome>
     return { status: 'failed', detail: { ...base, status: 'failed', dropped: [], reason: err.message } satisfies CompositeItem };
   }
   await makeDirectory(layout.compositeDir);
-  const built = await buildComposite({ files, output, options: unitOptions(ctx.settings, ctx.env), targname: g.targname });
+  const built = await buildComposite({ files, output, options: unitOptions(settingsOf(ctx, p), ctx.env), targname: g.targname });
   if (built.status !== 'done') {
     const code = transientReason(built.reason);
     if (code !== undefined) throw new TransientJobError(code, built.reason);
@@ -208,7 +209,7 @@ async function plotJob(ctx: TaskContext, p: PlotJob): Promise<Outcome> {
 
 /** The pages, PNGs and dashboards (src/plots/site.ts), with every periodogram already in the cache. */
 async function siteJob(ctx: TaskContext, p: SiteJob): Promise<Outcome> {
-  const s = await pipelinePlots({ handle: ctx.handle, settings: ctx.settings, logger: ctx.logger, method: p.method });
+  const s = await pipelinePlots({ handle: ctx.handle, settings: settingsOf(ctx, p), logger: ctx.logger, method: p.method });
   return { status: s.status === 'done' ? 'done' : 'failed', detail: s };
 }
 

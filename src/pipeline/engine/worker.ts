@@ -17,7 +17,7 @@ import { connectDatabase, engineDb } from '../../db/index.js';
 import { loadAliasFile } from '../../targets/aliases.js';
 import { SILENT, type StageLogger } from '../log.js';
 import { engineLogger, openEngine, type JobKind } from './graphile.js';
-import { checkMarker } from './marker.js';
+import { checkMarker, MarkerError } from './marker.js';
 import { taskList, type TaskContext, type WorkerSettings } from './tasks.js';
 
 export interface WorkerOptions {
@@ -63,7 +63,16 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
   try {
     engine = await openEngine(settings, handle, { logger, poolSize: concurrency + 3 });
     const schema = engine.schema;
-    await checkMarker(settings.home_dir, handle, schema);
+    if ((await checkMarker(settings.home_dir, handle, schema)) === 'none yet') {
+      // Workers may be started before the first submission: wait for it, then check its marker.
+      if (options.once === true) return { id: 'none', jobs: 0, released };
+      logger.info(`Waiting for the first submission to ${schema}`);
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 1000));
+        if (options.signal?.aborted === true) return { id: 'none', jobs: 0, released };
+        if ((await checkMarker(settings.home_dir, handle, schema).catch((err: unknown) => (err instanceof MarkerError ? Promise.reject(err) : 'none yet'))) === 'ok') break;
+      }
+    }
     id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     const self = id;
     await engineDb.registerWorker(handle.db, schema, { id, host: hostname(), pid: process.pid, concurrency });
@@ -85,16 +94,10 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
       },
       ...(options.onJobStart !== undefined ? { onStart: options.onJobStart } : {}),
     };
-    const runner: Runner = await run({
-      pgPool: engine.pool,
-      schema,
-      concurrency,
-      taskList: taskList(ctx),
-      noHandleSignals: true,
-      pollInterval: options.pollMs ?? 1000,
-      logger: engineLogger(logger),
-      events,
-    });
+    const tasks = taskList(ctx);
+    const start = (): Promise<Runner> =>
+      run({ pgPool: engine!.pool, schema, concurrency, taskList: tasks, noHandleSignals: true, pollInterval: options.pollMs ?? 1000, logger: engineLogger(logger), events });
+    let runner: Runner = await start();
     await Promise.all(recorded);
     options.onReady?.(id);
     logger.info(`Worker ${id}: ${concurrency} job(s) at a time on ${schema}`);
@@ -133,7 +136,22 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
       else options.signal.addEventListener('abort', () => stop('asked to stop'), { once: true });
     }
     await sweep();
-    await runner.promise;
+    for (;;) {
+      const exitCode = process.exitCode;
+      await runner.promise;
+      if (stopping) break;
+      // graphile-worker stops when it hears of a breaking migration — on a channel that is database-wide,
+      // so installing the engine in another schema of this database (another archive, a test) stops us
+      // too. If our own schema is still one this graphile-worker runs (migrate() refuses a newer
+      // revision), carry on with a fresh runner.
+      process.exitCode = exitCode;
+      await engineRef.utils.migrate();
+      logger.warn(`Worker ${self}: graphile-worker stopped (a migration elsewhere on this database?); ${schema} is current, carrying on`);
+      await new Promise((r) => setTimeout(r, 500));
+      if (stopping) break;
+      runner = await start();
+      if (stopping) await runner.stop().catch(() => undefined);
+    }
     return { id, jobs, released };
   } finally {
     for (const timer of timers) clearInterval(timer);

@@ -1,0 +1,141 @@
+/**
+ * The job engine's setup on PostgreSQL (DESIGN §9): its schema installed once when several processes
+ * open it at once; the shared-home_dir marker (a worker elsewhere refuses to start); `hstlc status`
+ * showing the queue and the workers; and which errors are retried (errors.ts).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import pg from 'pg';
+import { loadConfig } from '../../src/config/index.js';
+import { connectDatabase, engineDb } from '../../src/db/index.js';
+import { isTransient, transientReason, TransientJobError } from '../../src/pipeline/engine/errors.js';
+import { openEngine } from '../../src/pipeline/engine/graphile.js';
+import { MARKER_FILE } from '../../src/pipeline/engine/marker.js';
+import { submitRun } from '../../src/pipeline/engine/submit.js';
+import { DIALECTS, type TestDatabase } from '../db/dialects.js';
+import { cleanupSandboxes, run } from '../cli/helpers.js';
+
+const postgres = DIALECTS.find((d) => d.name === 'postgresql');
+const skip = postgres === undefined ? 'PostgreSQL not in HSTLC_TEST_DIALECTS' : postgres.skip;
+const databases: TestDatabase[] = [];
+const dirs: string[] = [];
+
+after(async () => {
+  for (const db of databases) {
+    const client = new pg.Client({ host: db.info.host, port: db.info.port, user: db.info.user, password: db.info.password, database: db.info.database });
+    await client.connect();
+    await client.query(`drop schema if exists ${db.info.params['schema']!}_jobs cascade`);
+    await client.end();
+    await db.drop();
+  }
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  await cleanupSandboxes();
+});
+
+function urlOf(db: TestDatabase): string {
+  const i = db.info;
+  return `postgresql://${encodeURIComponent(i.user ?? '')}${i.password ? `:${encodeURIComponent(i.password)}` : ''}@${i.host ?? '127.0.0.1'}:${i.port ?? 5432}/${i.database ?? ''}?schema=${i.params['schema']}`;
+}
+
+/** A home_dir with an hstlc.yaml for engine graphile on `db`. */
+function home(db: TestDatabase): { dir: string; config: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hstlc-engine-'));
+  dirs.push(dir);
+  const config = path.join(dir, 'hstlc.yaml');
+  writeFileSync(config, `home_dir: ${dir}\ndb_connection_string: ${urlOf(db)}\nengine: graphile\nnum_cores: 1\n`);
+  return { dir, config };
+}
+
+describe('the job engine on PostgreSQL', { skip }, () => {
+  it('installs its schema once when three processes open it at once', async () => {
+    const db = await postgres!.create();
+    databases.push(db);
+    const cfg = await loadConfig({ configPath: home(db).config, env: {} });
+    const handles = await Promise.all([0, 1, 2].map(() => connectDatabase(cfg.db)));
+    try {
+      const engines = await Promise.all(handles.map((h) => openEngine(cfg, h)));
+      await Promise.all(engines.map((e) => e.close()));
+      const schema = `${db.info.params['schema']}_jobs`;
+      const c = new pg.Client({ host: db.info.host, port: db.info.port, user: db.info.user, password: db.info.password, database: db.info.database });
+      await c.connect();
+      const migrations = await c.query(`select count(*)::int as n, count(distinct id)::int as d from ${schema}.migrations`);
+      const tables = await c.query(`select table_name from information_schema.tables where table_schema = $1 and table_name like 'hstlc_%' order by 1`, [schema]);
+      await c.end();
+      // graphile-worker 0.17.3 ships migrations 000001–000019, each applied once.
+      assert.deepEqual(migrations.rows[0], { n: 19, d: 19 });
+      assert.deepEqual(tables.rows.map((r: { table_name: string }) => r.table_name), ['hstlc_archive', 'hstlc_results', 'hstlc_workers']);
+    } finally {
+      await Promise.all(handles.map((h) => h.close()));
+    }
+  });
+
+  it('a worker whose home_dir lacks the marker the submission wrote refuses to start (exit 2); status shows the queue', async () => {
+    const db = await postgres!.create();
+    databases.push(db);
+    const a = home(db);
+    const cfg = await loadConfig({ configPath: a.config, env: {} });
+    const handle = await connectDatabase(cfg.db);
+    try {
+      const engine = await openEngine(cfg, handle);
+      const s = await submitRun(handle, engine, { settings: cfg, command: 'stats' });
+      await engine.close();
+      assert.equal(s.run, 1);
+    } finally {
+      await handle.close();
+    }
+    // Another folder standing in for an unmounted share: same database, no marker.
+    const b = home(db);
+    const refused = await run(['--config', b.config, 'worker', '--once']);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, new RegExp(`home_dir ${b.dir} does not hold ${MARKER_FILE}, which the pipeline wrote in the shared home_dir ${a.dir}`));
+
+    const status = await run(['--config', a.config, 'status']);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /Job engine \(graphile-worker, schema hstlc_t_\w+_jobs\)/);
+    assert.match(status.stdout, /^ {2}finish +1 +0 +0 +0$/m);
+    assert.match(status.stdout, /^ {2}plan +1 +0 +0 +0$/m);
+
+    // The right home: the worker runs the (empty) stats run to its end and says so.
+    const ok = await run(['--config', a.config, 'worker', '--once']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /^worker .+: 2 job\(s\) done$/m);
+    const after = await run(['--config', a.config, '--json', 'status']);
+    const report = JSON.parse(after.stdout) as { engine: { jobs: unknown[]; workers: Array<{ state: string; jobsDone: number }> } };
+    assert.deepEqual(report.engine.jobs, []);
+    assert.equal(report.engine.workers[0]?.state, 'stopped');
+    assert.equal(report.engine.workers[0]?.jobsDone, 2);
+    const h2 = await connectDatabase(cfg.db);
+    try {
+      const results = await engineDb.jobResults(h2.db, `${db.info.params['schema']}_jobs`, 1);
+      assert.deepEqual(results.map((r) => [r.kind, r.status]), [['finish', 'done'], ['plan', 'done']]);
+    } finally {
+      await h2.close();
+    }
+  });
+});
+
+describe('which job errors are retried', () => {
+  it('connection and disk trouble are transient, by code or by node-postgres message', () => {
+    for (const code of ['ECONNRESET', 'ECONNREFUSED', 'ENOSPC', 'ESTALE', '57P01', '08006', '53300', '40001']) {
+      assert.equal(isTransient(Object.assign(new Error('x'), { code })), true, code);
+    }
+    assert.equal(isTransient(new Error('Connection terminated unexpectedly')), true);
+    assert.equal(isTransient(new Error('terminating connection due to administrator command')), true);
+  });
+
+  it('bad data, refusals and bugs are not', () => {
+    for (const code of ['ENOENT', 'EACCES', '23505', '42P01', 'ERR_FITS']) assert.equal(isTransient(Object.assign(new Error('x'), { code })), false, code);
+    assert.equal(isTransient(new TypeError("Cannot read properties of undefined (reading 'x')")), false);
+  });
+
+  it('a unit failure worded as a system error is transient by its code; the retry names it', () => {
+    assert.equal(transientReason('ENOSPC: no space left on device, write'), 'ENOSPC');
+    assert.equal(transientReason('ENOENT: no such file or directory'), undefined);
+    assert.equal(transientReason('No events in the file'), undefined);
+    const t = TransientJobError.of(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }));
+    assert.equal(t.message, '57P01: terminating connection due to administrator command');
+  });
+});
