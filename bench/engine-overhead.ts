@@ -1,0 +1,209 @@
+/**
+ * The job engine's cost and scaling (DESIGN §9), against the PostgreSQL of HSTLC_TEST_POSTGRES_URL
+ * (default postgresql://root@127.0.0.1:5432/test), each part on a schema of its own, dropped after.
+ *
+ *   node --import tsx bench/engine-overhead.ts [--jobs 200] [--exposures 500] [--no-throughput]
+ *
+ * 1. Overhead per job: an empty task on graphile-worker (one runner in this process, concurrency 1),
+ *    one job at a time: enqueue → start and enqueue → complete, median and 90th percentile (target:
+ *    complete ≤ 10 ms median).
+ * 2. Throughput on a generated archive of ≥ `exposures` small exposures (tiny-preset exposures of several
+ *    seeds, one reference set): ingest (with composites) then stats, by the local engine with num_cores
+ *    1 and 2, and by the graphile engine with 1 and 2 `hstlc worker` processes (the built CLI, bin/hstlc.js:
+ *    run `npm run build` first). Files per second and the 2-vs-1 ratio of each (target ≥ 1.8× on 2 cores,
+ *    which only a quiet machine can show). Plots are left out: the site is one job by design.
+ *
+ * Run it only on a quiet machine; the figures go in the README's engine section.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { run, type WorkerEvents } from 'graphile-worker';
+import pg from 'pg';
+import { loadConfig, parseConnectionString, resolveSettings } from '../src/config/index.js';
+import { connectDatabase } from '../src/db/index.js';
+import { engineLogger, openEngine } from '../src/pipeline/engine/graphile.js';
+import { SILENT } from '../src/pipeline/log.js';
+import { submitRun, waitForRun } from '../src/pipeline/engine/submit.js';
+import { runIngest } from '../src/pipeline/ingest.js';
+import { runStats } from '../src/pipeline/stats.js';
+import { buildExposure, buildReferenceSet, planArchive, SIZE_PRESETS } from '../src/synthetic/index.js';
+import { writeProduct } from '../src/synthetic/fitsio.js';
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] as string) : dflt;
+}
+const JOBS = Number(arg('jobs', '200'));
+const EXPOSURES = Number(arg('exposures', '500'));
+const THROUGHPUT = !process.argv.includes('--no-throughput');
+const URL_ = process.env['HSTLC_TEST_POSTGRES_URL'] ?? 'postgresql://root@127.0.0.1:5432/test';
+const admin = parseConnectionString(URL_);
+const CLI = fileURLToPath(new URL('../bin/hstlc.js', import.meta.url));
+
+async function sql(text: string): Promise<void> {
+  const c = new pg.Client({ host: admin.host, port: admin.port, user: admin.user, password: admin.password, database: admin.database });
+  await c.connect();
+  try {
+    await c.query(text);
+  } finally {
+    await c.end();
+  }
+}
+
+async function withSchema<T>(fn: (schema: string, url: string) => Promise<T>): Promise<T> {
+  const schema = `hstlc_bench_${randomBytes(4).toString('hex')}`;
+  await sql(`create schema ${schema}`);
+  try {
+    return await fn(schema, `${URL_.split('?')[0]}?schema=${schema}`);
+  } finally {
+    await sql(`drop schema if exists ${schema}_jobs cascade; drop schema if exists ${schema} cascade`);
+  }
+}
+
+const quantile = (xs: number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+
+async function overhead(): Promise<void> {
+  await withSchema(async (_schema, url) => {
+    const cfg = resolveSettings({ home_dir: tmpdir(), db_connection_string: url, engine: 'graphile' }, { baseDir: tmpdir(), homedir: tmpdir(), cores: 2 });
+    const handle = await connectDatabase(cfg.db);
+    const engine = await openEngine(cfg, handle);
+    const started = new Map<string, number>();
+    const waiters = new Map<string, () => void>();
+    const events: WorkerEvents = new EventEmitter() as WorkerEvents;
+    events.on('job:complete', ({ job }) => waiters.get(job.id)?.());
+    const runner = await run({
+      pgPool: engine.pool,
+      schema: engine.schema,
+      concurrency: 1,
+      noHandleSignals: true,
+      pollInterval: 1000,
+      events,
+      logger: engineLogger(SILENT),
+      taskList: {
+        hstlc_bench_empty: async (_payload, helpers) => {
+          started.set(helpers.job.id, performance.now());
+        },
+      },
+    });
+    const toStart: number[] = [];
+    const toComplete: number[] = [];
+    try {
+      for (let i = 0; i < JOBS + 10; i++) {
+        const t0 = performance.now();
+        let resolveDone!: () => void;
+        const done = new Promise<void>((r) => (resolveDone = r));
+        const job = await engine.utils.addJob('hstlc_bench_empty', { i });
+        waiters.set(job.id, resolveDone);
+        // Completed before the waiter was set: the event has passed, the job row is gone.
+        const pending = await engine.pool.query(`select 1 from ${engine.schema}._private_jobs where id = $1`, [job.id]);
+        if (pending.rowCount === 0) resolveDone();
+        await done;
+        const t1 = performance.now();
+        if (i >= 10) {
+          toStart.push((started.get(job.id) ?? t1) - t0);
+          toComplete.push(t1 - t0);
+        }
+      }
+    } finally {
+      await runner.stop();
+      await engine.close();
+      await handle.close();
+    }
+    console.log(`overhead of an empty job, ${JOBS} jobs one at a time (after 10 warm-up):`);
+    console.log(`  enqueue → start     median ${quantile(toStart, 0.5).toFixed(2)} ms, p90 ${quantile(toStart, 0.9).toFixed(2)} ms`);
+    console.log(`  enqueue → complete  median ${quantile(toComplete, 0.5).toFixed(2)} ms, p90 ${quantile(toComplete, 0.9).toFixed(2)} ms (target ≤ 10 ms median)`);
+  });
+}
+
+/** An ingest_dir of ≥ n tiny exposures: several seeds' plans, all on seed 1's reference files. */
+async function bigArchive(dir: string, n: number): Promise<number> {
+  const ingest = path.join(dir, 'ingest');
+  mkdirSync(ingest, { recursive: true });
+  const { files: refFiles, refs } = buildReferenceSet(1, SIZE_PRESETS.tiny);
+  for (const f of refFiles) {
+    mkdirSync(path.join(dir, 'ref', f.dir), { recursive: true });
+    await writeProduct(path.join(dir, 'ref', f.dir, f.name), f.hdus);
+  }
+  let exposures = 0;
+  for (let seed = 1; exposures < n; seed++) {
+    for (const plan of planArchive(seed, 'tiny')) {
+      const products = buildExposure(plan, refs, seed);
+      if (products.some((p) => existsSync(path.join(ingest, p.name)))) continue; // a rootname another seed drew
+      for (const p of products) await writeProduct(path.join(ingest, p.name), p.hdus);
+      exposures++;
+    }
+  }
+  return exposures;
+}
+
+function cli(config: string, args: string[]): Promise<number | null> {
+  const child = spawn(process.execPath, [CLI, '--quiet', '--config', config, ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: 'true' } });
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+async function throughput(): Promise<void> {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'hstlc-bench-engine-'));
+  try {
+    const exposures = await bigArchive(path.join(scratch, 'archive'), EXPOSURES);
+    const home = (name: string): string => {
+      const h = path.join(scratch, name);
+      cpSync(path.join(scratch, 'archive'), h, { recursive: true });
+      return h;
+    };
+    const rows: Array<{ engine: string; n: number; seconds: number; files: number }> = [];
+    for (const cores of [1, 2]) {
+      await withSchema(async (_schema, url) => {
+        const h = home(`local-${cores}`);
+        const settings = resolveSettings({ home_dir: h, db_connection_string: url, num_cores: cores }, { baseDir: h, homedir: h, cores: 2 });
+        const handle = await connectDatabase(settings.db);
+        const t0 = performance.now();
+        const ingest = await runIngest(handle, { settings, quicklook: true });
+        await runStats(handle, { type: 'both', grid: settings.algorithm, numCores: cores });
+        rows.push({ engine: 'local', n: cores, seconds: (performance.now() - t0) / 1000, files: ingest.files.length });
+        await handle.close();
+      });
+    }
+    for (const workers of [1, 2]) {
+      await withSchema(async (_schema, url) => {
+        const h = home(`graphile-${workers}`);
+        const config = path.join(h, 'hstlc.yaml');
+        writeFileSync(config, `home_dir: ${h}\ndb_connection_string: ${url}\nengine: graphile\nnum_cores: 1\n`);
+        const cfg = await loadConfig({ configPath: config, env: {} });
+        const handle = await connectDatabase(cfg.db);
+        const engine = await openEngine(cfg, handle);
+        const t0 = performance.now();
+        let files = 0;
+        for (const command of ['ingest', 'stats'] as const) {
+          const s = await submitRun(handle, engine, { settings: cfg, command });
+          files += s.files;
+          await Promise.all(Array.from({ length: workers }, () => cli(config, ['worker', '--once', '--concurrency', '1'])));
+          await waitForRun(handle, engine, s.run);
+        }
+        rows.push({ engine: 'graphile', n: workers, seconds: (performance.now() - t0) / 1000, files });
+        await engine.close();
+        await handle.close();
+      });
+    }
+    console.log(`throughput, ingest (with composites) + stats of ${exposures} exposures:`);
+    for (const r of rows) console.log(`  ${r.engine.padEnd(8)} ${r.engine === 'local' ? 'num_cores' : 'workers  '} ${r.n}: ${r.seconds.toFixed(1)} s, ${(r.files / r.seconds).toFixed(2)} files/s`);
+    for (const e of ['local', 'graphile']) {
+      const one = rows.find((r) => r.engine === e && r.n === 1)!;
+      const two = rows.find((r) => r.engine === e && r.n === 2)!;
+      console.log(`  ${e}: 2 vs 1 = ${(one.seconds / two.seconds).toFixed(2)}× (target ≥ 1.8×)`);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+await overhead();
+if (THROUGHPUT) await throughput();
