@@ -48,6 +48,8 @@ export function errorName(err: unknown): string {
 
 export function isTransient(err: unknown): boolean {
   if (err instanceof TransientJobError) return true;
+  // src/files DiskFullError: a stage's "the disk is full" (ENOSPC, or SQLite's own words for it).
+  if (err instanceof Error && err.name === 'DiskFullError') return true;
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && (TRANSIENT_SYSTEM_CODES.has(code) || transientSqlState(code))) return true;
   const text = err instanceof Error ? err.message : String(err);
