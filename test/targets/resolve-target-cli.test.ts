@@ -51,4 +51,9 @@ test('resolve-target: rules, aliases from the config, candidates by position, in
   assert.equal(json[0].canonical, 'GD71');
   assert.equal(json[0].method, 'rule');
   assert.equal((await run(['resolve-target', 'X', '--ra', '10'], io)).code, 2, '--ra without --dec');
+  // MTFLAG: a moving target's visit numbers are kept, a fixed one's dropped; SIMBAD identifiers resolve
+  const moving = await run(['resolve-target', 'SATURN-VISIT11-SLEW', 'FOO-VISIT2', 'V* YZ CMi', '--no-database'], io);
+  assert.equal(moving.stdout, 'SATURN-VISIT11-SLEW\tSATURN-VISIT11-SLEW\nFOO-VISIT2\tFOO\nV* YZ CMi\tYZCMI\n', moving.stderr);
+  assert.equal((await run(['resolve-target', 'FOO-VISIT2', '--mtflag', 'T', '--no-database'], io)).stdout, 'FOO-VISIT2\tFOO-VISIT2\n');
+  assert.equal((await run(['resolve-target', 'FOO', '--mtflag', 'maybe'], io)).code, 2);
 });

@@ -10,6 +10,14 @@ interface ResolveTargetOptions {
   ra?: number;
   dec?: number;
   database: boolean;
+  mtflag?: boolean;
+}
+
+/** MTFLAG as a FITS logical: T or F. */
+function mtflag(v: string): boolean {
+  const u = v.trim().toUpperCase();
+  if (u === 'T' || u === 'F') return u === 'T';
+  throw new InvalidArgumentError('--mtflag is T or F');
 }
 
 function degrees(what: string, min: number, max: number): (v: string) => number {
@@ -40,6 +48,7 @@ export function registerResolveTarget(program: Command, ctx: CliContext): void {
     .option('--ra <deg>', 'RA_TARG of the exposure (degrees), to report a known target at that position', degrees('--ra', 0, 360))
     .option('--dec <deg>', 'DEC_TARG of the exposure (degrees)', degrees('--dec', -90, 90))
     .option('--no-database', 'do not consult the database for names already in use')
+    .option('--mtflag <T|F>', "the header's MTFLAG: T (a moving target: no rule merges its names) or F; without it the name decides", mtflag)
     .addHelpText('after', examples('$ hstlc resolve-target HD-209458 GD-71 "GW-LIB-COPY2"', '$ hstlc resolve-target WD-0308 --ra 47.4743 --dec -56.3606'))
     .action(async (names: string[], opts: ResolveTargetOptions) => {
       const [{ connectDatabase, knownTargets }, { loadAliasFile }, { resolveTarget }] = await Promise.all([
@@ -73,6 +82,7 @@ export function registerResolveTarget(program: Command, ctx: CliContext): void {
           known,
           radiusArcsec: cfg.target_match_radius,
           ...(opts.ra !== undefined && opts.dec !== undefined ? { ra: opts.ra, dec: opts.dec } : {}),
+          ...(opts.mtflag !== undefined ? { moving: opts.mtflag } : {}),
         }),
       );
       for (const r of results) {
