@@ -33,6 +33,7 @@ export { recordTargetName, listTargetNames, knownTargets, resolveAndRecordTarget
 export { tableCounts, countByValue, statsFlagCounts, type TableCounts, type CountedColumn } from './status.js';
 export { resetDatabase, tablesToReset, RESET_TARGETS, type ResetTarget, type ResetReport, type BadDataBackup } from './reset.js';
 export { todayIsoDate, finiteOrNull } from './values.js';
+export { isConnectionLoss, retryOnConnectionLoss, DatabaseUnreachableError, CONNECTION_RETRY_DELAYS_MS } from './connection-loss.js';
 export { postgresPoolConfig } from './dialects/postgres.js';
 export * as engineDb from './engine.js';
 

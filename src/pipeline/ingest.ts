@@ -41,6 +41,9 @@ import {
   type IndividualOutput,
   type MetadataInput,
   type ItemStatus,
+  DatabaseUnreachableError,
+  isConnectionLoss,
+  retryOnConnectionLoss,
 } from '../db/index.js';
 import { fileDicts } from '../archive/metadata.js';
 import { gatherIngestFiles } from '../archive/gather.js';
@@ -425,20 +428,34 @@ export async function runIngest(handle: HstlcDb, options: IngestOptions): Promis
         if (!outcome.ok) throw outcome.error;
         const r = outcome.value;
         await step(ctx, 'prepared', file);
-        if (r.status === 'bad') result = await commitBad(ctx, r);
+        // A lost connection is the server's trouble, not the file's: the commit is tried again on a new
+        // connection (it is one transaction plus journalled moves, safe to repeat), and if the server
+        // stays away the stage stops rather than fail every later file.
+        const retried = <T>(op: () => Promise<T>): Promise<T> =>
+          retryOnConnectionLoss(op, (err, attempt, delay) =>
+            logger.warn(`\tdatabase connection lost while recording ${path.basename(file)} (${message(err)}); retry ${attempt} in ${delay} ms`),
+          ).catch((err: unknown) => {
+            if (!isConnectionLoss(err)) throw err;
+            throw new DatabaseUnreachableError(
+              `the ${handle.dialect} database is unreachable: ${message(err)}. Ingest stopped at ${path.basename(file)}, ${i} of ${todo.length} files handled; ` +
+                `run it again when the server is back: nothing done so far is lost, and the rest is still in ${settings.ingest_dir}.`,
+              err,
+            );
+          });
+        if (r.status === 'bad') result = await retried(() => commitBad(ctx, r));
         else if (r.status === 'failed') {
           // A programming error is loud (its stack in the log) and leaves the file where it is.
           if (r.internal === true) logger.error(`Internal error on ${file} (a bug, not bad data):\n${r.stack ?? r.reason}`);
           result = { file, status: 'failed', reason: r.reason };
         }
         else {
-          result = await commitGood(ctx, r, superseded.get(file));
+          result = await retried(() => commitGood(ctx, r, superseded.get(file)));
           events += r.events;
           for (const w of r.warnings) logger.warn(`\t${path.basename(file)}: ${w}`);
         }
         await step(ctx, 'done', file);
       } catch (err) {
-        if (err instanceof IngestAborted) throw err;
+        if (err instanceof IngestAborted || err instanceof DatabaseUnreachableError) throw err;
         result = { file, status: 'failed', reason: message(err) };
       }
       if (result.status === 'failed') {

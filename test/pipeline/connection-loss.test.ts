@@ -15,7 +15,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { ConnectionInfo } from '../../src/config/connection.js';
 import type { HstlcSettings } from '../../src/config/types.js';
-import { connectDatabase } from '../../src/db/index.js';
+import { CONNECTION_RETRY_DELAYS_MS, connectDatabase, DatabaseUnreachableError } from '../../src/db/index.js';
 import { runIngest, type IngestStep } from '../../src/pipeline/index.js';
 import { DIALECTS, type TestDatabase } from '../db/dialects.js';
 import { cleanupHomes, homeFor, listTree, snapshot, tinyArchive, type Archive, type Snapshot } from './helpers.js';
@@ -29,6 +29,9 @@ after(() => cleanupHomes());
 /** A login of its own on the test database, and a way to drop every connection it holds. */
 interface OwnLogin {
   info: ConnectionInfo;
+  /** PostgreSQL: refuse the login's new connections (connection limit 0) until `allow`. */
+  refuse?(): Promise<void>;
+  allow?(): Promise<void>;
   /** Terminate the login's connections; the number terminated. */
   dropConnections(): Promise<number>;
   remove(): Promise<void>;
@@ -51,6 +54,12 @@ async function pgLogin(db: ConnectionInfo): Promise<OwnLogin> {
   await run(`alter schema ${schema} owner to ${role}`);
   return {
     info: { ...db, user: role, password: undefined },
+    async refuse() {
+      await run(`alter role ${role} connection limit 0`);
+    },
+    async allow() {
+      await run(`alter role ${role} connection limit -1`);
+    },
     async dropConnections() {
       const r = await run<{ pid: number }>('select pg_terminate_backend(pid) as pid from pg_stat_activity where usename = $1', [role]);
       return r.rowCount ?? 0;
@@ -113,6 +122,40 @@ for (const dialect of DIALECTS.filter((d) => d.name !== 'sqlite')) {
       }
     });
 
+    it('the server stays away: the run stops after its retries, says the database is unreachable, and a re-run completes', { skip: dialect.name !== 'postgresql' && 'needs a way to refuse one login (PostgreSQL connection limit)' }, async () => {
+      const { settings, login } = await freshHome();
+      const handle = await connectDatabase(settings.db);
+      let seen = 0;
+      const t0 = Date.now();
+      try {
+        await assert.rejects(
+          runIngest(handle, {
+            settings,
+            onStep: async (s) => {
+              if (s !== 'intent-written' || ++seen !== 3) return;
+              await login.refuse!();
+              await login.dropConnections();
+            },
+          }),
+          (err: unknown) => err instanceof DatabaseUnreachableError && /database is unreachable/.test(err.message) && err.message.includes(settings.ingest_dir),
+        );
+        // It gave up after its retries (about 6 s), not at once and not never.
+        const waited = Date.now() - t0;
+        assert.ok(waited >= CONNECTION_RETRY_DELAYS_MS.reduce((a, b) => a + b, 0), `gave up after ${waited} ms`);
+      } finally {
+        await handle.close().catch(() => undefined);
+        await login.allow!();
+      }
+      const again = await connectDatabase(settings.db);
+      try {
+        const rerun = await runIngest(again, { settings });
+        assert.equal(rerun.counts.failed, 0, JSON.stringify(rerun.files.filter((f) => f.status === 'failed')));
+        assert.deepEqual(await snapshot(settings, again), clean);
+      } finally {
+        await again.close();
+      }
+    });
+
     after(async () => {
       for (const { db, login } of made) {
         await login.remove().catch(() => undefined);
@@ -151,6 +194,8 @@ for (const dialect of DIALECTS.filter((d) => d.name !== 'sqlite')) {
         }
         t.diagnostic(`${dropped} connection(s) dropped; the interrupted run ${outcome}`);
         assert.ok(dropped > 0, `no connection was dropped (${dropped}); ${outcome}`);
+        // Lost connections are retried on new ones: the interrupted run itself finishes every file.
+        assert.match(outcome, /^finished, ok=true/, outcome);
         const again = await connectDatabase(settings.db);
         try {
           const rerun = await runIngest(again, { settings });
