@@ -6,9 +6,10 @@
  * mid-run (pg_terminate_backend). Each case has a schema of its own (and its `_jobs` schema), dropped after.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -47,9 +48,14 @@ async function graphileHome(db: TestDatabase): Promise<{ config: string; cfg: Lo
   return { config, cfg: await loadConfig({ configPath: config, env: {} }) };
 }
 
-/** `hstlc worker` as its own process (application_name set, so a test can find its connections). */
-function worker(config: string, args: string[], appName: string): ChildProcess & { done: Promise<number | null>; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, '--quiet', '--config', config, 'worker', ...args], {
+/**
+ * `hstlc worker` as its own process (application_name set, so a test can find its connections), in a
+ * network namespace when `netns` is given.
+ */
+function worker(config: string, args: string[], appName: string, netns?: string): ChildProcess & { done: Promise<number | null>; output: () => string } {
+  const argv = [process.execPath, '--import', 'tsx', CHILD, '--quiet', '--config', config, 'worker', ...args];
+  const [cmd, ...rest] = netns !== undefined ? ['ip', 'netns', 'exec', netns, ...argv] : argv;
+  const child = spawn(cmd!, rest, {
     env: { ...process.env, PGAPPNAME: appName, CI: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -183,7 +189,113 @@ describe('the graphile engine on PostgreSQL', { skip }, () => {
       await handle.close();
     }
   });
+
+  it('two hosts (network namespaces, veth to the root namespace) each running a worker end in the same state', async (t) => {
+    const db = await database();
+    const { config, cfg } = await graphileHome(db);
+    const tag = randomBytes(2).toString('hex');
+    const addrs = spawnSync('ip', ['-4', '-o', 'addr'], { encoding: 'utf8' }).stdout ?? '';
+    const used = new Set([...addrs.matchAll(/\b10\.213\.(\d+)\./g)].map((m) => Number(m[1])));
+    let octet = 1 + Math.floor(Math.random() * 250);
+    while (used.has(octet)) octet = (octet % 250) + 1;
+    const hosts: Host[] = [];
+    try {
+      for (const i of [0, 1]) {
+        const h = await makeHost(tag, i, octet, hosts);
+        if (typeof h === 'string') {
+          t.skip(`network namespaces cannot be made here (${h})`);
+          return;
+        }
+      }
+      // Each host's config reaches the database at its own root-side address; everything else is the same file.
+      const configs = hosts.map((h) => {
+        const file = path.join(cfg.home_dir, `hstlc-${h.netns}.yaml`);
+        writeFileSync(file, readFileSync(config, 'utf8').replace(/@[^/]+\//, `@${h.address}:${h.port}/`));
+        return file;
+      });
+      const app = `hstlc-t-${randomBytes(4).toString('hex')}`;
+      const handle = await runOnEngine(cfg, async () => {
+        const ws = hosts.map((h, i) => worker(configs[i]!, ['--once', '--concurrency', '1'], app, h.netns));
+        const codes = await Promise.all(ws.map((w) => w.done));
+        assert.deepEqual(codes, [0, 0], ws.map((w) => w.output()).join('\n---\n'));
+      });
+      try {
+        assert.deepEqual(await stateOf(cfg, handle), local);
+        // Both hosts took part.
+        const workers = await engineDb.recentWorkers(handle.db, `${db.info.params['schema']}_jobs`, 3_600_000);
+        assert.equal(workers.filter((w) => w.jobs_done > 0).length >= 2, true, JSON.stringify(workers));
+      } finally {
+        await handle.close();
+      }
+    } finally {
+      for (const h of hosts) {
+        await new Promise<void>((resolve) => h.proxy.close(() => resolve()));
+        ip(['netns', 'del', h.netns]);
+        ip(['link', 'del', `hr${tag}${hosts.indexOf(h)}`]);
+      }
+    }
+  });
 });
+
+/** Run `ip …`; the error output when it fails. */
+function ip(args: string[]): string | undefined {
+  const r = spawnSync('ip', args, { encoding: 'utf8', timeout: 10_000 });
+  return r.status === 0 ? undefined : (r.stderr || r.error?.message || `ip ${args.join(' ')} failed`).trim();
+}
+
+interface Host {
+  netns: string;
+  /** The root namespace's end of the veth pair, where the proxy to PostgreSQL listens. */
+  address: string;
+  proxy: net.Server;
+  port: number;
+}
+
+/**
+ * A network namespace linked to the root namespace by a veth pair (/30 of 10.213.K.0), with a TCP proxy
+ * on the root end's address to the PostgreSQL on loopback (which listens on 127.0.0.1 only). Undefined
+ * with the reason when namespaces cannot be made here.
+ */
+async function makeHost(tag: string, i: number, octet: number, made: Host[]): Promise<Host | string> {
+  const netns = `hstlc-${tag}-${i}`;
+  const root = `hr${tag}${i}`;
+  const inner = `hn${tag}${i}`;
+  const address = `10.213.${octet}.${4 * i + 1}`;
+  const problem =
+    ip(['netns', 'add', netns]) ??
+    ip(['link', 'add', root, 'type', 'veth', 'peer', 'name', inner]) ??
+    ip(['link', 'set', inner, 'netns', netns]) ??
+    ip(['addr', 'add', `${address}/30`, 'dev', root]) ??
+    ip(['link', 'set', root, 'up']) ??
+    ip(['netns', 'exec', netns, 'ip', 'addr', 'add', `10.213.${octet}.${4 * i + 2}/30`, 'dev', inner]) ??
+    ip(['netns', 'exec', netns, 'ip', 'link', 'set', inner, 'up']) ??
+    ip(['netns', 'exec', netns, 'ip', 'link', 'set', 'lo', 'up']);
+  if (problem !== undefined) {
+    ip(['netns', 'del', netns]);
+    ip(['link', 'del', root]);
+    return problem;
+  }
+  const sockets = new Set<net.Socket>();
+  const proxy = net.createServer((client) => {
+    const upstream = net.connect(5432, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => {
+        sockets.delete(s);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  proxy.on('close', () => sockets.forEach((s) => s.destroy()));
+  await new Promise<void>((resolve, reject) => proxy.listen(0, address, resolve).once('error', reject));
+  const host = { netns, address, proxy, port: (proxy.address() as net.AddressInfo).port };
+  made.push(host);
+  return host;
+}
 
 async function pgQuery(cfg: LoadedConfig, text: string, values: unknown[] = []): Promise<Array<Record<string, unknown>>> {
   const i = cfg.db;

@@ -91,7 +91,9 @@ export async function openEngine(settings: Pick<HstlcSettings, 'db'>, handle: Hs
  * names. Paths must be the same on every host (home_dir is one shared filesystem, mounted alike).
  */
 export function configDigest(settings: Pick<HstlcSettings, 'home_dir' | 'ingest_dir' | 'filesystem_dir' | 'outputs_dir' | 'composite_dir' | 'bad_data_dir' | 'plot_dir' | 'ref_dir' | 'step' | 'bad_proposals' | 'target_aliases' | 'target_match_radius' | 'db'>): string {
-  const { password: _password, ...db } = settings.db;
+  // The database by name and schema: its host and port are how each host reaches it (one host may go
+  // through a proxy or another address), not what it is.
+  const db = { dialect: settings.db.dialect, database: settings.db.database, schema: settings.db.params['schema'] };
   const shaping = {
     db,
     dirs: [settings.home_dir, settings.ingest_dir, settings.filesystem_dir, settings.outputs_dir, settings.composite_dir, settings.bad_data_dir, settings.plot_dir, settings.ref_dir],
