@@ -15,6 +15,7 @@ import { createProgress, type Progress } from '../log/progress.js';
 import type { TextSink } from '../log/console.js';
 import type { HstlcLogger } from '../log/logger.js';
 import { LockedError } from '../mast/lock.js';
+import type { StageLogger } from '../pipeline/log.js';
 import type { ProgressSink, Stage, StageEnvironment, StageProgress, StageResultSet } from '../pipeline/stage.js';
 import type { CliContext } from './context.js';
 import { ExitCode } from './errors.js';
@@ -27,18 +28,32 @@ export interface ProgressView {
 
 export type ProgressViewFactory = (ctx: CliContext, first: StageProgress, log: HstlcLogger) => ProgressView;
 
-/** The default view: log/progress.ts, labelled with the phase. */
-export const defaultProgressView: ProgressViewFactory = (ctx, first, log) => {
-  const bar: Progress = createProgress({
-    total: first.total,
-    label: first.phase,
-    stream: ctx.io.stderr as TextSink & NodeJS.WritableStream,
-    env: ctx.io.env,
-    logger: { info: (m) => log.info(m) },
-    quiet: ctx.globals().quiet,
-  });
-  return { update: (p) => bar.update(p.done), stop: () => bar.stop() };
-};
+/**
+ * log/progress.ts on the CLI's stderr, labelled with the phase (a bar on a terminal, lines to the log
+ * elsewhere); with `detail`, the bar shows the failures so far and the current item instead of the ETA.
+ */
+export function progressView(options: { detail?: boolean } = {}): ProgressViewFactory {
+  return (ctx, first, log) => {
+    const bar: Progress = createProgress({
+      total: first.total,
+      label: first.phase,
+      stream: ctx.io.stderr as TextSink & NodeJS.WritableStream,
+      env: ctx.io.env,
+      logger: { info: (m) => log.info(m) },
+      quiet: ctx.globals().quiet,
+      ...(options.detail === true ? { detail: true } : {}),
+    });
+    return {
+      update: (p) => bar.update(p.done, { ...(p.failures !== undefined ? { failures: p.failures } : {}), ...(p.current !== undefined ? { current: p.current } : {}) }),
+      stop: () => bar.stop(),
+    };
+  };
+}
+
+/** The CLI's logger as a stage logs through it (pipeline/log.ts StageLogger). */
+export function stageLogger(log: HstlcLogger): StageLogger {
+  return { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m), debug: (m) => log.debug(m) };
+}
 
 export interface StageCommand<Input, Summary> {
   /** The stage, loaded when the command runs: `async () => (await import('../../pipeline/x.js')).xStage`. */
@@ -77,7 +92,7 @@ function message(err: unknown): string {
 }
 
 /** The progress sink of a run: a view per phase, the previous one finished when the phase changes. */
-function progressSink(ctx: CliContext, log: HstlcLogger, factory: ProgressViewFactory): ProgressSink {
+export function progressSink(ctx: CliContext, log: HstlcLogger, factory: ProgressViewFactory): ProgressSink {
   let view: ProgressView | undefined;
   let phase: string | undefined;
   return {
@@ -116,7 +131,7 @@ export async function runStageCommand<Input, Summary>(ctx: CliContext, command: 
     ctx.setExitCode(ExitCode.USAGE);
     return undefined;
   }
-  const progress = progressSink(ctx, log, command.progressView ?? defaultProgressView);
+  const progress = progressSink(ctx, log, command.progressView ?? progressView());
   try {
     const [{ runStage }, stage] = await Promise.all([import('../pipeline/stage.js'), command.stage()]);
     const set = await runStage(
@@ -125,7 +140,7 @@ export async function runStageCommand<Input, Summary>(ctx: CliContext, command: 
         db: handle,
         settings: cfg,
         env: ctx.io.env,
-        logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m), debug: (m) => log.debug(m) },
+        logger: stageLogger(log),
         progress,
         ...waitOption(ctx),
       },

@@ -1,25 +1,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { TextSink } from '../../log/console.js';
-import { createProgress } from '../../log/progress.js';
 import type { IngestSummary } from '../../pipeline/ingest.js';
 import type { CliContext } from '../context.js';
 import { examples } from '../not-available.js';
-import { runStageCommand, type ProgressViewFactory } from '../stage.js';
-
-/** Progress that also shows the current file and the failures so far (on a terminal's bar). */
-const ingestProgressView: ProgressViewFactory = (ctx, first, log) => {
-  const bar = createProgress({
-    total: first.total,
-    label: first.phase,
-    stream: ctx.io.stderr as TextSink & NodeJS.WritableStream,
-    env: ctx.io.env,
-    logger: log,
-    quiet: ctx.globals().quiet,
-    detail: true,
-  });
-  return { update: (p) => bar.update(p.done, { ...(p.failures !== undefined ? { failures: p.failures } : {}), ...(p.current !== undefined ? { current: p.current } : {}) }), stop: () => bar.stop() };
-};
+import { progressView, runStageCommand } from '../stage.js';
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -73,7 +57,8 @@ export function registerIngest(program: Command, ctx: CliContext): void {
         stage: async () => (await import('../../pipeline/ingest.js')).ingestStage,
         input: { corrtagExtract: opts.corrtagExtract === true, aliases: await loadAliasFile(cfg.target_aliases), matchRadiusArcsec: cfg.target_match_radius },
         lines: describeSummary,
-        progressView: ingestProgressView,
+        // The current file and the failures so far on a terminal's bar.
+        progressView: progressView({ detail: true }),
       });
     });
 }

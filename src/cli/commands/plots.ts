@@ -2,14 +2,12 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import { resolve } from 'node:path';
 import type { GridKind, PeriodogramMethod } from '../../analysis/index.js';
-import type { TextSink } from '../../log/console.js';
-import { createProgress, type Progress } from '../../log/progress.js';
 import type { PlotsSummary } from '../../pipeline/plots.js';
 import type { SiteResult } from '../../plots/site.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
-import { runStageCommand } from '../stage.js';
+import { progressSink, progressView, runStageCommand } from '../stage.js';
 import { UsageError } from '../errors.js';
 import { periodogramGridOption, periodogramMethodOption } from '../options.js';
 
@@ -129,25 +127,17 @@ async function fromDir(ctx: CliContext, opts: PlotsOptions & { fromDir?: string 
   const [{ recordsFromDir }, { buildSite }] = await Promise.all([import('../../plots/from-dir.js'), import('../../plots/site.js')]);
   const records = await recordsFromDir({ dir: opts.fromDir!, statsFile: opts.stats, periodogramDir: opts.periodograms });
   log.info(`Creating plots for ${records.length} lightcurves in ${plotDir}`);
-  let progress: Progress | undefined;
+  const progress = progressSink(ctx, log, progressView());
   const result = await buildSite({
     plotDir,
     records,
     force: opts.force === true,
     onItem: (item, done, total) => {
-      progress ??= createProgress({
-        total,
-        label: 'plots',
-        stream: ctx.io.stderr as TextSink & NodeJS.WritableStream,
-        env: ctx.io.env,
-        logger: { info: (m) => log.info(m) },
-        quiet: ctx.globals().quiet,
-      });
-      progress.update(done);
+      progress.update({ phase: 'plots', done, total });
       if (item.status === 'failed') log.error(`Failed to plot ${item.name}: ${item.error ?? ''}`);
     },
   });
-  progress?.stop();
+  progress.stop();
   log.info('Processing complete');
   ctx.out.result(result, (r) => describe(r, plotDir));
   if (result.failed > 0) ctx.setExitCode(ExitCode.ITEMS_FAILED);

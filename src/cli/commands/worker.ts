@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../not-available.js';
+import { stageLogger } from '../stage.js';
 
 const positive = (name: string) => (v: string): number => {
   const n = Number(v);
@@ -46,7 +47,7 @@ export function registerWorker(program: Command, ctx: CliContext): void {
           ...(opts.lockExpiry !== undefined ? { lockExpiryMs: opts.lockExpiry * 1000 } : {}),
           signal: controller.signal,
           env: ctx.io.env,
-          logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
+          logger: stageLogger(log),
           onReady: (id) => log.info(`worker ${id} ready`),
         });
         ctx.out.result(report, (r) => [`worker ${r.id}: ${r.jobs} job(s) done${r.released.length > 0 ? `; released the jobs of ${r.released.join(', ')}` : ''}`]);
