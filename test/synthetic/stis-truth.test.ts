@@ -2,8 +2,9 @@
  * Corrected STIS (§7.2, §7.4 corrected) on the synthetic archive: for every STIS exposure of every
  * demo size, first order and echelle, the extraction recovers the injected source and the background
  * under it within 3σ of the manifest's corrected-region truth — summed over the orders, and per order
- * (an x1d holding only that order's row makes the extraction use that box alone). The compat
- * formula (whole detector, no background, ε = P·L) fails the same check.
+ * (an x1d holding only that order's row makes the extraction use that box alone) — and each STIS
+ * composite's net counts are its members' injected source. The compat formula (whole detector, no
+ * background, ε = P·L) fails the same check.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,9 +12,10 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateArchive, compileSignal, type ArchiveManifest, type ArchiveSize, type FileTruth } from '../../src/synthetic/index.js';
 import type { StisRegionTruth } from '../../src/synthetic/manifest.js';
-import { extractFile } from '../../src/hst/extract.js';
+import { compositeFromFiles, extractFile } from '../../src/hst/extract.js';
 import { COMPAT, CORRECTED, type AlgorithmParams } from '../../src/lightcurve/algorithm.js';
 import { FitsReader, writeFits, type ColumnSpec } from '../../src/fits/index.js';
+import { readLightcurveProduct } from '../../src/lightcurve/product.js';
 import { tempDir } from '../helpers/tools.js';
 
 /** Every size with STIS exposures (`heavy` is one COS file; `large` is `medium` plus such a file, flats 1024²). */
@@ -145,10 +147,13 @@ for (const size of SIZES) {
     it('recovers the injected source and background within 3σ, summed over the orders; compat does not', async () => {
       const failures: string[] = [];
       let compatFailed = 0;
+      const sourceTruth = new Map<string, Check>();
       for (const f of cases) {
         const tag = join(tmp.dir, 'ingest', f.file);
         const c = await extract(tag, CORRECTED);
-        for (const k of checks(f.file, f, f.corrected_regions!, c)) if (!(Math.abs(z(k)) < 3)) failures.push(`${k.what}: ${JSON.stringify(k)}`);
+        const [source, background] = checks(f.file, f, f.corrected_regions!, c);
+        sourceTruth.set(f.file, source);
+        for (const k of [source, background]) if (!(Math.abs(z(k)) < 3)) failures.push(`${k.what}: ${JSON.stringify(k)}`);
         // The bins end at the last GTI stop and lie inside the GTIs.
         const last = f.good_time_intervals[f.good_time_intervals.length - 1][1];
         assert.ok(c.times[c.times.length - 1] + 1 <= last && c.times[c.times.length - 1] + 2 > last, `${f.file}: grid ends at ${c.times[c.times.length - 1] + 1}, last GTI stop ${last}`);
@@ -156,6 +161,23 @@ for (const size of SIZES) {
         const compat = await extract(tag, COMPAT);
         const [src] = checks(f.file, f, f.corrected_regions!, compat);
         if (Math.abs(z(src)) >= 3) compatFailed++;
+      }
+      // Composites (§9.3) of the same exposures: net counts are the members' injected source.
+      const groups = manifest.composites.filter((g) => g.instrume === 'STIS');
+      assert.ok(groups.length > 0);
+      for (const g of groups) {
+        const members = g.members.map((m) => m.replace('_corrtag.fits', '_tag.fits'));
+        const truth = members.map((m) => sourceTruth.get(m)!);
+        const out = join(tmp.dir, g.name);
+        await compositeFromFiles(members.map((m) => join(tmp.dir, 'ingest', m)), out, { step: 1, algorithm: CORRECTED, refs });
+        const lc = await readLightcurveProduct(out, { columns: ['gross', 'background'] });
+        const k: Check = {
+          what: `composite ${g.name} source`,
+          observed: sum(lc.columns.get('gross')!) - sum(lc.columns.get('background')!),
+          expected: truth.reduce((a, t) => a + t.expected, 0),
+          sigma: Math.sqrt(truth.reduce((a, t) => a + t.sigma ** 2, 0)),
+        };
+        if (!(Math.abs(z(k)) < 3)) failures.push(`${k.what}: ${JSON.stringify(k)}`);
       }
       assert.deepEqual(failures, []);
       assert.equal(compatFailed, cases.length, `compat outside 3σ for ${compatFailed} of ${cases.length}`);
