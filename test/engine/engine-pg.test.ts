@@ -4,6 +4,8 @@
  * showing the queue and the workers; and which errors are retried (errors.ts).
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +17,7 @@ import { isTransient, transientReason, TransientJobError } from '../../src/pipel
 import { openEngine } from '../../src/pipeline/engine/graphile.js';
 import { MARKER_FILE } from '../../src/pipeline/engine/marker.js';
 import { submitRun } from '../../src/pipeline/engine/submit.js';
+import { generateArchive } from '../../src/synthetic/index.js';
 import { DIALECTS, type TestDatabase } from '../db/dialects.js';
 import { cleanupSandboxes, run } from '../cli/helpers.js';
 
@@ -102,17 +105,60 @@ describe('the job engine on PostgreSQL', { skip }, () => {
     const ok = await run(['--config', a.config, 'worker', '--once']);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /^worker .+: 2 job\(s\) done$/m);
+    // Started without --once, it runs until SIGTERM, then exits 0 and says it stopped.
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./cli-child.ts', import.meta.url)), '--quiet', '--config', a.config, 'worker'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const schema = `${db.info.params['schema']}_jobs`;
+    const probe = await connectDatabase(cfg.db);
+    try {
+      const t0 = Date.now();
+      while (!(await engineDb.recentWorkers(probe.db, schema, 60_000)).some((w) => w.stopped_at === null)) {
+        assert.ok(Date.now() - t0 < 60_000, `worker did not start: ${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, out);
+      assert.equal((await engineDb.recentWorkers(probe.db, schema, 60_000)).filter((w) => w.stopped_at === null).length, 0);
+    } finally {
+      await probe.close();
+    }
+
     const after = await run(['--config', a.config, '--json', 'status']);
     const report = JSON.parse(after.stdout) as { engine: { jobs: unknown[]; workers: Array<{ state: string; jobsDone: number }> } };
     assert.deepEqual(report.engine.jobs, []);
-    assert.equal(report.engine.workers[0]?.state, 'stopped');
-    assert.equal(report.engine.workers[0]?.jobsDone, 2);
+    assert.deepEqual(report.engine.workers.map((w) => w.state), ['stopped', 'stopped']);
+    assert.deepEqual(report.engine.workers.map((w) => w.jobsDone).sort(), [0, 2]);
     const h2 = await connectDatabase(cfg.db);
     try {
       const results = await engineDb.jobResults(h2.db, `${db.info.params['schema']}_jobs`, 1);
       assert.deepEqual(results.map((r) => [r.kind, r.status]), [['finish', 'done'], ['plan', 'done']]);
     } finally {
       await h2.close();
+    }
+  });
+});
+
+describe('two submissions at once', { skip }, () => {
+  it('share the keyed jobs: one ingest job per file, one finish per run', async () => {
+    const db = await postgres!.create();
+    databases.push(db);
+    const h = home(db);
+    await generateArchive({ dir: h.dir, seed: 3, size: 'tiny' });
+    const cfg = await loadConfig({ configPath: h.config, env: {} });
+    const handle = await connectDatabase(cfg.db);
+    try {
+      const engine = await openEngine(cfg, handle);
+      const [a, b] = await Promise.all([submitRun(handle, engine, { settings: cfg, command: 'ingest' }), submitRun(handle, engine, { settings: cfg, command: 'ingest' })]);
+      await engine.close();
+      assert.notEqual(a.run, b.run);
+      assert.ok(a.files > 10 && a.files === b.files, `${a.files} and ${b.files} files`);
+      const counts = await engineDb.jobCounts(handle.db, `${db.info.params['schema']}_jobs`, 'hstlc_');
+      assert.deepEqual(counts.map((c) => [c.kind, c.queued]), [['hstlc_finish', 2], ['hstlc_ingest', a.files]]);
+    } finally {
+      await handle.close();
     }
   });
 });
