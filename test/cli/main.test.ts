@@ -78,18 +78,6 @@ describe('usage errors exit 2', () => {
     assert.equal(none.code, 2);
     assert.match(none.stderr, /Usage: hstlc/);
   });
-
-  it('a command whose stage is not built yet says so and exits 2', async () => {
-    const { Command } = await import('commander');
-    const { notAvailableYet } = await import('../../src/cli/not-available.js');
-    let stderr = '';
-    let code = 0;
-    const ctx = { io: { stderr: { write: (s: string) => (stderr += s) } }, setExitCode: (c: number) => (code = c) };
-    const program = new Command().command('future').action(notAvailableYet(ctx as never, 'future'));
-    await program.parseAsync([], { from: 'user' });
-    assert.equal(code, 2);
-    assert.equal(stderr, 'hstlc future: not available yet in this version\n');
-  });
 });
 
 describe('configuration errors exit 2', () => {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
-import { examples } from '../not-available.js';
+import { examples } from '../examples.js';
 import { extractionAlgorithmOption, stepOption } from '../options.js';
 import { algorithmParams, type AlgorithmName } from '../../lightcurve/algorithm.js';
 import { summaryLine } from './extract.js';

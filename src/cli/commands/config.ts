@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { examples } from '../not-available.js';
+import { examples } from '../examples.js';
 
 /** `hstlc config` — what the pipeline would use, so a wrong path is seen before a run, not after. */
 export function registerConfig(program: Command, ctx: CliContext): void {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
-import { examples } from '../not-available.js';
+import { examples } from '../examples.js';
 import type { ArchiveManifest, ArchiveSize } from '../../synthetic/index.js';
 import type { PipelineSummary } from '../../pipeline/pipeline.js';
 import { runPipelineCommand } from './pipeline.js';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { DEFAULT_LIMIT, summaryLine } from '../../mast/summary.js';
 import type { RunReport } from '../../mast/run.js';
 import type { CliContext } from '../context.js';
-import { examples } from '../not-available.js';
+import { examples } from '../examples.js';
 import { positiveInteger } from '../parsers.js';
 import { runStageCommand } from '../stage.js';
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { IngestSummary } from '../../pipeline/ingest.js';
 import type { CliContext } from '../context.js';
-import { examples } from '../not-available.js';
+import { examples } from '../examples.js';
 import { progressView, runStageCommand } from '../stage.js';
 
 function pad(s: string, n: number): string {

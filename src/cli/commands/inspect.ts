@@ -6,7 +6,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { FitsDescription, HduDescription, Plain } from '../../fits/index.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
-import { examples } from '../not-available.js';
+import { examples } from '../examples.js';
 
 interface InspectOptions {
   hdu?: string;

@@ -4,7 +4,7 @@ import type { LightcurveAnalysis, PeriodogramSummary, StatsRow } from '../../ana
 import type { GridKind, PeriodogramMethod } from '../../analysis/index.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
-import { examples } from '../not-available.js';
+import { examples } from '../examples.js';
 
 /** One file's outcome: the stats columns under their table names (null = NULL), or why it failed. */
 export type LightcurveStatsResult =

@@ -3,7 +3,7 @@ import type { LoadedConfig } from '../../config/types.js';
 import type { PipelineSummary } from '../../pipeline/pipeline.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
-import { examples } from '../not-available.js';
+import { examples } from '../examples.js';
 import { runStageCommand } from '../stage.js';
 import { describePipeline } from '../describe-pipeline.js';
 

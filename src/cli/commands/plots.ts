@@ -6,7 +6,7 @@ import type { PlotsSummary } from '../../pipeline/plots.js';
 import type { SiteResult } from '../../plots/site.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
-import { examples } from '../not-available.js';
+import { examples } from '../examples.js';
 import { progressSink, progressView, runStageCommand } from '../stage.js';
 import { UsageError } from '../errors.js';
 import { periodogramGridOption, periodogramMethodOption } from '../options.js';

@@ -6,7 +6,7 @@ import { RESET_TARGETS, type ResetReport, type ResetTarget } from '../../db/rese
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import type { Writer } from '../io.js';
-import { examples } from '../not-available.js';
+import { examples } from '../examples.js';
 import { runStageCommand } from '../stage.js';
 
 /** The original lower-cased the table name before checking it (§13.2). */

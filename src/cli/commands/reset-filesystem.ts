@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ResetFilesystemReport } from '../../archive/reset-filesystem.js';
 import type { CliContext } from '../context.js';
-import { examples } from '../not-available.js';
+import { examples } from '../examples.js';
 import { confirmDestructive } from './reset-database.js';
 import { runStageCommand } from '../stage.js';
 

@@ -4,7 +4,7 @@ import type { Resolution } from '../../targets/index.js';
 import type { PositionedTarget } from '../../targets/coordinates.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
-import { examples } from '../not-available.js';
+import { examples } from '../examples.js';
 
 interface ResolveTargetOptions {
   ra?: number;

@@ -5,7 +5,7 @@ import { INTEREST_RULE } from '../../analysis/interest.js';
 import { invalidProductTypeMessage, isProductType, type ProductType } from '../../pipeline/product-type.js';
 import type { StatsSummary } from '../../pipeline/stats.js';
 import type { CliContext } from '../context.js';
-import { examples } from '../not-available.js';
+import { examples } from '../examples.js';
 import { runStageCommand } from '../stage.js';
 import { periodogramGridOption, periodogramMethodOption } from '../options.js';
 

@@ -3,7 +3,7 @@ import { describeConnection } from '../../config/connection.js';
 import type { HstlcDb } from '../../db/index.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
-import { examples } from '../not-available.js';
+import { examples } from '../examples.js';
 
 /** `hstlc status`: what the database and the disk hold (read only). */
 export function registerStatus(program: Command, ctx: CliContext): void {
