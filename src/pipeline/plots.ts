@@ -32,8 +32,10 @@ import { SILENT, type StageLogger } from './log.js';
 import { DEFAULT_MAX_POINTS, PeriodogramCache, periodogramKey } from './plots-periodogram.js';
 import { createPool, type Pool } from './pool.js';
 import { itemResult, type Stage } from './stage.js';
+import { unsettledTargetPairs } from './status.js';
 
-export type PlotsSettings = Pick<HstlcSettings, 'home_dir' | 'plot_dir' | 'num_cores' | 'algorithm'>;
+export type PlotsSettings = Pick<HstlcSettings, 'home_dir' | 'plot_dir' | 'num_cores' | 'algorithm'> &
+  Partial<Pick<HstlcSettings, 'target_aliases' | 'target_match_radius'>>;
 
 export interface PlotsOptions {
   settings: PlotsSettings;
@@ -277,9 +279,11 @@ export async function runPlots(handle: HstlcDb, options: PlotsOptions): Promise<
           return r.png;
         };
     let failures = 0;
+    const targetPairs = await unsettledTargetPairs(handle, settings);
     const site = await buildSite({
       plotDir,
       records,
+      targetPairs,
       force: options.force === true,
       prune: options.prune ?? true,
       concurrency: pool.inProcess ? 1 : pool.size * 2,

@@ -53,6 +53,20 @@ function parseSummary(text: string | null): unknown {
   }
 }
 
+/**
+ * Target names recorded within target_match_radius of each other that target_aliases does not settle:
+ * what `hstlc status` and index.html list.
+ */
+export async function unsettledTargetPairs(
+  handle: HstlcDb,
+  settings: Partial<Pick<HstlcSettings, 'target_aliases' | 'target_match_radius'>>,
+): Promise<TargetCandidate[]> {
+  let aliases: AliasTable = new Map();
+  // A broken alias file is ingest's to report; here it only means no pair counts as settled.
+  if (settings.target_aliases !== undefined) aliases = await loadAliasFile(settings.target_aliases).catch(() => new Map());
+  return targetCandidates(await knownTargets(handle.db), settings.target_match_radius, aliases);
+}
+
 export async function collectStatus(handle: HstlcDb, settings: StatusSettings, options: { runs?: number } = {}): Promise<StatusReport> {
   const counts = await tableCounts(handle.db);
   const flags = await statsFlagCounts(handle.db);
@@ -68,10 +82,7 @@ export async function collectStatus(handle: HstlcDb, settings: StatusSettings, o
     summary: parseSummary(r.summary),
   }));
   const { files } = await filesToIngest(settings.ingest_dir);
-  let aliases: AliasTable = new Map();
-  // A broken alias file is ingest's to report; here it only means no pair counts as settled.
-  if (settings.target_aliases !== undefined) aliases = await loadAliasFile(settings.target_aliases).catch(() => new Map());
-  const candidates = targetCandidates(await knownTargets(handle.db), settings.target_match_radius, aliases);
+  const candidates = await unsettledTargetPairs(handle, settings);
   const intents = await pendingIntents(journalDir(settings.home_dir));
   return {
     database: describeConnection(settings.db),

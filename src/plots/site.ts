@@ -21,6 +21,7 @@ import type { PngOptions } from './render.js';
 import type { ImageJob } from './units.js';
 import type { LightcurveData, PeriodogramData, StatsRecord } from './types.js';
 import { relativeUrl } from './escape.js';
+import type { TargetCandidate } from '../targets/index.js';
 
 export interface SiteRecord {
   kind: LightcurveKind;
@@ -81,6 +82,8 @@ export interface BuildSiteOptions {
   renderImage?: (job: ImageJob) => Promise<Uint8Array>;
   /** Lightcurves in progress at once (default 1; more only helps with renderImage on a pool). */
   concurrency?: number;
+  /** Target names at one position that no alias settles, listed on index.html (the stage reads them from the database). */
+  targetPairs?: readonly TargetCandidate[];
 }
 
 function metaOf(stats: StatsRecord) {
@@ -209,7 +212,7 @@ async function drawRecord(w: Writer, record: SiteRecord, options: BuildSiteOptio
   return drawn;
 }
 
-async function writePages(w: Writer, drawn: readonly Drawn[], individuals: number): Promise<OutputResult[]> {
+async function writePages(w: Writer, drawn: readonly Drawn[], individuals: number, targetPairs: readonly TargetCandidate[]): Promise<OutputResult[]> {
   // Every composite is listed; one whose images failed shows no thumbnail rather than vanishing.
   const composites = drawn.filter((d) => d.record.kind === 'composite');
   const records = composites.map((d) => d.record.stats);
@@ -267,7 +270,7 @@ async function writePages(w: Writer, drawn: readonly Drawn[], individuals: numbe
     }),
   ]);
   const entries: IndexEntry[] = composites.map((d) => ({ stats: d.record.stats, thumbnail: d.png, dashboard: d.dashboard, periodogram: d.periodogram }));
-  pages.push([PAGES.index, indexPage({ composites: entries, individuals })]);
+  pages.push([PAGES.index, indexPage({ composites: entries, individuals, targetPairs })]);
 
   const results: OutputResult[] = [];
   for (const [rel, html] of pages) results.push(await w.output(rel, hashParts('page', html), () => html));
@@ -308,7 +311,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<SiteResult> 
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.floor(options.concurrency ?? 1)) }, lane));
     const individuals = drawn.filter((d) => d.record.kind === 'individual' && d.png !== null).length;
-    const pages = await writePages(w, drawn, individuals);
+    const pages = await writePages(w, drawn, individuals, options.targetPairs ?? []);
     // Outputs of failed items stay known (not pruned), so a transient failure deletes nothing.
     for (const d of drawn) {
       if (d.result.status !== 'failed') continue;

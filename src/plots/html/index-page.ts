@@ -8,6 +8,7 @@ import { formatNumber } from './parts.js';
 import { byInterest as byInterestOf, interestOf } from '../../analysis/index.js';
 import { KIND_LABELS, TABLE_KINDS, classify } from './tables.js';
 import { CONFIG_GROUPS } from '../charts/summary.js';
+import type { TargetCandidate } from '../../targets/index.js';
 
 export interface IndexEntry {
   stats: StatsRecord;
@@ -21,6 +22,11 @@ export interface IndexInput {
   individuals: number;
   /** How many of the most interesting composites get a card. */
   highlight?: number;
+  /**
+   * Pairs of target names recorded at one position that the rules kept apart and no alias settles
+   * (targetCandidates in src/targets), as `hstlc status` lists them.
+   */
+  targetPairs?: readonly TargetCandidate[];
 }
 
 function link(href: string, text: string): string {
@@ -41,6 +47,23 @@ function card(e: IndexEntry): string {
   const err = interestOf(s).poissonError;
   const fap = s.periodogram && s.false_alarm_probability !== null ? ` · false-alarm probability ${escapeHtml(formatNumber(s.false_alarm_probability))}` : '';
   return `<li>${body}<br>poisson factor ${escapeHtml(formatNumber(s.poisson_factor))}${err !== null ? ` ± ${escapeHtml(formatNumber(err))}` : ''}${fap} · pearson r ${escapeHtml(formatNumber(s.pearson_r))}${pg}</li>`;
+}
+
+/**
+ * The unsettled pairs: both names, their separation, and the target_aliases lines that settle them
+ * (`A: B` merges A into B, `A: A` keeps A a target of its own). Names come from FITS headers: escaped.
+ */
+function targetPairsSection(pairs: readonly TargetCandidate[]): string {
+  if (pairs.length === 0) return '<p class="note" id="target-pairs-none">No pair of target names at one position is waiting to be settled.</p>';
+  const rows = pairs.map(({ names: [a, b], separationArcsec }) =>
+    `<tr><td>${escapeHtml(a)}</td><td>${escapeHtml(b)}</td><td class="num">${escapeHtml(separationArcsec.toFixed(2))}″</td>` +
+    `<td><code>${escapeHtml(`${a}: ${b}`)}</code> merges them · <code>${escapeHtml(`${a}: ${a}`)}</code> keeps them apart</td></tr>`,
+  );
+  return `<p class="note">${pairs.length} pair(s) of target names recorded at one position, kept apart: positions never rename a target. Settle each in the target_aliases file (YAML, one <code>HEADER-NAME: CANONICAL</code> per line) and run the pipeline again.</p>
+<table class="plain" id="target-pairs">
+<tr><th>target</th><th>target</th><th>separation</th><th>in target_aliases</th></tr>
+${rows.join('\n')}
+</table>`;
 }
 
 export function indexPage(input: IndexInput): string {
@@ -75,6 +98,8 @@ ${pages}
 <h2>Most interesting first</h2>
 ${top}
 <h2>Periodic candidates</h2>
-${periodic}`;
+${periodic}
+<h2>Same target under two names?</h2>
+${targetPairsSection(input.targetPairs ?? [])}`;
   return page({ title: 'HST Light Curves', root: '', body });
 }
