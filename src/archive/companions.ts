@@ -4,6 +4,7 @@
  * move is unfinished, and running it again completes it (each move is idempotent: a source already gone
  * is 'missing', and nothing at the destination is removed).
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fuvPartnerOf, x1dOf } from '../hst/names.js';
 import { moveFile, type MoveOptions, type MoveOutcome } from './move.js';
@@ -19,7 +20,7 @@ export interface MovedFile {
 /** The files that go with an event file, in move order (companions, then the event file itself). */
 export function filesToMove(eventFile: string): Array<{ src: string; role: MovedFile['role'] }> {
   const list: Array<{ src: string; role: MovedFile['role'] }> = [];
-  const partner = fuvPartnerOf(eventFile);
+  const partner = fuvPartnerOf(eventFile, existsSync);
   if (partner !== undefined) list.push({ src: partner, role: 'partner' });
   list.push({ src: x1dOf(eventFile), role: 'x1d' });
   list.push({ src: eventFile, role: 'event' });

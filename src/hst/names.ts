@@ -70,31 +70,51 @@ export function isFuvSegmentB(file: string): boolean {
 }
 
 /**
- * The other FUV segment of a segment file (`_corrtag_a` ↔ `_corrtag_b`), in the same directory (§1.3),
- * or undefined for any other file. This is the archive's rule (what travels with an event file).
+ * The other segment's possible names for any `…_a.fits[.gz]` / `…_b.fits[.gz]` base name: compressed
+ * like `file` first, then the other way, since a pair may arrive with one segment gzipped and the
+ * other not (§1.3 pairs segments by name, whatever their compression).
  */
-export function fuvPartnerOf(file: string): string | undefined {
-  const s = suffixOf(file);
-  if (s === 'corrtag_a') return swapSuffix(file, '_a.fits', '_b.fits');
-  if (s === 'corrtag_b') return swapSuffix(file, '_b.fits', '_a.fits');
-  return undefined;
+function otherSegmentNames(file: string): [string, string] | undefined {
+  const same = swapSuffix(file, '_a.fits', '_b.fits') ?? swapSuffix(file, '_b.fits', '_a.fits');
+  if (same === undefined) return undefined;
+  return [same, same.endsWith(GZIP) ? same.slice(0, -GZIP.length) : same + GZIP];
+}
+
+/** The first of `names` that `exists` says is there, else the first (the name a missing file would have). */
+function firstPresent(names: readonly [string, string], exists?: (file: string) => boolean): string {
+  return (exists !== undefined ? names.find(exists) : undefined) ?? names[0];
+}
+
+/**
+ * The other FUV segment of a segment file (`_corrtag_a` ↔ `_corrtag_b`), in the same directory (§1.3),
+ * or undefined for any other file. This is the archive's rule (what travels with an event file). With
+ * `exists` (e.g. fs.existsSync) the partner is found whatever its compression; without it, or when
+ * neither is there, the partner is named compressed like `file`.
+ */
+export function fuvPartnerOf(file: string, exists?: (file: string) => boolean): string | undefined {
+  if (!isFuvSegmentFile(file)) return undefined;
+  return firstPresent(otherSegmentNames(file)!, exists);
 }
 
 /**
  * §1.3 both segment file names of an FUV corrtag, sorted (`_a` first); the files need not exist. The
  * extraction knows an FUV file by its content (DETECTOR), so any `…_a.fits` / `…_b.fits` base name pairs.
+ * `exists` finds the other segment whatever its compression (see fuvPartnerOf).
  */
-export function fuvSegmentPair(file: string): [string, string] {
-  const other = swapSuffix(file, '_a.fits', '_b.fits') ?? swapSuffix(file, '_b.fits', '_a.fits');
-  if (other === undefined) throw new ProductError(`${file}: file name doesn't match the FUV convention (…_a.fits / …_b.fits)`);
-  const pair = [file, other].sort();
+export function fuvSegmentPair(file: string, exists?: (file: string) => boolean): [string, string] {
+  const names = otherSegmentNames(file);
+  if (names === undefined) throw new ProductError(`${file}: file name doesn't match the FUV convention (…_a.fits / …_b.fits)`);
+  const pair = [file, firstPresent(names, exists)].sort((x, y) => (path.basename(x) < path.basename(y) ? -1 : 1));
   return [pair[0]!, pair[1]!];
 }
 
-/** The `_b` segment whose `_a` partner is among `files`: the composite lists that exposure once, as its `_a` (§9.3). */
+/**
+ * The `_b` segment whose `_a` partner is among `files` (compressed or not): the composite lists that
+ * exposure once, as its `_a` (§9.3).
+ */
 export function isListedThroughPartner(file: string, files: ReadonlySet<string>): boolean {
-  if (!path.basename(file).endsWith('_b.fits')) return false;
-  return files.has(fuvSegmentPair(file)[0]);
+  if (!/_b\.fits(\.gz)?$/.test(path.basename(file))) return false;
+  return otherSegmentNames(file)!.some((a) => files.has(a));
 }
 
 /** §7.1 step 1: the x1d beside a STIS tag or corrtag file (`_tag.fits` / `_corrtag.fits` → `_x1d.fits`). */

@@ -19,7 +19,7 @@ export async function validWavelengthRange(path: string): Promise<WavelengthRang
   let hardMax = 9000;
   if (instrume === 'COS' && detector === 'FUV') {
     hardMax = 1800;
-    const [a, b] = fuvSegmentPair(path);
+    const [a, b] = fuvSegmentPair(path, existsSync);
     const other = a === path ? b : a;
     if (existsSync(other)) files.push(other);
   }

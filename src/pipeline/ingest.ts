@@ -211,7 +211,7 @@ function plannedMoves(prepared: Extract<PrepareResult, { status: 'done' }>, dirs
   if (superseded !== undefined) moves.push({ src: superseded, dst: path.join(dirs.target, path.basename(superseded)), role: 'superseded' });
   if (prepared.stagedCorrtag !== undefined) moves.push({ src: prepared.stagedCorrtag, dst: path.join(dirs.target, prepared.archivedName), role: 'corrtag' });
   moves.push({ src: prepared.stagedLightcurve, dst: path.join(dirs.outputs, lightcurveName), role: 'lightcurve' });
-  const partner = fuvPartnerOf(file);
+  const partner = fuvPartnerOf(file, existsSync);
   if (partner !== undefined) moves.push({ src: partner, dst: path.join(dirs.target, path.basename(partner)), role: 'partner' });
   moves.push({ src: x1dOf(file), dst: path.join(dirs.target, path.basename(x1dOf(file))), role: 'x1d' });
   moves.push({ src: file, dst: path.join(dirs.target, path.basename(file)), role: 'event' });

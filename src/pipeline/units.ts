@@ -165,7 +165,7 @@ export async function prepareFile(input: PrepareInput): Promise<PrepareResult> {
     const header = nameHeaderProblem(new Header(facts.primary));
     if (header !== undefined) return { status: 'bad', file, reason: header.reason, check: 'header', detail: header.detail };
     let events = facts.rows;
-    const partner = fuvPartnerOf(file);
+    const partner = fuvPartnerOf(file, existsSync);
     if (partner !== undefined && existsSync(partner)) events += (await headerFacts(partner)).rows;
 
     const detection = await detectFile(file);

@@ -122,6 +122,16 @@ describe('moving files', () => {
     assert.equal(readdirSync(dest).length, 3);
   });
 
+  it('a gzipped partner segment travels with its uncompressed event file', async () => {
+    const layout = fresh();
+    for (const f of ['g_corrtag_a.fits.gz', 'g_corrtag_b.fits', 'g_x1d.fits']) writeFileSync(path.join(layout.ingestDir, f), f);
+    assert.deepEqual((await gatherIngestFiles(layout.ingestDir)).map((f) => path.basename(f)), ['g_corrtag_b.fits'], 'only §1.4 *tag*.fits names are taken');
+    const dest = targetDir(layout, 'WD0308-565');
+    const moved = await moveWithCompanions(path.join(layout.ingestDir, 'g_corrtag_b.fits'), dest);
+    assert.deepEqual(moved.map((m) => [path.basename(m.src), m.outcome]), [['g_corrtag_a.fits.gz', 'moved'], ['g_x1d.fits', 'moved'], ['g_corrtag_b.fits', 'moved']]);
+    assert.deepEqual(readdirSync(layout.ingestDir), []);
+  });
+
   it('sends a bad file to bad_data_dir with its partner and x1d', async () => {
     const layout = fresh();
     for (const f of ['ld0q0103q_corrtag_a.fits', 'ld0q0103q_corrtag_b.fits', 'ld0q0103q_x1d.fits']) writeFileSync(path.join(layout.ingestDir, f), f);

@@ -5,7 +5,9 @@
  */
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { extractCos } from '../../src/hst/cos/extract.js';
 import { writeIndividual } from '../../src/lightcurve/individual.js';
 import { COMPAT } from '../../src/lightcurve/algorithm.js';
@@ -42,6 +44,29 @@ describe('COS compat extraction reproduces the original (golden)', () => {
     const b = await extractCos(join(INPUTS, 'lc7a0101q_corrtag_b.fits'), { step: 2, algorithm: COMPAT, refs });
     assert.deepEqual(b.meta.sourceFiles, ['lc7a0101q_corrtag_a.fits', 'lc7a0101q_corrtag_b.fits']);
     assert.deepEqual(b.columns.gross, a.columns.gross);
+  });
+
+  it('a pair with one segment gzipped reads both segments (§1.3 pairs by name, not by compression)', async () => {
+    const expected = results().files.find((f) => f.file === 'lc7a0101q_corrtag_a.fits')!;
+    for (const gz of ['a', 'b'] as const) {
+      const dir = join(tmp.dir, `mixed-${gz}`);
+      mkdirSync(dir);
+      for (const seg of ['a', 'b'] as const) {
+        const src = readFileSync(join(INPUTS, `lc7a0101q_corrtag_${seg}.fits`));
+        if (seg === gz) writeFileSync(join(dir, `lc7a0101q_corrtag_${seg}.fits.gz`), gzipSync(src));
+        else writeFileSync(join(dir, `lc7a0101q_corrtag_${seg}.fits`), src);
+      }
+      const first = join(dir, gz === 'a' ? 'lc7a0101q_corrtag_a.fits.gz' : 'lc7a0101q_corrtag_a.fits');
+      const lc = await extractCos(first, { step: 2, algorithm: COMPAT, refs });
+      assert.equal(lc.meta.sourceFiles?.length, 2, `${gz} gzipped: ${lc.meta.sourceFiles?.join(', ')}`);
+      const out = join(dir, 'curve.fits');
+      await writeIndividual(out, lc);
+      // the original's lightcurve of the uncompressed pair: same gross counts, both segments in
+      const ours = await readLc(out);
+      const theirs = await readLc(join(EXPECTED, 'individual', expected.individual_filename as string));
+      assert.deepEqual(ours.columns.get('gross'), theirs.columns.get('gross'));
+      assert.deepEqual(ours.columns.get('net'), theirs.columns.get('net'));
+    }
   });
 
   it('empty and single-event files fail with a clear message (the original raised too)', async () => {

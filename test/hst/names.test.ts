@@ -47,6 +47,19 @@ describe('HST file names (§1.1, §1.3, §7.1)', () => {
     assert.equal(isListedThroughPartner('/x/r_corrtag_a.fits', listed), false);
   });
 
+  it('an FUV pair pairs whatever each segment\'s compression (one rule, the file system asked through `exists`)', () => {
+    const on = (...present: string[]) => (f: string) => present.includes(f);
+    assert.equal(fuvPartnerOf('/x/r_corrtag_a.fits.gz'), '/x/r_corrtag_b.fits.gz', 'unasked: compressed like the file');
+    assert.equal(fuvPartnerOf('/x/r_corrtag_a.fits.gz', on('/x/r_corrtag_b.fits')), '/x/r_corrtag_b.fits');
+    assert.equal(fuvPartnerOf('/x/r_corrtag_b.fits', on('/x/r_corrtag_a.fits.gz')), '/x/r_corrtag_a.fits.gz');
+    assert.equal(fuvPartnerOf('/x/r_corrtag_b.fits', on('/x/r_corrtag_a.fits', '/x/r_corrtag_a.fits.gz')), '/x/r_corrtag_a.fits', 'same compression first');
+    assert.equal(fuvPartnerOf('/x/r_corrtag_b.fits', on()), '/x/r_corrtag_a.fits', 'neither there: the name it would have');
+    assert.deepEqual(fuvSegmentPair('/x/r_corrtag_b.fits', on('/x/r_corrtag_a.fits.gz')), ['/x/r_corrtag_a.fits.gz', '/x/r_corrtag_b.fits']);
+    assert.deepEqual(fuvSegmentPair('/x/r_corrtag_a.fits.gz', on('/x/r_corrtag_b.fits')), ['/x/r_corrtag_a.fits.gz', '/x/r_corrtag_b.fits']);
+    assert.equal(isListedThroughPartner('/x/r_corrtag_b.fits', new Set(['/x/r_corrtag_a.fits.gz'])), true);
+    assert.equal(isListedThroughPartner('/x/r_corrtag_b.fits.gz', new Set(['/x/r_corrtag_a.fits'])), true);
+  });
+
   it('STIS companions change the base name only, never a directory that looks like one', () => {
     assert.equal(stisX1dOf('/data/run_tag.fits/o6a501030_tag.fits'), '/data/run_tag.fits/o6a501030_x1d.fits');
     assert.equal(stisX1dOf('o6a501030_corrtag.fits'), 'o6a501030_x1d.fits');

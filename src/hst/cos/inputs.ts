@@ -49,7 +49,7 @@ export async function collectInputs(path: string): Promise<CosInputs> {
     await first.close();
     throw new ProductError(`${path}: COS DETECTOR is '${detector}', expected FUV or NUV`);
   }
-  const [a, b] = fuvSegmentPair(path);
+  const [a, b] = fuvSegmentPair(path, existsSync);
   const segments: SegmentInput[] = [];
   const readers: FitsReader[] = [];
   try {
