@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { DiskFullError, isDiskFull } from '../files/index.js';
 
 export interface LockOwner {
   pid: number;
@@ -83,7 +84,14 @@ export async function acquireLock(dir: string, name: string, command: string, pi
   const me: LockOwner = { pid, host: hostname(), command, started: new Date().toISOString() };
   const text = `${JSON.stringify(me)}\n`;
   const tmp = path.join(dir, `${name}.${pid}.${randomBytes(4).toString('hex')}`);
-  await writeFile(tmp, text, { flag: 'wx' });
+  try {
+    await writeFile(tmp, text, { flag: 'wx' });
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    // The first write of every stage: on a full disk, say where, before anything has been started.
+    if (isDiskFull(err)) throw new DiskFullError(`no space left on the device holding ${dir}: cannot write the lock file there; free space and run again (nothing was done)`, err);
+    throw err;
+  }
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {

@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { LOCK_NAME, lockHome } from '../../src/archive/home-lock.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -105,6 +106,15 @@ describe('ingest on a disk that fills up', { skip, timeout: 600_000 }, () => {
     } finally {
       await handle.close();
     }
+
+    // Completely full now: the next run stops at its first write, the lock file, saying so (no hang).
+    const filler = path.join(mountPoint, 'filler');
+    spawnSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k']);
+    const t0 = Date.now();
+    await assert.rejects(lockHome(settings.home_dir, 'pipeline'), (err: unknown) => err instanceof DiskFullError && /no space left on the device holding/.test(err.message));
+    assert.ok(Date.now() - t0 < 5000);
+    assert.ok(!existsSync(path.join(settings.home_dir, LOCK_NAME)), 'no lock left behind');
+    rmSync(filler);
 
     assert.equal(spawnSync('mount', ['-o', 'remount,size=300m', mountPoint]).status, 0);
     const again = await connectDatabase(settings.db);
