@@ -109,10 +109,11 @@ async function takeLockWaiting(kind: StageLock, name: string, settings: HstlcSet
       return await takeLock(kind, name, settings);
     } catch (err) {
       const held = err instanceof HomeLockedError || err instanceof LockedError;
-      if (!held || wait === undefined || Date.now() + LOCK_POLL_MS > deadline) throw err;
+      const left = deadline - Date.now();
+      if (!held || wait === undefined || left <= 0) throw err;
       if (!told) wait.onWait(err.message);
       told = true;
-      await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
+      await new Promise((r) => setTimeout(r, Math.min(LOCK_POLL_MS, left)));
     }
   }
 }

@@ -25,11 +25,10 @@ describe('a second command on a busy home_dir', () => {
     const s = await configured();
     const lock = await lockHome(s.home, 'pipeline');
     try {
-      const t0 = Date.now();
       const r = await run(['ingest'], s);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, BUSY);
-      assert.ok(Date.now() - t0 < 5000);
+      assert.doesNotMatch(r.stderr, /waiting/);
     } finally {
       await lock.release();
     }
@@ -45,7 +44,8 @@ describe('a second command on a busy home_dir', () => {
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /waiting \(at most 1 s\): pipeline \(pid/);
       assert.match(r.stderr, BUSY);
-      assert.ok(waited >= 500 && waited < 5000, `waited ${waited} ms`);
+      // It gave up after the second it was given (the poll is 0.5 s), not at once.
+      assert.ok(waited >= 1000, `waited ${waited} ms`);
     } finally {
       await lock.release();
     }
