@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { asciiTransliteration, copiedTextCards, FitsReader, writeFits, type CardInput, type Header, ProductError } from '../../fits/index.js';
 import type { AlgorithmParams } from '../../lightcurve/algorithm.js';
 import { readGti } from '../../lightcurve/gti.js';
-import { asciiText, pyTimestamp } from '../../lightcurve/individual.js';
+import { asciiText, fileName, pyTimestamp, withoutDirectories } from '../../lightcurve/individual.js';
 import { packageVersion } from '../../lightcurve/version.js';
 import { corrtagOf, stisX1dOf } from '../names.js';
 import { RefLog, type RefContext } from '../reffiles.js';
@@ -199,8 +199,9 @@ export async function stisCorrtag(input: string, opts: CorrtagOptions = {}): Pro
     { key: 'GEN_DATE', value: pyTimestamp(), comment: 'Creation Date' },
     { key: 'LC_VER', value: packageVersion(), comment: 'hstlc version used' },
   ];
-  const hist: CardInput[] = [...log.used].map(([k, p]) => ({ key: 'HISTORY', value: asciiText(`${k} used: ${p}`) }));
-  for (const w of log.warnings) hist.push({ key: 'HISTORY', value: asciiText(`WARNING ${w}`) });
+  // Files by name, not by where they sat on this machine (a product travels; its HISTORY must not leak paths).
+  const hist: CardInput[] = [...log.used].map(([k, p]) => ({ key: 'HISTORY', value: asciiText(`${k} used: ${fileName(p)}`) }));
+  for (const w of log.warnings) hist.push({ key: 'HISTORY', value: asciiText(`WARNING ${withoutDirectories(w)}`) });
   hist.push({ key: 'HISTORY', value: `flat-field epsilon = ${opts.flatDivide === true ? '1/(P*L)' : 'P*L (as the original)'}` });
   await writeFits(output, [
     { type: 'PRIMARY', cards: [...head, ...copyCards(primary), ...hist] },
