@@ -5,6 +5,7 @@ export { countStatistics, statsRow, deliverable, productKindOf, type CountStatis
 export * from './periodogram/index.js';
 export {
   interestOf,
+  periodogramCandidate,
   byInterest,
   poissonFactorError,
   log10NormalTail,

@@ -93,6 +93,17 @@ export function interestOf(s: InterestFacts): InterestVerdict {
   return { kind: variable || periodic ? 'interesting' : 'boring', poissonError: Number.isFinite(err) ? err : null, log10Evidence: evidence };
 }
 
+/**
+ * A periodogram worth a look (§12.7's periodogram_subset/, index.html's periodic candidates): the §11.2
+ * flag on a lightcurve with enough counts. A low-count curve's peak is noise like its poisson factor,
+ * and a curve without statistics has no periodogram to trust.
+ */
+export function periodogramCandidate(s: InterestFacts): boolean {
+  if (!s.periodogram) return false;
+  const kind = interestOf(s).kind;
+  return kind === 'interesting' || kind === 'boring';
+}
+
 const ORDER: Record<Interest, number> = { interesting: 0, boring: 1, low_counts: 2, null: 3 };
 
 /**

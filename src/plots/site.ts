@@ -22,6 +22,7 @@ import type { ImageJob } from './units.js';
 import type { LightcurveData, PeriodogramData, StatsRecord } from './types.js';
 import { relativeUrl } from './escape.js';
 import type { TargetCandidate } from '../targets/index.js';
+import { periodogramCandidate } from '../analysis/index.js';
 
 export interface SiteRecord {
   kind: LightcurveKind;
@@ -181,8 +182,9 @@ async function drawRecord(w: Writer, record: SiteRecord, options: BuildSiteOptio
     result.outputs.push(pgResult);
     if (pgResult.status !== 'failed') {
       drawn.periodogram = out.periodogram;
-      // §12.7: the flagged ones also go to periodogram_subset/ (a copy: links break on some filesystems).
-      if (record.stats.periodogram) {
+      // §12.7: the flagged ones also go to periodogram_subset/ (a copy: links break on some filesystems),
+      // never a low-count one (the one definition, src/analysis/interest.ts).
+      if (periodogramCandidate(record.stats)) {
         result.outputs.push(await w.output(out.subset, hashParts('subset', source, meta, pgHash), () => readFileSync(onDisk(w.plotDir, out.periodogram))));
       }
     }

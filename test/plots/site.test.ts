@@ -119,7 +119,9 @@ test('buildSite writes every output for the golden archive and redraws only what
 test("index.html and the tables say the same about the same rows; a low-count curve is never 'interesting'", { skip: fonts, timeout: 120_000 }, async () => {
   const { dir, cleanup } = tempDir();
   try {
-    const composites = (await goldenRecords()).filter((r) => r.kind === 'composite').slice(0, 4);
+    const all = (await goldenRecords()).filter((r) => r.kind === 'composite');
+    // The first four, and one more whose periodogram the golden stats flag (with enough counts).
+    const composites = [...all.slice(0, 4), all.slice(4).find((r) => r.stats.periodogram)!];
     // the demo's near-empty STIS composite: 3 counts, a large poisson factor, a flagged periodogram
     const empty = { ...composites[0]!, stats: { ...composites[0]!.stats, targname: 'NEAR-EMPTY', total: 3, mean: 0.002, poisson_factor: 25, periodogram: true, false_alarm_probability: 1e-8 } };
     const records = [empty, ...composites.slice(1)];
@@ -137,6 +139,14 @@ test("index.html and the tables say the same about the same rows; a low-count cu
     assert.match(section('most-interesting'), /HD189733|V4046SGR/, 'the interesting ones are listed');
     assert.ok(!section('most-interesting').includes('NEAR-EMPTY'), 'not among the most interesting');
     assert.ok(!section('periodograms').includes('NEAR-EMPTY'), 'not a periodic candidate');
+    // periodogram_subset/ selects the same: the flagged low-count curve (composites[0]'s file, which
+    // the golden stats flag) is left out, though its periodogram is drawn.
+    assert.ok(empty.periodogram && composites[0]!.stats.periodogram, 'the golden composite has a flagged periodogram');
+    const out = lightcurveOutputs('composite', empty.stats.lightcurve_filename);
+    assert.ok(existsSync(join(dir, out.periodogram)), out.periodogram);
+    assert.ok(!existsSync(join(dir, out.subset)), `${out.subset}: a low-count curve is never in the subset`);
+    const flagged = records.filter((r) => r.stats.periodogram && r !== empty).map((r) => lightcurveOutputs('composite', r.stats.lightcurve_filename).subset);
+    assert.deepEqual(readdirSync(join(dir, 'periodogram_subset')).map((f) => `periodogram_subset/${f}`).sort(), flagged.sort());
   } finally {
     cleanup();
   }

@@ -5,7 +5,7 @@ import { PAGES } from '../layout.js';
 import type { StatsRecord } from '../types.js';
 import { page } from './page.js';
 import { formatNumber } from './parts.js';
-import { byInterest as byInterestOf, interestOf } from '../../analysis/index.js';
+import { byInterest as byInterestOf, interestOf, periodogramCandidate } from '../../analysis/index.js';
 import { KIND_LABELS, TABLE_KINDS, classify } from './tables.js';
 import { CONFIG_GROUPS } from '../charts/summary.js';
 import type { TargetCandidate } from '../../targets/index.js';
@@ -69,8 +69,8 @@ ${rows.join('\n')}
 export function indexPage(input: IndexInput): string {
   const kinds = { interesting: 0, boring: 0, low_counts: 0, null: 0 };
   for (const e of input.composites) kinds[classify(e.stats)]++;
-  // A low-count curve's periodogram peak is noise like its poisson factor: not a candidate either.
-  const flagged = input.composites.filter((e) => e.stats.periodogram && classify(e.stats) !== 'low_counts' && classify(e.stats) !== 'null');
+  // The same selection as periodogram_subset/: a low-count curve's peak is noise, not a candidate.
+  const flagged = input.composites.filter((e) => periodogramCandidate(e.stats));
   const sorted = [...input.composites].sort(byInterest);
   const highlight = sorted.filter((e) => classify(e.stats) === 'interesting').slice(0, input.highlight ?? 24);
   const counts = `<table class="plain" id="counts">
