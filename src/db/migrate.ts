@@ -10,6 +10,7 @@ import { pipelineTables } from './migrations/0001-pipeline-tables.js';
 import { bookkeepingTables } from './migrations/0002-bookkeeping.js';
 import { statsPeriodogramColumns } from './migrations/0003-stats-periodogram.js';
 import { badHeaderReasons } from './migrations/0004-bad-header-reasons.js';
+import { checksumX1dReasons } from './migrations/0005-checksum-x1d-reasons.js';
 
 export type { MigrationResult } from 'kysely';
 
@@ -23,6 +24,7 @@ export function migrationsFor(dialect: HstlcDb['dialect']): Record<string, Migra
     '0002-bookkeeping': bookkeepingTables(dialect),
     '0003-stats-periodogram': statsPeriodogramColumns(dialect),
     '0004-bad-header-reasons': badHeaderReasons(dialect),
+    '0005-checksum-x1d-reasons': checksumX1dReasons(dialect),
   };
 }
 

@@ -13,7 +13,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { FitsReader, Header, isProductError, type Card } from '../fits/index.js';
-import { checkFile, nameHeaderProblem } from '../quality/index.js';
+import { badDataErrorIn, checkFile, nameHeaderProblem } from '../quality/index.js';
 import type { BadDataReason } from '../quality/reasons.js';
 import { detectFile, type FileKind } from '../hst/detect.js';
 import { compositeFromFiles, extractFile, type ExtractOptions } from '../hst/extract.js';
@@ -218,6 +218,8 @@ export async function prepareFile(input: PrepareInput): Promise<PrepareResult> {
       warnings,
     };
   } catch (err) {
+    const bad = badDataErrorIn(err);
+    if (bad !== undefined) return { status: 'bad', file, reason: bad.reason, check: 'extraction', detail: bad.message };
     return failureOf(file, err);
   }
 }

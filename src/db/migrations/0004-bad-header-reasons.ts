@@ -36,7 +36,8 @@ async function rebuildSqlite(db: Kysely<unknown>, reasons: readonly string[]): P
   await db.schema.alterTable('bad_data_new').renameTo('bad_data').execute();
 }
 
-async function swapCheck(db: Kysely<unknown>, dialect: Dialect, reasons: readonly string[]): Promise<void> {
+/** Set bad_data.reason's CHECK to exactly `reasons` (the table as 0004 left it; later reason migrations reuse this). */
+export async function swapCheck(db: Kysely<unknown>, dialect: Dialect, reasons: readonly string[]): Promise<void> {
   if (!dialectAdapter(dialect).altersConstraintsInPlace) return rebuildSqlite(db, reasons);
   await db.schema.alterTable('bad_data').dropConstraint(CHECK).execute();
   await db.schema.alterTable('bad_data').addCheckConstraint(CHECK, oneOf('reason', reasons)).execute();

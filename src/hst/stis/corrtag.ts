@@ -110,7 +110,8 @@ export function assignWavelengths(
   if (orders === undefined || orders.length === 0) {
     const c = primary.number('CENTRWV');
     if (c === undefined) throw new ProductError('no x1d and no CENTRWV keyword: cannot assign wavelengths (§7.1)');
-    log.fallback('x1d', `no x1d file; every event gets CENTRWV = ${c}`);
+    // say which: a missing x1d, or one whose table has no rows (NAXIS2 = 0) — not the same defect
+    log.fallback('x1d', `${orders === undefined ? 'no x1d file' : 'x1d has no rows'}; every event gets CENTRWV = ${c}`);
     return out.fill(c);
   }
   const optElem = (primary.string('OPT_ELEM') ?? '').trim().toUpperCase();

@@ -14,6 +14,7 @@ import { matchRows, readRefTable, Sensitivity } from '../cos/calibration.js';
 import type { ExtractOptions } from '../cos/extract.js';
 import { describeFrom } from '../cos/extract.js';
 import { individualLightcurveName, stisX1dOf } from '../names.js';
+import { BadDataError } from '../../quality/reasons.js';
 import { EventTable, exposureStartMjd } from '../events.js';
 import { RefLog, resolveRefFile, type RefContext } from '../reffiles.js';
 import { accumulate, nPixels, scanSelections, type PlanCalibration, type SegmentPlan } from '../selection.js';
@@ -93,7 +94,13 @@ export async function extractStis(path: string, opts: ExtractOptions = {}): Prom
       } catch {
         x1d = undefined;
       }
-      if (x1d !== undefined && existsSync(x1d)) orders = (await readX1d(x1d)).filter((o) => Number.isFinite(o.a2center) && Number.isFinite(o.extrsize));
+      if (x1d !== undefined && existsSync(x1d)) {
+        const rows = await readX1d(x1d);
+        // An x1d that is there but empty is a broken product, not a missing one: corrected mode takes
+        // its extraction box from it (§7.1), so the whole-detector fallback would be a different lightcurve.
+        if (rows.length === 0) throw new BadDataError('Empty x1d', `${x1d}: x1d has no rows (NAXIS2 = 0), so there is no extraction box for ${path}`, { file: path });
+        orders = rows.filter((o) => Number.isFinite(o.a2center) && Number.isFinite(o.extrsize));
+      }
       if (orders === undefined || orders.length === 0) {
         log.note('no x1d extraction box beside the corrtag: whole detector extracted, no background');
         orders = undefined;
