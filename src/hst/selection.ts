@@ -53,6 +53,12 @@ export interface ScanResult {
   tmin: number[];
   tmax: number[];
   rows: number[];
+  /**
+   * Events whose TIME is NaN or negative, over the distinct tables: no time grid holds them (§6.5's
+   * grid starts at 0 or later for COS; NaN compares with nothing), so the extraction says how many.
+   */
+  nanTimes: number;
+  negativeTimes: number;
 }
 
 const [LA0, LA1] = LYMAN_ALPHA;
@@ -104,11 +110,15 @@ function byTable(plans: readonly SegmentPlan[]): Map<EventTable, number[]> {
   return m;
 }
 
-function extremes(a: Float64Array, rows: number, lo: number, hi: number): [number, number] {
+function extremes(a: Float64Array, rows: number, lo: number, hi: number, odd: { nan: number; negative: number }): [number, number] {
   for (let e = 0; e < rows; e++) {
     const t = a[e];
     if (t < lo) lo = t;
     if (t > hi) hi = t;
+    if (!(t >= 0)) {
+      if (t !== t) odd.nan++;
+      else odd.negative++;
+    }
   }
   return [lo, hi];
 }
@@ -159,7 +169,10 @@ export async function scanSelections(plans: readonly SegmentPlan[]): Promise<Sca
     tmin: plans.map(() => Infinity),
     tmax: plans.map(() => -Infinity),
     rows: plans.map((p) => p.table.rows),
+    nanTimes: 0,
+    negativeTimes: 0,
   };
+  const odd = { nan: 0, negative: 0 };
   for (const [table, idx] of byTable(plans)) {
     let tmin = Infinity;
     let tmax = -Infinity;
@@ -184,7 +197,7 @@ export async function scanSelections(plans: readonly SegmentPlan[]): Promise<Sca
       const DQ = ch.col('DQ');
       const bounds = idx.map((i) => boundsOf(plans[i], ch.isFloat32(plans[idx[0]].yColumn)));
       const rows = ch.rows;
-      [tmin, tmax] = extremes(T, rows, tmin, tmax);
+      [tmin, tmax] = extremes(T, rows, tmin, tmax, odd);
       for (let k = 0; k < idx.length; k++) {
         scanChunk(bounds[k], base[k], rows, X, Y, W, DQ, cnt, wmin, wmax, xmin, xmax);
       }
@@ -203,6 +216,8 @@ export async function scanSelections(plans: readonly SegmentPlan[]): Promise<Sca
       }
     });
   }
+  res.nanTimes = odd.nan;
+  res.negativeTimes = odd.negative;
   return res;
 }
 

@@ -47,3 +47,15 @@ export function cutWarning(lastEvent: number, cutAt: number, exptime: number): s
   if (!(lastEvent > cutAt)) return [];
   return [`event times go beyond ${cutAt === exptime ? `EXPTIME ${exptime}` : `the last GTI stop ${cutAt}`}; cut there`];
 }
+
+/**
+ * A warning for events no time grid holds: NaN TIME always, negative TIME when the grid starts at
+ * 0 or later (§6.5 COS: never below 0). Events beyond the cut have their own warning (cutWarning).
+ */
+export function droppedTimeWarnings(nanTimes: number, negativeTimes: number, gridStart: number): string[] {
+  const out: string[] = [];
+  const events = (n: number): string => `${n} event${n === 1 ? '' : 's'}`;
+  if (nanTimes > 0) out.push(`${events(nanTimes)} with NaN TIME dropped`);
+  if (negativeTimes > 0 && gridStart >= 0) out.push(`${events(negativeTimes)} with negative TIME dropped (the time grid starts at ${gridStart} s)`);
+  return out;
+}

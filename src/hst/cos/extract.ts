@@ -5,7 +5,7 @@
 import { CORRECTED, type AlgorithmParams } from '../../lightcurve/algorithm.js';
 import { timeGrid } from '../../lightcurve/binning.js';
 import { deriveColumns, pyFloat, pyInt, type CountArray, type Descriptive, type Lightcurve, type PyNumber } from '../../lightcurve/table.js';
-import { cutWarning, gridCut, keepBinsInsideGti, readGti } from '../../lightcurve/gti.js';
+import { cutWarning, droppedTimeWarnings, gridCut, keepBinsInsideGti, readGti } from '../../lightcurve/gti.js';
 import type { Header } from '../../fits/index.js';
 import { ProductError } from '../../fits/index.js';
 import { EventTable, exposureStartMjd } from '../events.js';
@@ -247,7 +247,7 @@ export async function extractCos(path: string, opts: ExtractOptions = {}): Promi
         describe: describeFrom(primary),
         algorithm,
         refFiles,
-        warnings: [...log.warnings, ...cutWarning(Math.max(...scan.tmax), cutAt, exptime)],
+        warnings: [...log.warnings, ...droppedTimeWarnings(scan.nanTimes, scan.negativeTimes, start), ...cutWarning(Math.max(...scan.tmax), cutAt, exptime)],
         sourceEvents: scan.spectrum.reduce((s, x) => s + x.count, 0),
       },
     };

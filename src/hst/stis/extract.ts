@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { CORRECTED } from '../../lightcurve/algorithm.js';
 import { timeGrid } from '../../lightcurve/binning.js';
-import { cutWarning, gridCut, keepBinsInsideGti, readGti } from '../../lightcurve/gti.js';
+import { cutWarning, droppedTimeWarnings, gridCut, keepBinsInsideGti, readGti } from '../../lightcurve/gti.js';
 import { deriveColumns, pyInt, pyFloat, type Lightcurve, type PyNumber } from '../../lightcurve/table.js';
 import { FitsReader, type Header, ProductError } from '../../fits/index.js';
 import { matchRows, readRefTable, Sensitivity } from '../cos/calibration.js';
@@ -194,7 +194,7 @@ export async function extractStis(path: string, opts: ExtractOptions = {}): Prom
         describe: describeFrom(primary),
         algorithm,
         refFiles: Object.fromEntries(log.used),
-        warnings: [...log.warnings, ...(empty || !algorithm.gridEndAtGti ? [] : cutWarning(scan.tmax[0], cutAt, exptime))],
+        warnings: [...log.warnings, ...droppedTimeWarnings(scan.nanTimes, scan.negativeTimes, start), ...(empty || !algorithm.gridEndAtGti ? [] : cutWarning(scan.tmax[0], cutAt, exptime))],
         sourceEvents: scan.spectrum.reduce((s, x) => s + x.count, 0),
       },
     };
