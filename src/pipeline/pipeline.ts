@@ -148,6 +148,25 @@ export class PipelineStopped extends Error {
   }
 }
 
+/** What the pipeline's summary counts, from its three stages' summaries (either engine). */
+export function pipelineTotals(ingest: IngestSummary, stats: StatsSummary, plots: PlotsStageSummary): PipelineTotals {
+  return {
+    files: { ...ingest.counts },
+    composites: { ...ingest.compositeCounts },
+    lightcurves: { ...stats.counts },
+    interesting: stats.interesting,
+    lowCounts: stats.lowCounts,
+    deliverable: stats.deliverable,
+    plots: { status: plots.status, written: plots.written, unchanged: plots.unchanged, failed: plots.failed },
+    site: plots.site,
+  };
+}
+
+/** A pipeline run succeeded when no stage had a failed item and the plots were made. */
+export function pipelineOk(ingest: IngestSummary, stats: StatsSummary, plots: PlotsStageSummary): boolean {
+  return ingest.ok && stats.ok && plots.status !== 'failed' && plots.failed === 0;
+}
+
 /** The stage's body; run it as `pipelineStage` through runStage (stage.ts), which holds the home_dir lock. */
 export async function runPipeline(handle: HstlcDb, options: PipelineOptions): Promise<PipelineSummary> {
   const started = performance.now();
@@ -220,17 +239,8 @@ export async function runPipeline(handle: HstlcDb, options: PipelineOptions): Pr
     );
     if (plots.status === 'unavailable') logger.warn(`Plots: ${plots.message ?? 'not available'}`);
 
-    const totals: PipelineTotals = {
-      files: { ...ingest.counts },
-      composites: { ...ingest.compositeCounts },
-      lightcurves: { ...stats.counts },
-      interesting: stats.interesting,
-      lowCounts: stats.lowCounts,
-      deliverable: stats.deliverable,
-      plots: { status: plots.status, written: plots.written, unchanged: plots.unchanged, failed: plots.failed },
-      site: plots.site,
-    };
-    const ok = ingest.ok && stats.ok && plots.status !== 'failed' && plots.failed === 0;
+    const totals = pipelineTotals(ingest, stats, plots);
+    const ok = pipelineOk(ingest, stats, plots);
     logger.info(`Pipeline complete${ok ? '' : ' (with failures)'}`);
     return {
       ok,

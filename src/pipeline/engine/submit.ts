@@ -10,7 +10,7 @@ import { countByStatus, engineDb, finishRun, pendingCompositeGroups, startRun, t
 import { hlspName } from '../../lightcurve/composite.js';
 import type { CompositeItem } from '../composites.js';
 import { filesToIngest, type FileResult, type IngestSummary } from '../ingest.js';
-import type { PipelineSummary, PlotsStageSummary, StageName, StageTiming } from '../pipeline.js';
+import { pipelineOk, pipelineTotals, type PipelineSummary, type PlotsStageSummary, type StageName, type StageTiming } from '../pipeline.js';
 import { interestCounts, type StatsFileResult, type StatsSummary } from '../stats.js';
 import type { ProductType } from '../stats-unit.js';
 import { configDigest, JOB_KINDS, kindOfTask, TASK_PREFIX, type Engine, type JobKind } from './graphile.js';
@@ -219,19 +219,10 @@ export async function pipelineSummaryOf(
     return { stage, status: stage === 'plots' && plots.status === 'unavailable' ? 'unavailable' : ok ? 'ok' : 'failed', ms };
   });
   return {
-    ok: ingest.ok && stats.ok && plots.status !== 'failed' && plots.failed === 0,
+    ok: pipelineOk(ingest, stats, plots),
     numCores: settings.num_cores,
     grid: settings.algorithm,
-    totals: {
-      files: { ...counts },
-      composites: { ...compositeCounts },
-      lightcurves: { ...stats.counts },
-      interesting: stats.interesting,
-      lowCounts: stats.lowCounts,
-      deliverable: stats.deliverable,
-      plots: { status: plots.status, written: plots.written, unchanged: plots.unchanged, failed: plots.failed },
-      site: plots.site,
-    },
+    totals: pipelineTotals(ingest, stats, plots),
     stages,
     ingest,
     stats,
