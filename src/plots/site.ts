@@ -22,7 +22,7 @@ import type { ImageJob } from './units.js';
 import type { LightcurveData, PeriodogramData, StatsRecord } from './types.js';
 import { relativeUrl } from './escape.js';
 import type { TargetCandidate } from '../targets/index.js';
-import { periodogramCandidate } from '../analysis/index.js';
+import { byInterest, periodogramCandidate } from '../analysis/index.js';
 
 export interface SiteRecord {
   kind: LightcurveKind;
@@ -221,14 +221,16 @@ async function writePages(w: Writer, drawn: readonly Drawn[], individuals: numbe
   const pages: Array<[string, string]> = [];
 
   const rowsByKind: Record<(typeof TABLE_KINDS)[number], TableRow[]> = { interesting: [], boring: [], low_counts: [], null: [] };
-  for (const d of composites) {
-    rowsByKind[classify(d.record.stats)].push(
+  // In the order "most interesting first" (index.html's), each page numbering its own rows.
+  for (const d of [...composites].sort((a, b) => byInterest(a.record.stats, b.record.stats))) {
+    const rows = rowsByKind[classify(d.record.stats)];
+    rows.push(
       tableRow({
         stats: d.record.stats,
         thumbnail: d.png ? relativeUrl(d.png) : null,
         dashboard: d.dashboard ? relativeUrl(d.dashboard) : null,
         file: relativeUrl(path.relative(w.plotDir, d.record.path).split(path.sep).join('/')),
-      }),
+      }, rows.length + 1),
     );
   }
   pages.push([PAGES.interesting, tablePage('interesting', rowsByKind.interesting)]);

@@ -188,7 +188,7 @@ describe('pages in headless Chromium', { skip, timeout: 240_000 }, () => {
       page.$$eval(`.tabulator-row .tabulator-cell[tabulator-field="${field}"]`, (cells) => cells.map((c) => c.textContent ?? ''));
     const expectedRows = records.filter((r) => interestOf(r.stats).kind === 'interesting').length;
     assert.equal((await column('target')).length, expectedRows);
-    // Initial order: poisson factor descending. Click the header: ascending, then descending again.
+    // Click the poisson factor's header: ascending, then descending.
     const header = page.locator('.tabulator-col[tabulator-field="poisson_f"] .tabulator-col-title');
     await header.click();
     const asc = (await column('poisson_f')).map(Number);

@@ -16,6 +16,7 @@ import { lightcurveOutputs, PAGES } from '../../src/plots/layout.js';
 import { tempDir } from '../helpers/tools.js';
 import { CHROMIUM, skipUnlessChromium, skipUnlessFonts } from './helpers.js';
 import { goldenRecords } from './golden.js';
+import { byInterest, interestOf } from '../../src/analysis/index.js';
 
 const skip = skipUnlessChromium() || skipUnlessFonts();
 const SHOTS = process.env.HSTLC_SCREENSHOTS ?? join(tmpdir(), 'hstlc-screenshots');
@@ -128,7 +129,10 @@ describe('screenshots of every page kind', { skip, timeout: 300_000 }, () => {
     const table = await shoot(PAGES.boring, 'table', 'data-table-ready');
     assert.ok(table.width <= 1400, `the table page is ${table.width} px wide`);
     const headers = await js<string[]>(table.page, `[...document.querySelectorAll('.tabulator-col-title')].map((e) => e.textContent.trim())`);
-    for (const h of ['cenwave (Å)', 'exptime (s)', 'total (counts)', 'mean (counts/bin)', 'file']) assert.ok(headers.includes(h), `header "${h}" in ${headers.join(' | ')}`);
+    for (const h of ['rank', 'cenwave (Å)', 'exptime (s)', 'total (counts)', 'mean (counts/bin)', 'σ of poisson factor', 'false-alarm prob.', 'file']) assert.ok(headers.includes(h), `header "${h}" in ${headers.join(' | ')}`);
+    // Every column shows: the table itself does not scroll sideways within the 1400 px window.
+    const holder = await js<{ scroll: number; client: number }>(table.page, `(() => { const h = document.querySelector('.tabulator-tableholder'); return { scroll: h.scrollWidth, client: h.clientWidth }; })()`);
+    assert.ok(holder.scroll <= holder.client, `the table is ${holder.scroll} px wide in a ${holder.client} px view`);
     const cells = await js<string[]>(table.page, `[...document.querySelectorAll('.tabulator-cell')].map((e) => e.textContent)`);
     assert.ok(!cells.some((t) => t.startsWith('/')), 'no absolute path in the table');
     // A thumbnail opens enlarged in place (a lightbox), not in a new tab.
@@ -139,6 +143,14 @@ describe('screenshots of every page kind', { skip, timeout: 300_000 }, () => {
     await table.page.keyboard.press('Escape');
     await table.page.waitForSelector('#hstlc-lightbox[hidden]', { state: 'attached' });
     await table.page.close();
+    // The interesting table opens most interesting first (index.html's order), ranks 1, 2, 3 …
+    const interesting = await shoot(PAGES.interesting, 'table-interesting', 'data-table-ready');
+    assert.ok(interesting.width <= 1400, `the table page is ${interesting.width} px wide`);
+    const order = await js<Array<{ rank: number; target: string }>>(interesting.page, `window.hstlcTable.getRows('active').map((r) => ({ rank: r.getData().rank, target: r.getData().target }))`);
+    const want = records.filter((r) => interestOf(r.stats).kind === 'interesting').sort((a, b) => byInterest(a.stats, b.stats)).map((r) => r.stats.targname);
+    assert.ok(want.length >= 2, 'at least two interesting golden composites');
+    assert.deepEqual(order, want.map((target, i) => ({ rank: i + 1, target })));
+    await interesting.page.close();
     const chart = await shoot(PAGES.exptime, 'exptime', 'data-charts-ready');
     assert.ok(chart.labels[0].length > 0, 'the overview chart has an aria-label');
     assert.ok(chart.texts[0].length > 3, 'the overview chart drew its texts');

@@ -8,7 +8,7 @@ import { lightcurveOutputs, MANIFEST, PAGES } from '../../src/plots/layout.js';
 import { pngSize } from '../../src/plots/render.js';
 import { LIGHTCURVE_SIZE } from '../../src/plots/charts/lightcurve.js';
 import { PERIODOGRAM_SIZE } from '../../src/plots/charts/periodogram.js';
-import { interestOf } from '../../src/analysis/index.js';
+import { byInterest, interestOf } from '../../src/analysis/index.js';
 import { tempDir } from '../helpers/tools.js';
 import { skipUnlessFonts } from './helpers.js';
 import { goldenRecords } from './golden.js';
@@ -124,7 +124,9 @@ test("index.html and the tables say the same about the same rows; a low-count cu
     const composites = [...all.slice(0, 4), all.slice(4).find((r) => r.stats.periodogram)!];
     // the demo's near-empty STIS composite: 3 counts, a large poisson factor, a flagged periodogram
     const empty = { ...composites[0]!, stats: { ...composites[0]!.stats, targname: 'NEAR-EMPTY', total: 3, mean: 0.002, poisson_factor: 25, periodogram: true, false_alarm_probability: 1e-8 } };
-    const records = [empty, ...composites.slice(1)];
+    // The flagged one with a false-alarm probability, as corrected-mode stats give (compat's have none).
+    const periodic = { ...composites[4]!, stats: { ...composites[4]!.stats, false_alarm_probability: 1e-6 } };
+    const records = [empty, ...composites.slice(1, 4), periodic];
     await buildSite({ plotDir: dir, records });
     const index = readFileSync(join(dir, PAGES.index), 'utf8');
     for (const kind of ['interesting', 'boring', 'low_counts', 'null'] as const) {
@@ -133,6 +135,20 @@ test("index.html and the tables say the same about the same rows; a low-count cu
       assert.equal(rows.length, want, kind);
       assert.match(index, new RegExp(`id="count-${kind}">${want}<`), kind);
     }
+    // The tables open most interesting first (index.html's order) and show the evidence: σ of the poisson
+    // factor F/√(2(N−1)), N = total/mean bins (by hand here), and the false-alarm probability when flagged.
+    type Row = { rank: number; target: string; poisson_f_err: number | null; fap: number | null };
+    const spec = pageData<{ rows: Row[]; initialSort: unknown }>(readFileSync(join(dir, PAGES.interesting), 'utf8'), 'hstlc-table');
+    assert.deepEqual(spec.initialSort, { column: 'rank', dir: 'asc' });
+    const wantOrder = records.filter((r) => interestOf(r.stats).kind === 'interesting').sort((a, b) => byInterest(a.stats, b.stats));
+    assert.deepEqual(spec.rows.map((r) => [r.rank, r.target]), wantOrder.map((r, i) => [i + 1, r.stats.targname]));
+    for (const [i, row] of spec.rows.entries()) {
+      const st = wantOrder[i]!.stats;
+      const n = Math.round(st.total! / st.mean!);
+      assert.ok(Math.abs(row.poisson_f_err! - st.poisson_factor! / Math.sqrt(2 * (n - 1))) < 1e-12, row.target);
+      assert.equal(row.fap, st.periodogram ? (st.false_alarm_probability ?? null) : null, row.target);
+    }
+    assert.equal(spec.rows.find((r) => r.target === periodic.stats.targname)?.fap, 1e-6);
     const low = pageData<{ rows: Array<{ target: string }> }>(readFileSync(join(dir, PAGES.low_counts), 'utf8'), 'hstlc-table').rows;
     assert.deepEqual(low.map((r) => r.target), ['NEAR-EMPTY']);
     const section = (id: string): string => /<(ul) [^>]*id="([^"]+)"[^>]*>[\s\S]*?<\/ul>/g.exec(index.slice(index.indexOf(`id="${id}"`) - 20))?.[0] ?? '';

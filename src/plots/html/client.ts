@@ -101,8 +101,8 @@ export const TABLE_JS = `(function () {
     img.title = 'click to enlarge';
     img.className = 'thumbnail';
     // Fixed size (the PNG is 1000 × 300): Tabulator sizes rows before images load.
-    img.width = 200;
-    img.height = 60;
+    img.width = 128;
+    img.height = 38;
     img.addEventListener('click', function () { openLightbox(row); });
     return img;
   }
@@ -121,9 +121,11 @@ export const TABLE_JS = `(function () {
     var row = cell.getRow().getData();
     var text = String(cell.getValue());
     if (!row.file) return document.createTextNode(text);
+    // The name repeats the row's other columns; a short link (named in full in its title) keeps the
+    // table within 1400 px, and search and the column's filter still read the full name.
     var a = document.createElement('a');
     a.href = row.file;
-    a.textContent = text;
+    a.textContent = 'FITS';
     a.title = text;
     return a;
   }
@@ -138,14 +140,12 @@ export const TABLE_JS = `(function () {
     if (c.kind === 'plot') {
       col.formatter = plot;
       col.headerSort = false;
-      col.width = 212;
     } else if (c.kind === 'file') {
       col.formatter = file;
       col.sorter = 'string';
       col.headerFilter = 'input';
       col.headerFilterPlaceholder = 'filter';
-      // Long HLSP names: cut with an ellipsis (the full name is the link's title) so the page fits 1400 px.
-      col.width = 230;
+      // Long HLSP names are cut with an ellipsis (the full name is the link's title) so the page fits 1400 px.
     } else if (c.kind === 'number') {
       col.formatter = number;
       col.sorter = 'number';
@@ -161,7 +161,7 @@ export const TABLE_JS = `(function () {
     }
     // Titles with units wrap rather than widen their column.
     col.headerWordWrap = true;
-    if (c.kind === 'number') col.width = 92;
+    if (c.width) col.width = c.width;
     return col;
   });
 
@@ -213,6 +213,11 @@ ul.cards { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 1r
 ul.cards li { background: #fff; border: 1px solid #ddd; padding: 0.5rem; width: 320px; }
 ul.cards img { width: 300px; height: auto; display: block; }
 #hstlc-search { margin: 0 0 0.6rem; padding: 0.3rem; width: 20rem; }
+.tabulator { font-size: 13px; }
+.tabulator .tabulator-header .tabulator-col .tabulator-col-content { padding: 4px; }
+.tabulator .tabulator-header .tabulator-col.tabulator-sortable .tabulator-col-title { padding-right: 14px; }
+.tabulator .tabulator-header .tabulator-col .tabulator-col-content .tabulator-col-sorter { right: 2px; }
+.tabulator-row .tabulator-cell { padding: 4px; }
 .tabulator img { display: block; }
 .tabulator img.thumbnail { cursor: zoom-in; }
 #hstlc-table-view { max-width: 100%; }

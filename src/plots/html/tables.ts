@@ -18,6 +18,8 @@ export function classify(stats: StatsRecord): TableKind {
 
 /** One row as the page's script receives it; strings stay raw here and are set as text in the browser. */
 export interface TableRow {
+  /** Place on its page in the order "most interesting first" (byInterest): the page opens sorted by it. */
+  rank: number;
   target: string;
   /** Relative URLs (already percent-encoded) of the thumbnail and the dashboard, or null. */
   thumbnail: string | null;
@@ -30,6 +32,10 @@ export interface TableRow {
   total: number | null;
   mean: number | null;
   poisson_f: number | null;
+  /** Standard error of the poisson factor (poissonFactorError), the σ the rule counts in. */
+  poisson_f_err: number | null;
+  /** The periodogram's false-alarm probability, shown only when the periodogram is flagged (§11.2). */
+  fap: number | null;
   pearson_r: number | null;
   pearson_p: number | null;
   /** The lightcurve's file name (no folder: the page must fit a 1400 px window). */
@@ -51,9 +57,10 @@ function finiteOrNull(v: number | null): number | null {
   return v !== null && Number.isFinite(v) ? v : null;
 }
 
-export function tableRow(entry: TableEntry): TableRow {
+export function tableRow(entry: TableEntry, rank: number): TableRow {
   const s = entry.stats;
   return {
+    rank,
     target: s.targname,
     thumbnail: entry.thumbnail,
     dashboard: entry.dashboard,
@@ -65,6 +72,8 @@ export function tableRow(entry: TableEntry): TableRow {
     total: finiteOrNull(s.total),
     mean: finiteOrNull(s.mean),
     poisson_f: finiteOrNull(s.poisson_factor),
+    poisson_f_err: finiteOrNull(interestOf(s).poissonError),
+    fap: s.periodogram ? finiteOrNull(s.false_alarm_probability ?? null) : null,
     pearson_r: finiteOrNull(s.pearson_r),
     pearson_p: finiteOrNull(s.pearson_p),
     // §12.3 traces a row to its file: a relative link, which works wherever the site and outputs are
@@ -74,21 +83,28 @@ export function tableRow(entry: TableEntry): TableRow {
   };
 }
 
-/** §12.3 columns, in order; titles carry the units (the statistics are of counts per bin, §11.2). */
-export const TABLE_COLUMNS: ReadonlyArray<{ field: keyof TableRow | 'plot'; title: string; kind: 'text' | 'number' | 'plot' | 'file' }> = [
-  { field: 'target', title: 'target', kind: 'text' },
-  { field: 'plot', title: 'plot', kind: 'plot' },
-  { field: 'instrument', title: 'instrument', kind: 'text' },
-  { field: 'grating', title: 'grating', kind: 'text' },
-  { field: 'cenwave', title: 'cenwave (Å)', kind: 'number' },
-  { field: 'aperture', title: 'aperture', kind: 'text' },
-  { field: 'exptime', title: 'exptime (s)', kind: 'number' },
-  { field: 'total', title: 'total (counts)', kind: 'number' },
-  { field: 'mean', title: 'mean (counts/bin)', kind: 'number' },
-  { field: 'poisson_f', title: 'poisson factor', kind: 'number' },
-  { field: 'pearson_r', title: 'pearson r', kind: 'number' },
-  { field: 'pearson_p', title: 'pearson p', kind: 'number' },
-  { field: 'filename', title: 'file', kind: 'file' },
+/**
+ * §12.3 columns, in order, plus the rank and the evidence the ranking reads (σ of the poisson factor,
+ * false-alarm probability); titles carry the units (the statistics are of counts per bin, §11.2).
+ * Widths in px, chosen so that all sixteen fit a 1400 px window (test/plots/screenshots.test.ts).
+ */
+export const TABLE_COLUMNS: ReadonlyArray<{ field: keyof TableRow | 'plot'; title: string; kind: 'text' | 'number' | 'plot' | 'file'; width?: number }> = [
+  { field: 'rank', title: 'rank', kind: 'number', width: 58 },
+  { field: 'target', title: 'target', kind: 'text', width: 112 },
+  { field: 'plot', title: 'plot', kind: 'plot', width: 140 },
+  { field: 'instrument', title: 'instrument', kind: 'text', width: 94 },
+  { field: 'grating', title: 'grating', kind: 'text', width: 76 },
+  { field: 'cenwave', title: 'cenwave (Å)', kind: 'number', width: 80 },
+  { field: 'aperture', title: 'aperture', kind: 'text', width: 86 },
+  { field: 'exptime', title: 'exptime (s)', kind: 'number', width: 76 },
+  { field: 'total', title: 'total (counts)', kind: 'number', width: 76 },
+  { field: 'mean', title: 'mean (counts/bin)', kind: 'number', width: 96 },
+  { field: 'poisson_f', title: 'poisson factor', kind: 'number', width: 72 },
+  { field: 'poisson_f_err', title: 'σ of poisson factor', kind: 'number', width: 82 },
+  { field: 'fap', title: 'false-alarm prob.', kind: 'number', width: 76 },
+  { field: 'pearson_r', title: 'pearson r', kind: 'number', width: 76 },
+  { field: 'pearson_p', title: 'pearson p', kind: 'number', width: 82 },
+  { field: 'filename', title: 'file', kind: 'file', width: 60 },
 ];
 
 const LOW = `fewer than ${LOW_COUNTS_TOTAL} counts or under ${LOW_COUNTS_MEAN} count per bin`;
@@ -127,7 +143,9 @@ export function tablePage(kind: TableKind, rows: readonly TableRow[]): string {
     rows,
     columns: TABLE_COLUMNS,
     empty: EMPTY[kind],
-    initialSort: kind === 'null' ? { column: 'target', dir: 'asc' } : { column: 'poisson_f', dir: 'desc' },
+    // Most interesting first, as on index.html: the strongest evidence (false-alarm probability, or the
+    // poisson factor's excess over 1 in its own σ) leads, not the largest poisson factor.
+    initialSort: { column: 'rank', dir: 'asc' },
   };
   return page({
     title: TITLES[kind],
