@@ -542,6 +542,8 @@ export interface IngestFileInput {
   /** Staging directory of this attempt (its own: another attempt may still be running elsewhere). */
   stagingDir: string;
   corrtagExtract: boolean;
+  /** Where the unit runs (default this thread): the job engine passes its worker pool's. */
+  prepare?: (input: PrepareInput) => Promise<PrepareResult>;
 }
 
 /**
@@ -571,7 +573,7 @@ export async function ingestOneFile(handle: HstlcDb, options: IngestOptions, inp
   if (!existsSync(file)) return finishedEarlier(ctx, file);
   logger.info(`Ingesting ${file}`);
   const units = unitOptions(settings, options.env ?? process.env);
-  const r = await prepareFile({ file, stagingDir: input.stagingDir, corrtagExtract: input.corrtagExtract, options: units, quicklook: options.quicklook !== false });
+  const r = await (input.prepare ?? prepareFile)({ file, stagingDir: input.stagingDir, corrtagExtract: input.corrtagExtract, options: units, quicklook: options.quicklook !== false });
   try {
     if (r.status === 'bad') return await commitBad(ctx, r);
     if (r.status === 'failed') {

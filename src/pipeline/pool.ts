@@ -33,6 +33,11 @@ export interface PoolOptions {
   numCores: number;
   /** JavaScript heap limit of each worker thread, MiB (default workerMemoryLimitMb). */
   memoryLimitMb?: number;
+  /**
+   * Worker threads even for one core: the job engine's main thread must keep answering (heartbeats,
+   * lock renewals) while a unit computes.
+   */
+  threads?: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -76,7 +81,7 @@ function inProcessPool(): Pool {
 
 export function createPool(options: PoolOptions): Pool {
   const size = Math.max(1, Math.floor(options.numCores));
-  if (size === 1) return inProcessPool();
+  if (size === 1 && options.threads !== true) return inProcessPool();
   const piscina = new Piscina({
     filename: workerEntry(),
     minThreads: size,

@@ -6,11 +6,12 @@
  * for graphile-worker to retry with backoff (errors.ts).
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { interestOf } from '../../analysis/index.js';
 import type { JobHelpers, Task, TaskList } from 'graphile-worker';
 import { compositePath, layoutFromSettings, UnsafePathError } from '../../archive/layout.js';
+import { listDirIfPresent } from '../../files/index.js';
 import { makeDirectory, setPermissions } from '../../archive/permissions.js';
 import type { HstlcSettings } from '../../config/types.js';
 import {
@@ -34,10 +35,9 @@ import { ingestOneFile, STAGING_DIR, unitOptions, type FileResult } from '../ing
 import type { StageLogger } from '../log.js';
 import { pipelinePlots, type PipelineSettings } from '../pipeline.js';
 import { lightcurvesToPlot } from '../plots.js';
-import { DEFAULT_MAX_POINTS, PeriodogramCache, periodogramKey, periodogramUnit } from '../plots-periodogram.js';
+import { DEFAULT_MAX_POINTS, PeriodogramCache, periodogramKey } from '../plots-periodogram.js';
 import { lightcurvesToProcess, type StatsFileResult } from '../stats.js';
-import { statsUnit } from '../stats-unit.js';
-import { buildComposite } from '../units.js';
+import type { Pool } from '../pool.js';
 import { isTransient, TransientJobError, transientReason } from './errors.js';
 import { configDigest, JOB_KINDS, kindOfTask, MAX_ATTEMPTS, taskName, type Engine, type JobKind } from './graphile.js';
 import { isJobCommon, itemKey, jobKey, waitsFor, type CompositeJob, type FinishJob, type IngestJob, type JobCommon, type PlanJob, type PlotJob, type SiteJob, type StatsJob } from './jobs.js';
@@ -48,6 +48,8 @@ export interface TaskContext {
   settings: WorkerSettings;
   handle: HstlcDb;
   engine: Engine;
+  /** Worker threads the units run on, so this thread keeps answering (heartbeats) while they compute. */
+  pool: Pool;
   /** This process's id in hstlc_workers. */
   workerId: string;
   aliases: AliasTable;
@@ -82,7 +84,11 @@ function boundedKey(key: string): string {
 async function deferred(ctx: TaskContext, kind: JobKind, payload: JobCommon, helpers: JobHelpers): Promise<boolean> {
   const live = await engineDb.liveJobCount(ctx.handle.db, ctx.engine.schema, waitsFor(kind, payload).map(taskName), helpers.job.id);
   if (live === 0) return false;
-  await enqueue(ctx.engine, kind, payload, helpers.job.key ?? `${kind}:${payload.run}`, new Date(Date.now() + (ctx.deferMs ?? 500)));
+  // Look again sooner when little is left: a composite waiting on 10,000 files need not ask twice a
+  // second (at archive scale thousands of jobs wait at once), one waiting on the last few should.
+  const base = ctx.deferMs ?? 500;
+  const delay = Math.min(30_000, Math.max(base, live * 20)) * (0.75 + Math.random() / 2);
+  await enqueue(ctx.engine, kind, payload, helpers.job.key ?? `${kind}:${payload.run}`, new Date(Date.now() + delay));
   return true;
 }
 
@@ -99,7 +105,7 @@ async function ingestJob(ctx: TaskContext, p: IngestJob, helpers: JobHelpers): P
   const result: FileResult = await ingestOneFile(
     ctx.handle,
     { settings, aliases: ctx.aliases, matchRadiusArcsec: settings.target_match_radius, env: ctx.env, logger: ctx.logger },
-    { file: p.file, stagingDir, corrtagExtract: p.corrtagExtract, ...(p.superseded !== undefined ? { superseded: p.superseded } : {}) },
+    { file: p.file, stagingDir, corrtagExtract: p.corrtagExtract, prepare: (input) => ctx.pool.run('prepare', input), ...(p.superseded !== undefined ? { superseded: p.superseded } : {}) },
   );
   if (result.status === 'failed') {
     const code = transientReason(result.reason ?? '');
@@ -135,7 +141,7 @@ async function compositeJob(ctx: TaskContext, p: CompositeJob): Promise<Outcome>
     return { status: 'failed', detail: { ...base, status: 'failed', dropped: [], reason: err.message } satisfies CompositeItem };
   }
   await makeDirectory(layout.compositeDir);
-  const built = await buildComposite({ files, output, options: unitOptions(settingsOf(ctx, p), ctx.env), targname: g.targname });
+  const built = await ctx.pool.run('composite', { files, output, options: unitOptions(settingsOf(ctx, p), ctx.env), targname: g.targname });
   if (built.status !== 'done') {
     const code = transientReason(built.reason);
     if (code !== undefined) throw new TransientJobError(code, built.reason);
@@ -177,7 +183,7 @@ async function planJob(ctx: TaskContext, p: PlanJob): Promise<Outcome> {
 }
 
 async function statsJob(ctx: TaskContext, p: StatsJob): Promise<Outcome> {
-  const r = await statsUnit({ path: p.path, kind: p.kind, grid: p.algorithm, method: p.method });
+  const r = await ctx.pool.run('stats', { path: p.path, kind: p.kind, grid: p.algorithm, method: p.method });
   const file: StatsFileResult = { path: r.path, kind: r.kind, status: 'done', ms: Math.round(r.ms) };
   if (r.status !== 'done') {
     ctx.logger.error(`Failed to compute statistics of ${p.path}: ${r.reason}`);
@@ -200,7 +206,7 @@ async function plotJob(ctx: TaskContext, p: PlotJob): Promise<Outcome> {
   const cache = new PeriodogramCache(ctx.settings.plot_dir);
   const key = periodogramKey(hash, unit);
   if (cache.get(key) !== undefined) return { status: 'done', detail: { path: p.path, periodogram: 'cached' } };
-  const r = await periodogramUnit(unit);
+  const r = await ctx.pool.run('plotsPeriodogram', unit);
   if (r.status !== 'done') return { status: 'failed', detail: { path: p.path, reason: `periodogram: ${r.reason}` } };
   cache.ensure();
   cache.set(key, r.periodogram);
@@ -213,7 +219,21 @@ async function siteJob(ctx: TaskContext, p: SiteJob): Promise<Outcome> {
   return { status: s.status === 'done' ? 'done' : 'failed', detail: s };
 }
 
+/**
+ * Staging directories of file jobs whose attempt was killed (a live attempt's directory is in use, and a
+ * new run's job may start at any moment): those untouched for an hour are left-overs.
+ */
+async function removeStaleStaging(ctx: TaskContext): Promise<void> {
+  const dir = path.join(ctx.settings.home_dir, STAGING_DIR, 'jobs');
+  for (const name of await listDirIfPresent(dir)) {
+    const p = path.join(dir, name);
+    const s = await stat(p).catch(() => undefined);
+    if (s !== undefined && Date.now() - s.mtimeMs > 3_600_000) await rm(p, { recursive: true, force: true });
+  }
+}
+
 async function finishJob(ctx: TaskContext, p: FinishJob): Promise<Outcome> {
+  await removeStaleStaging(ctx);
   const counts = await engineDb.resultCounts(ctx.handle.db, ctx.engine.schema, p.run);
   const dead = await engineDb.deadJobs(ctx.handle.db, ctx.engine.schema, p.run);
   const failed = counts.filter((c) => c.status === 'failed').reduce((n, c) => n + c.n, 0) + dead.length;

@@ -15,6 +15,7 @@ import { hostname } from 'node:os';
 import { run, type Runner, type WorkerEvents } from 'graphile-worker';
 import { connectDatabase, engineDb } from '../../db/index.js';
 import { loadAliasFile } from '../../targets/aliases.js';
+import { createPool, type Pool } from '../pool.js';
 import { SILENT, type StageLogger } from '../log.js';
 import { engineLogger, openEngine, type JobKind } from './graphile.js';
 import { checkMarker, MarkerError } from './marker.js';
@@ -60,6 +61,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
   let jobs = 0;
   let id: string | undefined;
   let engine;
+  let pool: Pool | undefined;
   try {
     engine = await openEngine(settings, handle, { logger, poolSize: concurrency + 3 });
     const schema = engine.schema;
@@ -81,7 +83,9 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
     events.on('worker:create', ({ worker }) => {
       recorded.push(engineDb.addWorkerEngineId(handle.db, schema, self, worker.workerId).catch((err: unknown) => logger.warn(`worker id not recorded: ${String(err)}`)));
     });
+    pool = createPool({ numCores: concurrency, threads: true });
     const ctx: TaskContext = {
+      pool,
       settings,
       handle,
       engine,
@@ -156,6 +160,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
   } finally {
     for (const timer of timers) clearInterval(timer);
     if (id !== undefined && engine !== undefined) await engineDb.markWorkerStopped(handle.db, engine.schema, id, 'stopped').catch(() => undefined);
+    await pool?.close().catch(() => undefined);
     await engine?.close();
     await handle.close();
   }
