@@ -188,6 +188,14 @@ export const CONFIG_KEYS = {
     default: () => [],
     show: (v) => (v !== undefined && v.length > 0 ? v.join(', ') : '(none)'),
   }),
+  verify_checksums: key<'bad' | 'warn'>({
+    schema: z.enum(['bad', 'warn']),
+    expected: "'bad' or 'warn'",
+    defaultText: '`bad`',
+    meaning:
+      'an input whose DATASUM/CHECKSUM (when present) does not match its bytes is bad data ("Bad checksum") at ingest and refused by `extract`; `warn` extracts it with a warning',
+    default: () => 'bad',
+  }),
   mast_url: endpoint(DEFAULT_MAST_URL, 'MAST endpoint (searches and downloads)'),
   crds_url: endpoint(DEFAULT_CRDS_URL, 'CRDS endpoint (reference files)'),
   download_concurrency: key({

@@ -74,6 +74,7 @@ export type IngestSettings = Pick<
   | 'ref_dir'
   | 'num_cores'
   | 'bad_proposals'
+  | 'verify_checksums'
   | 'algorithm'
   | 'step'
 >;
@@ -378,6 +379,7 @@ export function unitOptions(settings: IngestSettings, env: Record<string, string
     algorithm: settings.algorithm,
     step: settings.step,
     badProposals: settings.bad_proposals,
+    verifyChecksums: settings.verify_checksums,
     refDir: settings.ref_dir,
     env: { lref: env['lref'], oref: env['oref'] },
   };

@@ -23,6 +23,7 @@ import { writeIndividual } from '../lightcurve/individual.js';
 import type { Lightcurve } from '../lightcurve/table.js';
 import { moveFile } from '../archive/move.js';
 import { fuvPartnerOf, individualLightcurveName } from '../hst/names.js';
+import { verifyInputChecksums, type ChecksumMode } from '../hst/checksums.js';
 import { readLightcurve } from '../plots/read.js';
 import { writeQuicklookPng } from '../plots/draw.js';
 import { renderImage as renderPlotImage, type ImageJob } from '../plots/units.js';
@@ -39,6 +40,8 @@ export interface UnitOptions {
   /** Bin width, seconds (§5.5: the pipeline's 2 s is the config default). */
   step: number;
   badProposals: readonly number[];
+  /** Config verify_checksums: a DATASUM/CHECKSUM mismatch is bad data, or a warning (default 'bad'). */
+  verifyChecksums?: ChecksumMode;
   /** The config's ref_dir (lref/, oref/). */
   refDir: string;
   /** lref/oref from the environment, if set (§6.9). */
@@ -157,6 +160,8 @@ export async function drawQuicklook(lightcurve: string, eventFile: string | unde
 export async function prepareFile(input: PrepareInput): Promise<PrepareResult> {
   const { file } = input;
   try {
+    // Before any verdict on the content: a file whose bytes changed is judged on nothing else.
+    const checksumWarnings = await verifyInputChecksums(file, input.options.verifyChecksums ?? 'bad');
     const verdict = await checkFile(file, { badProposals: input.options.badProposals });
     if (verdict.status === 'error') return { status: 'failed', file, reason: `quality check could not read the file: ${verdict.message}` };
     if (verdict.status === 'bad') return { status: 'bad', file, reason: verdict.reason, check: verdict.check, detail: verdict.detail };
@@ -194,7 +199,7 @@ export async function prepareFile(input: PrepareInput): Promise<PrepareResult> {
     }
     const stagedLightcurve = path.join(input.stagingDir, individualLightcurveName(file));
     await writeIndividual(stagedLightcurve, lc);
-    const warnings = [...lc.meta.warnings];
+    const warnings = [...checksumWarnings, ...lc.meta.warnings];
     let stagedQuicklook: string | undefined;
     if (input.quicklook !== false) {
       // The original's disabled step (§15.13): a failure is a warning on this file, never its failure.

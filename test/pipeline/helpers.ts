@@ -8,7 +8,7 @@ import { resolveSettings } from '../../src/config/index.js';
 import type { ConnectionInfo } from '../../src/config/connection.js';
 import type { HstlcSettings } from '../../src/config/types.js';
 import { connectDatabase, type HstlcDb } from '../../src/db/index.js';
-import { FitsReader } from '../../src/fits/index.js';
+import { addSums, encodeChecksum, FitsReader, onesComplementSum } from '../../src/fits/index.js';
 import { generateArchive, type ArchiveManifest } from '../../src/synthetic/index.js';
 
 export interface Archive {
@@ -136,14 +136,31 @@ export async function withHome<T>(archive: Archive, fn: (settings: HstlcSettings
   }
 }
 
-/** Replace one 80-character primary-header card in place (the reader does not insist on CHECKSUM). */
+/**
+ * Replace one 80-character primary-header card in place, and re-seal the primary CHECKSUM as the
+ * archive's tools do when they edit a header: the file stands for one the archive wrote with that
+ * value, not for a corrupted one (ingest verifies CHECKSUM).
+ */
 export function replaceCard(file: string, key: string, card: string): void {
   const buf = readFileSync(file);
   const head = buf.subarray(0, 2880 * 4).toString('latin1');
-  let i = -1;
-  for (let p = 0; p < head.length && i < 0; p += 80) if (head.startsWith(`${key.padEnd(8)}=`, p)) i = p;
+  const find = (k: string): number => {
+    for (let p = 0; p < head.length; p += 80) if (head.startsWith(`${k.padEnd(8)}=`, p)) return p;
+    return -1;
+  };
+  const i = find(key);
   assert.ok(i >= 0, `${key} not found in ${file}`);
   assert.ok(card.length <= 80);
   buf.write(card.padEnd(80), i, 'latin1');
+  const check = find('CHECKSUM');
+  if (check >= 0) {
+    let end = 0;
+    while (!head.startsWith('END'.padEnd(80), end)) end += 80;
+    const headerBytes = Math.ceil((end + 80) / 2880) * 2880;
+    const datasum = Number(/^DATASUM = *'?\s*(\d+)/.exec(head.slice(find('DATASUM'), find('DATASUM') + 80))?.[1] ?? 0);
+    buf.write('0'.repeat(16), check + 11, 'latin1');
+    const sum = addSums(onesComplementSum(new Uint8Array(buf.buffer, buf.byteOffset, headerBytes)), datasum);
+    buf.write(encodeChecksum(sum), check + 11, 'latin1');
+  }
   writeFileSync(file, buf);
 }

@@ -68,10 +68,15 @@ export function registerExtract(program: Command, ctx: CliContext): void {
       ),
     )
     .action(async (file: string, opts: ExtractCliOptions) => {
-      const [{ extractFile }, { writeIndividual }] = await Promise.all([import('../../hst/extract.js'), import('../../lightcurve/individual.js')]);
+      const [{ extractFile }, { writeIndividual }, { verifyInputChecksums }] = await Promise.all([
+        import('../../hst/extract.js'),
+        import('../../lightcurve/individual.js'),
+        import('../../hst/checksums.js'),
+      ]);
       const cfg = await ctx.config();
       const algorithm = algorithmParams(opts.algorithm ?? cfg.algorithm);
       try {
+        const checksumWarnings = await verifyInputChecksums(file, cfg.verify_checksums);
         const { lightcurve } = await extractFile(file, {
           step: opts.step ?? cfg.step,
           wlim: opts.wlim,
@@ -79,6 +84,7 @@ export function registerExtract(program: Command, ctx: CliContext): void {
           algorithm,
           refs: { env: ctx.io.env, refDir: cfg.ref_dir },
         });
+        lightcurve.meta.warnings.unshift(...checksumWarnings);
         await writeIndividual(opts.output, lightcurve);
         const s = summarize(opts.output, lightcurve);
         ctx.out.result(s, (v) => [summaryLine(v), ...v.warnings.map((w) => `  warning: ${w}`)]);
