@@ -3,8 +3,7 @@
  * tag file to a corrtag (the tag file is never touched), and extract; and the one composite path.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { CORRECTED } from '../lightcurve/algorithm.js';
 import type { Lightcurve } from '../lightcurve/table.js';
@@ -16,6 +15,7 @@ import { detectFile, type Detection } from './detect.js';
 import { corrtagOf, isListedThroughPartner, stisX1dOf } from './names.js';
 import { corrtagSwitches, stisCorrtag, type CorrtagResult } from './stis/corrtag.js';
 import { extractStis } from './stis/extract.js';
+import { makeScratch } from './stis/scratch.js';
 import { isProductError, locatedIn, ProductError } from '../fits/index.js';
 
 export type { ExtractOptions } from './cos/extract.js';
@@ -48,7 +48,7 @@ export async function withCorrtag<T>(
   place: CorrtagPlace = {},
 ): Promise<T> {
   if ((await detectFile(file)).kind !== 'stis-tag') return fn(file, undefined);
-  const scratch = place.corrtagDir === undefined ? await mkdtemp(join(tmpdir(), 'hstlc-stis-')) : undefined;
+  const scratch = place.corrtagDir === undefined ? await makeScratch() : undefined;
   const dir = place.corrtagDir ?? scratch!;
   const x1d = stisX1dOf(file);
   // Asked to write beside the tag file itself: its x1d is already there, and is the user's to keep.
