@@ -158,3 +158,29 @@ export function wavelengthPassFraction(d: Dispersion, x0: number, x1: number, wl
   for (const [p, q] of allowed) m += Math.max(0, Math.min(hi, q) - Math.max(lo, p));
   return m / (hi - lo);
 }
+
+/** The tallies of RegionCount that one event can move. */
+export type RegionTally = Omit<RegionCount, 'by_component'>;
+
+/**
+ * §6.3 for one event inside a region's x/y box: counted in the box, then under the first rule it fails
+ * (DQ, wavelength bounds, airglow) or as selected. Returns whether it was selected.
+ */
+export function tallyBoxEvent(c: RegionTally, wavelength: number, wlim: readonly [number, number], dqRejected: boolean): boolean {
+  c.in_box++;
+  const wlOk = wavelength > wlim[0] && wavelength < wlim[1];
+  const airglow = inAirglowWindow(wavelength);
+  if (dqRejected) {
+    // A DQ-flagged event is counted as such only where it would otherwise have been selected.
+    if (wlOk && !airglow) c.dq_rejected++;
+    return false;
+  }
+  if (!wlOk) c.wavelength_rejected++;
+  else if (airglow) c.airglow_rejected++;
+  else {
+    c.selected++;
+    return true;
+  }
+  return false;
+}
+

@@ -7,7 +7,7 @@ import type { Rng } from './random.js';
 import type { RateModel } from './signals.js';
 import { drawEventTimes, expectedCount, type Gti, type TimeComponent } from './timing.js';
 import { AIRGLOW, STIS_MAMA, type StisMode, type StisOrder } from './modes.js';
-import { inAirglowWindow } from './regions.js';
+import { inAirglowWindow, tallyBoxEvent, type RegionCount } from './regions.js';
 
 /** STIS MAMA TIME-TAG resolution, seconds. */
 export const STIS_TIME_STEP = 0.000125;
@@ -248,14 +248,8 @@ export function eventWavelength(t: X1dTruth, axis1: number, axis2: number): numb
 
 export const STIS_LIMITS = { xlim: [0, 2048] as [number, number], ylim: [0, 2048] as [number, number], wlim: [2, 10000] as [number, number] };
 
-export interface StisCount {
-  selected: number;
-  in_box: number;
-  dq_rejected: number;
-  airglow_rejected: number;
-  wavelength_rejected: number;
-  by_component: Record<string, number>;
-}
+/** What the §7.4 selection does with a STIS exposure's events: the same tallies as a COS region's. */
+export type StisCount = RegionCount;
 
 /** §7.4 selection on tag columns: AXIS1/AXIS2 as XCORR/YCORR, x1d wavelengths, BPIXTAB DQ. */
 export function countStis(
@@ -268,27 +262,13 @@ export function countStis(
 ): StisCount {
   const [x0, x1] = STIS_LIMITS.xlim;
   const [y0, y1] = STIS_LIMITS.ylim;
-  const [w0, w1] = STIS_LIMITS.wlim;
   const c: StisCount = { selected: 0, in_box: 0, dq_rejected: 0, airglow_rejected: 0, wavelength_rejected: 0, by_component: {} };
   const per = new Float64Array(Math.max(1, componentNames.length));
   for (let i = 0; i < cols.AXIS1.length; i++) {
     const x = cols.AXIS1[i];
     const y = cols.AXIS2[i];
     if (!(x >= x0 && x < x1 && y >= y0 && y < y1)) continue;
-    c.in_box++;
-    const w = eventWavelength(x1d, x, y);
-    const wlOk = w > w0 && w < w1;
-    const ag = inAirglowWindow(w);
-    if ((eventDq(bpix, x, y) & sdqflags) !== 0) {
-      if (wlOk && !ag) c.dq_rejected++;
-      continue;
-    }
-    if (!wlOk) c.wavelength_rejected++;
-    else if (ag) c.airglow_rejected++;
-    else {
-      c.selected++;
-      if (component) per[component[i]]++;
-    }
+    if (tallyBoxEvent(c, eventWavelength(x1d, x, y), STIS_LIMITS.wlim, (eventDq(bpix, x, y) & sdqflags) !== 0) && component) per[component[i]]++;
   }
   componentNames.forEach((name, k) => (c.by_component[name] = per[k]));
   return c;
@@ -489,7 +469,6 @@ export function countCorrected(
   componentNames: readonly string[],
 ): StisWeightedCount[] {
   const [x0, x1] = STIS_LIMITS.xlim;
-  const [w0, w1] = STIS_LIMITS.wlim;
   const out = boxes.map(() => ({ selected: 0, weighted: 0, in_box: 0, dq_rejected: 0, airglow_rejected: 0, wavelength_rejected: 0, by_component: {} as Record<string, number>, per: new Float64Array(Math.max(1, componentNames.length)) }));
   // Regions by row, so each event is tested only against the regions that contain its row.
   const byRow: number[][] = Array.from({ length: N + 1 }, () => []);
@@ -500,18 +479,7 @@ export function countCorrected(
     if (!(x >= x0 && x < x1) || y < 1 || y > N) continue;
     for (const r of byRow[y]) {
       const c = out[r];
-      c.in_box++;
-      const w = x1d.wavelengths[boxes[r].order][pix(x)];
-      const wlOk = w > w0 && w < w1;
-      const ag = inAirglowWindow(w);
-      if ((eventDq(bpix, x, y) & sdqflags) !== 0) {
-        if (wlOk && !ag) c.dq_rejected++;
-        continue;
-      }
-      if (!wlOk) c.wavelength_rejected++;
-      else if (ag) c.airglow_rejected++;
-      else {
-        c.selected++;
+      if (tallyBoxEvent(c, x1d.wavelengths[boxes[r].order][pix(x)], STIS_LIMITS.wlim, (eventDq(bpix, x, y) & sdqflags) !== 0)) {
         c.weighted += correctedEpsilon(flats, x, y);
         c.per[component[i]]++;
       }

@@ -115,7 +115,9 @@ async function runOnEngine(cfg: LoadedConfig, runWorkers: (handle: HstlcDb) => P
     for (const command of ['ingest', 'stats'] as const) {
       const s = await submitRun(handle, engine, { settings: cfg, command });
       await runWorkers(handle);
-      const p = await waitForRun(handle, engine, s.run, { pollMs: 200 });
+      // The workers ran with --once and have exited: the run must be over (or about to be); a bounded
+      // wait turns "a worker left jobs behind" into a failure instead of a hung test.
+      const p = await waitForRun(handle, engine, s.run, { pollMs: 200, signal: AbortSignal.timeout(120_000) });
       assert.equal(p.live, 0);
       const dead = await engineDb.deadJobs(handle.db, engine.schema, s.run);
       assert.deepEqual(dead, [], 'no job used up its attempts');
