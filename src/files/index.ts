@@ -4,8 +4,8 @@
  * leaving a partial file under a final name. Below everything but config and log; imports only node:.
  */
 import { randomBytes } from 'node:crypto';
-import type { Dirent } from 'node:fs';
-import { open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { constants as fsConstants, type Dirent } from 'node:fs';
+import { access, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
 /** True for the error a missing file or folder gives. */
@@ -30,6 +30,43 @@ export class DiskFullError extends Error {
     super(message, { cause });
     this.name = 'DiskFullError';
   }
+}
+
+/** A directory a stage must write in cannot be written; the message gives the system's own cause. */
+export class NotWritableError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'NotWritableError';
+  }
+}
+
+const WHY: Record<string, string> = { EROFS: 'read-only file system', EACCES: 'permission denied', EPERM: 'operation not permitted' };
+
+/**
+ * Make sure `dir` exists (created if missing) and can be written, before a stage commits anything that
+ * depends on files reaching it. `role` is the config key, for the message.
+ */
+export async function assertWritableDirectory(dir: string, role: string): Promise<void> {
+  let err: unknown;
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, fsConstants.W_OK);
+    return;
+  } catch (e) {
+    err = e;
+  }
+  // Node's recursive mkdir reports a read-only parent as ENOENT: ask the nearest existing ancestor.
+  let code = (err as NodeJS.ErrnoException).code ?? '';
+  if (!(code in WHY)) {
+    let up = path.dirname(dir);
+    while (!(await pathExists(up)) && path.dirname(up) !== up) up = path.dirname(up);
+    code = await access(up, fsConstants.W_OK).then(
+      () => code,
+      (e: NodeJS.ErrnoException) => e.code ?? code,
+    );
+  }
+  if (!(code in WHY)) throw err;
+  throw new NotWritableError(`${role} ${dir} is not writable (${code}: ${WHY[code]}); nothing was done — make it writable or point ${role} elsewhere, and run again`, err);
 }
 
 export async function pathExists(p: string): Promise<boolean> {

@@ -17,7 +17,7 @@
  * not replace (§15.18), and composites are rebuilt when their group changes (§15.8). The STIS tag file
  * is archived beside its corrtag instead of being deleted.
  */
-import { DiskFullError, isDiskFull } from '../files/index.js';
+import { assertWritableDirectory, DiskFullError, isDiskFull } from '../files/index.js';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -398,6 +398,14 @@ export async function runIngest(handle: HstlcDb, options: IngestOptions): Promis
   const ctx: Context = { handle, layout, journal: journalDir(settings.home_dir), options, logger, ingestDate: todayIsoDate() };
   let pool: Pool | undefined;
   let runId: number | undefined;
+  // Before anything is committed: a row must never say "ingested" for a file whose moves cannot happen.
+  for (const [role, dir] of [
+    ['filesystem_dir', settings.filesystem_dir],
+    ['outputs_dir', settings.outputs_dir],
+    ['bad_data_dir', settings.bad_data_dir],
+  ] as const) {
+    await assertWritableDirectory(dir, role);
+  }
   try {
     runId = await startRun(handle, 'ingest');
     const files: FileResult[] = await recover(ctx);
