@@ -18,7 +18,7 @@ import type { HstlcSettings } from '../../src/config/types.js';
 import { CONNECTION_RETRY_DELAYS_MS, connectDatabase, DatabaseUnreachableError } from '../../src/db/index.js';
 import { runIngest, type IngestStep } from '../../src/pipeline/index.js';
 import { DIALECTS, type TestDatabase } from '../db/dialects.js';
-import { cleanupHomes, homeFor, listTree, snapshot, tinyArchive, type Archive, type Snapshot } from './helpers.js';
+import { assertRerunEqualsClean, cleanupHomes, homeFor, listTree, snapshot, tinyArchive, type Archive, type Snapshot } from './helpers.js';
 
 let archive: Archive;
 before(async () => {
@@ -146,14 +146,7 @@ for (const dialect of DIALECTS.filter((d) => d.name !== 'sqlite')) {
         await handle.close().catch(() => undefined);
         await login.allow!();
       }
-      const again = await connectDatabase(settings.db);
-      try {
-        const rerun = await runIngest(again, { settings });
-        assert.equal(rerun.counts.failed, 0, JSON.stringify(rerun.files.filter((f) => f.status === 'failed')));
-        assert.deepEqual(await snapshot(settings, again), clean);
-      } finally {
-        await again.close();
-      }
+      await assertRerunEqualsClean(settings, clean);
     });
 
     after(async () => {

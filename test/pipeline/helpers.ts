@@ -164,3 +164,16 @@ export function replaceCard(file: string, key: string, card: string): void {
   }
   writeFileSync(file, buf);
 }
+
+/** After an interrupted run: a re-run on a new connection fails no file and ends in the clean run's state. */
+export async function assertRerunEqualsClean(settings: HstlcSettings, clean: Snapshot): Promise<void> {
+  const { runIngest } = await import('../../src/pipeline/index.js');
+  const again = await connectDatabase(settings.db);
+  try {
+    const rerun = await runIngest(again, { settings });
+    assert.equal(rerun.counts.failed, 0, JSON.stringify(rerun.files.filter((f) => f.status === 'failed')));
+    assert.deepEqual(await snapshot(settings, again), clean);
+  } finally {
+    await again.close();
+  }
+}

@@ -11,7 +11,8 @@ import { WIDTH } from '../schema.js';
 import { notNull, oneOf, withId } from './columns.js';
 
 const BEFORE = ['Bad EXPFLAG', 'Non-linear time', 'No events', 'Singular event', 'Bad Proposal', 'Short Exposure'];
-const AFTER = [
+/** The reasons bad_data accepts once this migration has run (the next migration starts from them). */
+export const REASONS_AFTER_0004 = [
   ...BEFORE,
   'Bad header: INSTRUME',
   'Bad header: DETECTOR',
@@ -45,7 +46,7 @@ export async function swapCheck(db: Kysely<unknown>, dialect: Dialect, reasons: 
 
 export function badHeaderReasons(dialect: Dialect): Migration {
   return {
-    up: (db) => swapCheck(db, dialect, AFTER),
+    up: (db) => swapCheck(db, dialect, REASONS_AFTER_0004),
     // Fails, as it should, while a row still carries one of the added reasons.
     down: (db) => swapCheck(db, dialect, BEFORE),
   };
