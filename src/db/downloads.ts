@@ -83,3 +83,50 @@ export async function findDownload(db: Kysely<Database>, filename: string): Prom
   const row = await db.selectFrom('downloads').selectAll().where('filename', '=', filename).executeTakeFirst();
   return row && normalize(row);
 }
+
+/** One searched dataset's product listing (download_listings, 0006). */
+export interface DownloadListing {
+  dataset: string;
+  generation_date: string | null;
+  files: Array<{ filename: string; member: string; size: number }>;
+  listed_at: string;
+}
+
+/** Rows per INSERT, well inside every dialect's bound-parameter limit (SQLite's 32766 at 7 per row). */
+const LISTING_ROWS_PER_INSERT = 500;
+
+/** Replace these datasets' listings, in one transaction, so a reader sees the old ones or the new ones. */
+export async function recordDownloadListings(handle: HstlcDb, listings: readonly DownloadListing[]): Promise<void> {
+  const rows = listings.flatMap((listing) => {
+    const dataset = listing.dataset.toLowerCase();
+    return listing.files.map((f) => {
+      if (!(Number.isSafeInteger(f.size) && f.size >= 0)) throw new RowValidationError(`listing of ${dataset}: size ${f.size} of ${f.filename} is not a byte count`);
+      return { dataset, filename: f.filename, member: f.member, size: f.size, mast_generation_date: listing.generation_date, listed_at: listing.listed_at };
+    });
+  });
+  const datasets = [...new Set(listings.map((l) => l.dataset.toLowerCase()))];
+  if (datasets.length === 0) return;
+  await handle.db.transaction().execute(async (trx) => {
+    for (let i = 0; i < datasets.length; i += LISTING_ROWS_PER_INSERT) {
+      await trx.deleteFrom('download_listings').where('dataset', 'in', datasets.slice(i, i + LISTING_ROWS_PER_INSERT)).execute();
+    }
+    for (let i = 0; i < rows.length; i += LISTING_ROWS_PER_INSERT) {
+      await trx.insertInto('download_listings').values(rows.slice(i, i + LISTING_ROWS_PER_INSERT)).execute();
+    }
+  });
+}
+
+/** Every dataset's listing, files in name order. */
+export async function listDownloadListings(db: Kysely<Database>): Promise<Map<string, DownloadListing>> {
+  const rows = await db.selectFrom('download_listings').selectAll().orderBy('dataset').orderBy('filename').execute();
+  const out = new Map<string, DownloadListing>();
+  for (const row of rows) {
+    let listing = out.get(row.dataset);
+    if (listing === undefined) {
+      listing = { dataset: row.dataset, generation_date: row.mast_generation_date, files: [], listed_at: row.listed_at };
+      out.set(row.dataset, listing);
+    }
+    listing.files.push({ filename: row.filename, member: row.member, size: toNumber(row.size) ?? 0 });
+  }
+  return out;
+}

@@ -27,7 +27,7 @@ export {
 export { recordBadData, recordBadDataBatch, listBadData, listBadDataFilenames, type BadDataInput } from './bad-data.js';
 export { upsertStats, upsertStatsBatch, findStats, listStats, listStatsLocations, deleteStats, type StatsInput, type Stats } from './stats.js';
 export { pendingCompositeGroups, compositeGroupMembers, setCompositeOutput, compareGroups, type CompositeGroup, type CompositeMember } from './composites.js';
-export { recordDownload, listDownloads, findDownload, type Download, type DownloadInput } from './downloads.js';
+export { recordDownload, listDownloads, findDownload, recordDownloadListings, listDownloadListings, type Download, type DownloadInput, type DownloadListing } from './downloads.js';
 export { startRun, finishRun, recentRuns } from './runs.js';
 export { recordTargetName, listTargetNames, knownTargets, resolveAndRecordTarget, type TargetNameInput, type KnownTarget } from './target-names.js';
 export { tableCounts, countByValue, statsFlagCounts, type TableCounts, type CountedColumn } from './status.js';

@@ -11,6 +11,7 @@ import { bookkeepingTables } from './migrations/0002-bookkeeping.js';
 import { statsPeriodogramColumns } from './migrations/0003-stats-periodogram.js';
 import { badHeaderReasons } from './migrations/0004-bad-header-reasons.js';
 import { checksumX1dReasons } from './migrations/0005-checksum-x1d-reasons.js';
+import { downloadListings } from './migrations/0006-download-listings.js';
 
 export type { MigrationResult } from 'kysely';
 
@@ -25,6 +26,7 @@ export function migrationsFor(dialect: HstlcDb['dialect']): Record<string, Migra
     '0003-stats-periodogram': statsPeriodogramColumns(dialect),
     '0004-bad-header-reasons': badHeaderReasons(dialect),
     '0005-checksum-x1d-reasons': checksumX1dReasons(dialect),
+    '0006-download-listings': downloadListings(dialect),
   };
 }
 

@@ -95,6 +95,19 @@ export interface DownloadsTable {
   updated_at: string;
 }
 
+/** One wanted file of a searched dataset's product list (0006). */
+export interface DownloadListingsTable {
+  id: Generated<number>;
+  /** The searched dataset, lower case: an association id or a lone exposure's rootname. */
+  dataset: string;
+  filename: string;
+  /** The member exposure (rootname) the file belongs to. */
+  member: string;
+  size: ColumnType<number | string, number, number>;
+  mast_generation_date: string | null;
+  listed_at: string;
+}
+
 export interface RunsTable {
   id: Generated<number>;
   command: string;
@@ -124,6 +137,7 @@ export interface Database {
   bad_data: BadDataTable;
   stats: StatsTable;
   downloads: DownloadsTable;
+  download_listings: DownloadListingsTable;
   runs: RunsTable;
   target_names: TargetNamesTable;
 }

@@ -4,9 +4,9 @@
  * the `downloads` table as a DownloadLedger. Not yet used by the CLI, which keeps the JSON-lines ledger
  * until the stages share one database handle.
  */
-import { findDownload, listBadDataFilenames, listDownloads, listMetadataFilenames, recordDownload, type HstlcDb } from '../db/index.js';
+import { findDownload, listBadDataFilenames, listDownloadListings, listDownloads, listMetadataFilenames, recordDownload, recordDownloadListings, type HstlcDb } from '../db/index.js';
 import type { KnownDatasets } from './known.js';
-import type { DownloadLedger, LedgerInput, LedgerRecord } from './ledger.js';
+import { normalizeListing, type DownloadLedger, type LedgerInput, type LedgerRecord, type Listing, type ListingInput } from './ledger.js';
 import { parseRootname, rootnameOfFile } from './names.js';
 
 export function databaseKnown(handle: HstlcDb): KnownDatasets[] {
@@ -64,5 +64,13 @@ export class DatabaseLedger implements DownloadLedger {
 
   async record(input: LedgerInput, now?: Date): Promise<void> {
     await recordDownload(this.handle, input, now);
+  }
+
+  async listings(): Promise<Map<string, Listing>> {
+    return listDownloadListings(this.handle.db);
+  }
+
+  async recordListings(inputs: readonly ListingInput[], now: Date = new Date()): Promise<void> {
+    await recordDownloadListings(this.handle, inputs.map((i) => normalizeListing(i, now)));
   }
 }

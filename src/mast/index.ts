@@ -6,7 +6,7 @@ export { listProducts, parseProductList, downloadUrl, chunk, MAX_BATCH, type Pro
 export { transferFile, partPath, parseContentRange, type TransferSpec, type TransferOptions, type TransferOutcome } from './transfer.js';
 export { verifyFitsFile, fileDigest, type Verdict } from './verify.js';
 export { fetchReferences, referencesNamedIn, getFileInfo, decodeCrdsResult, REFERENCE_KEYWORDS, type ReferenceResult, type WantedReference, type CrdsFileInfo } from './crds.js';
-export { MemoryLedger, JsonlLedger, ledgerPath, applyRecord, LEDGER_STATES, type DownloadLedger, type LedgerRecord, type LedgerInput, type LedgerState } from './ledger.js';
+export { MemoryLedger, JsonlLedger, ledgerPath, applyRecord, normalizeListing, LEDGER_STATES, type DownloadLedger, type LedgerRecord, type LedgerInput, type LedgerState, type Listing, type ListingInput, type ListedFile } from './ledger.js';
 export { fixedKnown, ingestDirKnown, gatherKnown, type KnownDatasets } from './known.js';
 export { checkProductName, parseRootname, parseReferenceName, hasWantedSuffix, rootnameOfFile, trimmed, WANTED_SUFFIXES, type ProductName, type NameCheck, type ReferenceName, type WantedSuffix } from './names.js';
 export { requestJson, baseHeaders, isUnderUrl, withoutToken, backoffDelay, parseRetryAfter, isRetryableStatus, HttpError, DEFAULT_HTTP, type HttpOptions, type RetryEvent } from './http.js';

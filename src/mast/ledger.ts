@@ -34,10 +34,44 @@ export interface LedgerInput {
   error?: string | null;
 }
 
+/** One wanted file of a dataset's product list, and the member exposure (rootname) it belongs to. */
+export interface ListedFile {
+  filename: string;
+  member: string;
+  size: number;
+}
+
+/**
+ * What a product list said about one searched dataset (an association such as `lc7a01010`, or a lone
+ * exposure): its wanted files and their members, and the search row's sci_generation_date at the time.
+ * With it a later run can tell, without asking MAST again, that every member is already known.
+ */
+export interface Listing {
+  dataset: string;
+  generation_date: string | null;
+  files: ListedFile[];
+  listed_at: string;
+}
+
+export type ListingInput = Omit<Listing, 'listed_at'>;
+
 export interface DownloadLedger {
   get(filename: string): Promise<LedgerRecord | undefined>;
   list(): Promise<LedgerRecord[]>;
   record(input: LedgerInput, now?: Date): Promise<void>;
+  /** Every dataset's last listing, by lower-case dataset name. */
+  listings(): Promise<Map<string, Listing>>;
+  /** Replace each given dataset's listing (one write for the lot). */
+  recordListings(inputs: readonly ListingInput[], now?: Date): Promise<void>;
+}
+
+/** The listing as stored: members and names checked, files in name order. */
+export function normalizeListing(input: ListingInput, now: Date): Listing {
+  for (const f of input.files) {
+    if (!(Number.isSafeInteger(f.size) && f.size >= 0)) throw new Error(`listing of ${input.dataset}: size ${f.size} of ${f.filename} is not a byte count`);
+  }
+  const files = [...input.files].sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
+  return { dataset: input.dataset.toLowerCase(), generation_date: input.generation_date, files, listed_at: now.toISOString() };
 }
 
 /** The update rule shared by every ledger (and src/db/downloads.ts): given fields only; success clears the error. */
@@ -70,6 +104,16 @@ export function applyRecord(old: LedgerRecord | undefined, input: LedgerInput, n
 
 export class MemoryLedger implements DownloadLedger {
   protected readonly rows = new Map<string, LedgerRecord>();
+  protected readonly listed = new Map<string, Listing>();
+
+  async listings(): Promise<Map<string, Listing>> {
+    return new Map([...this.listed].map(([k, v]) => [k, { ...v, files: v.files.map((f) => ({ ...f })) }]));
+  }
+
+  async recordListings(inputs: readonly ListingInput[], now: Date = new Date()): Promise<void> {
+    const listings = inputs.map((i) => normalizeListing(i, now));
+    for (const listing of listings) this.listed.set(listing.dataset, listing);
+  }
 
   async get(filename: string): Promise<LedgerRecord | undefined> {
     const row = this.rows.get(filename);
@@ -86,7 +130,8 @@ export class MemoryLedger implements DownloadLedger {
 }
 
 /**
- * `<download_dir>/downloads.jsonl`: one line per change, the last line for a file wins. Appends are
+ * `<download_dir>/downloads.jsonl`: one line per change, the last line for a file (or, for lines
+ * `{"listing": …}`, for a dataset's listing) wins. Appends are
  * serialized; a torn last line (a crash mid-append) is skipped on load, losing only that one change.
  */
 export class JsonlLedger extends MemoryLedger {
@@ -105,7 +150,12 @@ export class JsonlLedger extends MemoryLedger {
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;
       try {
-        const row = JSON.parse(line) as LedgerRecord;
+        const parsed = JSON.parse(line) as LedgerRecord & { listing?: Listing };
+        if (parsed.listing !== undefined) {
+          if (typeof parsed.listing.dataset === 'string' && Array.isArray(parsed.listing.files)) ledger.listed.set(parsed.listing.dataset, parsed.listing);
+          continue;
+        }
+        const row = parsed;
         if (typeof row.filename === 'string' && (LEDGER_STATES as readonly string[]).includes(row.state)) ledger.rows.set(row.filename, row);
       } catch {
         // torn line: ignored (see class comment)
@@ -116,8 +166,16 @@ export class JsonlLedger extends MemoryLedger {
 
   override async record(input: LedgerInput, now: Date = new Date()): Promise<void> {
     await super.record(input, now);
-    const row = this.rows.get(input.filename)!;
-    const line = `${JSON.stringify(row)}\n`;
+    await this.append(this.rows.get(input.filename)!);
+  }
+
+  override async recordListings(inputs: readonly ListingInput[], now: Date = new Date()): Promise<void> {
+    await super.recordListings(inputs, now);
+    if (inputs.length > 0) await this.append(...inputs.map((i) => ({ listing: this.listed.get(i.dataset.toLowerCase())! })));
+  }
+
+  private async append(...values: unknown[]): Promise<void> {
+    const line = values.map((v) => `${JSON.stringify(v)}\n`).join('');
     // One failed append must not poison the chain for later records.
     this.chain = this.chain.catch(() => undefined).then(() => appendFile(this.file, line));
     await this.chain;

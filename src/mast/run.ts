@@ -132,10 +132,41 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
   const unfinished = new Set(ledgerRows.filter((r) => r.state !== 'complete').map((r) => r.filename));
   const unfinishedDatasets = new Set(ledgerRows.filter((r) => r.state !== 'complete').map((r) => r.dataset));
   const subtracted: Record<string, number> = {};
+  const files: FileResult[] = [];
+  /** Why a file need not be fetched, or undefined when it must be (the same rule for listed and remembered files). */
+  const skipReason = async (p: { filename: string; rootname: string }): Promise<string | undefined> => {
+    if (inDatabase.has(p.rootname)) return 'rootname already known';
+    if (complete.has(p.filename)) return 'already downloaded (ledger)';
+    if (await pathExists(path.join(options.ingestDir, p.filename))) return 'already in ingest_dir';
+    if (inIngest.has(p.rootname) && !unfinished.has(p.filename)) return 'rootname already in ingest_dir';
+    return undefined;
+  };
+  // The search answers mostly association ids (lc7a01010) while the database knows member rootnames: a
+  // dataset whose remembered listing (same sci_generation_date) has every file accounted for is known
+  // without asking MAST for its products again.
+  const listings = await options.ledger.listings();
+  const knownByListing = async (row: SearchRow): Promise<FileResult[] | undefined> => {
+    const listing = listings.get(row.dataset);
+    if (listing === undefined || listing.files.length === 0 || listing.generation_date !== (row.generationDate ?? null)) return undefined;
+    const out: FileResult[] = [];
+    for (const f of listing.files) {
+      const reason = await skipReason({ filename: f.filename, rootname: f.member });
+      if (reason === undefined) return undefined;
+      out.push({ dataset: row.dataset, filename: f.filename, size: f.size, status: 'skipped', reason });
+    }
+    return out;
+  };
   const candidates: SearchRow[] = [];
   for (const row of search.rows) {
     let source = [...known.entries()].find(([label, set]) => label !== ingestLabel && set.has(row.dataset))?.[0];
     if (source === undefined && inIngest.has(row.dataset) && !unfinishedDatasets.has(row.dataset)) source = ingestLabel;
+    if (source === undefined) {
+      const remembered = await knownByListing(row);
+      if (remembered !== undefined) {
+        source = LISTING_LABEL;
+        files.push(...remembered);
+      }
+    }
     if (source === undefined) candidates.push(row);
     else subtracted[source] = (subtracted[source] ?? 0) + 1;
   }
@@ -145,14 +176,11 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
   const listing = candidates.length > 0
     ? await listProducts(options.mastUrl, candidates.map((r) => r.dataset), mastHttp, options.productBatchSize)
     : { products: [], batches: 0, rejected: [], duplicates: 0, ignored: 0 };
-  const files: FileResult[] = listing.rejected.map((r) => ({ dataset: r.dataset, filename: r.filename, size: 0, status: 'skipped' as const, reason: `refused: ${r.reason}` }));
+  if (!options.dryRun) await rememberListings(options.ledger, candidates, listing.products);
+  files.push(...listing.rejected.map((r) => ({ dataset: r.dataset, filename: r.filename, size: 0, status: 'skipped' as const, reason: `refused: ${r.reason}` })));
   const byDataset = new Map<string, Product[]>();
   for (const p of listing.products) {
-    let reason: string | undefined;
-    if (inDatabase.has(p.rootname)) reason = 'rootname already known';
-    else if (complete.has(p.filename)) reason = 'already downloaded (ledger)';
-    else if (await pathExists(path.join(options.ingestDir, p.filename))) reason = 'already in ingest_dir';
-    else if (inIngest.has(p.rootname) && !unfinished.has(p.filename)) reason = 'rootname already in ingest_dir';
+    const reason = await skipReason(p);
     if (reason !== undefined) {
       files.push({ dataset: p.dataset, filename: p.filename, size: p.size, status: 'skipped', reason });
       continue;
@@ -243,6 +271,22 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
     for (const ref of report.references) if (ref.status === 'failed') log.warn(`reference ${ref.dir}$${ref.file}: ${ref.reason}`);
   }
   return finish(report, started, transferred, downloadSeconds);
+}
+
+/** The report's name for datasets subtracted because their remembered listing is all known. */
+export const LISTING_LABEL = 'listing';
+
+/** Each searched candidate's wanted files and members, as the product list gave them. */
+async function rememberListings(ledger: DownloadLedger, candidates: readonly SearchRow[], products: readonly Product[]): Promise<void> {
+  const byDataset = new Map<string, Product[]>(candidates.map((r) => [r.dataset, []]));
+  for (const p of products) byDataset.get(p.dataset)?.push(p);
+  await ledger.recordListings(
+    candidates.map((row) => ({
+      dataset: row.dataset,
+      generation_date: row.generationDate ?? null,
+      files: byDataset.get(row.dataset)!.map((p) => ({ filename: p.filename, member: p.rootname, size: p.size })),
+    })),
+  );
 }
 
 function finish(report: RunReport, started: Date, bytes: number, downloadSeconds = 0): RunReport {
