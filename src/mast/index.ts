@@ -1,7 +1,7 @@
 /** MAST client (search, product lists, downloads) and CRDS reference files (DESIGN §8). */
 export { runDownload, summaryLine, mapBounded, DEFAULT_LIMIT, type DownloadStageOptions, type RunReport, type FileResult, type FileStatus, type PlannedFile, type StageLogger } from './run.js';
 export { writeReport, reportName } from './report.js';
-export { searchTimeTag, checkSearchColumns, missingColumns, searchBody, parseSearchRow, EXCLUDED_TARGETS, SEARCH_COLUMNS, type SearchRow, type SearchResult, type SearchOptions } from './search.js';
+export { searchTimeTag, checkSearchColumns, missingColumns, searchBody, parseSearchRow, filterProblem, EXCLUDED_TARGETS, SEARCH_COLUMNS, type SearchRow, type SearchResult, type SearchOptions, type SearchFilters } from './search.js';
 export { listProducts, parseProductList, downloadUrl, chunk, MAX_BATCH, type Product, type ProductListResult } from './products.js';
 export { transferFile, partPath, parseContentRange, type TransferSpec, type TransferOptions, type TransferOutcome } from './transfer.js';
 export { verifyFitsFile, fileDigest, type Verdict } from './verify.js';

@@ -17,6 +17,11 @@ const PRODUCT = new RegExp(`^([a-z][a-z0-9]{8})_(${HST_SUFFIXES.join('|')})\\.fi
 /** CRDS reference names as HST headers give them: `lref$2o8vt8wzl_phot.fits`, `oref$53v1buhoo_pfl.fits`. */
 const REFERENCE = /^(lref|oref)\$([a-z0-9]{1,40}_[a-z0-9]{1,20}\.fits)$/;
 
+/** MAST's wildcard syntax as a RegExp: `*` is any run of characters, everything else literal, any case. */
+export function wildcardRegExp(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+}
+
 /** Strings from MAST's SQL tables arrive blank-padded (`"COS   "`); compare them trimmed. */
 export function trimmed(value: unknown): string {
   return typeof value === 'string' ? value.trim() : '';

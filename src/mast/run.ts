@@ -12,7 +12,7 @@ import { gatherKnown, ingestDirKnown, type KnownDatasets } from './known.js';
 import type { DownloadLedger } from './ledger.js';
 import { hasWantedSuffix } from './names.js';
 import { downloadUrl, listProducts, type Product } from './products.js';
-import { checkSearchColumns, searchTimeTag, type SearchRow } from './search.js';
+import { checkSearchColumns, searchTimeTag, type SearchFilters, type SearchRow } from './search.js';
 import { transferFile } from './transfer.js';
 import { fileDigest, verifyFitsFile } from './verify.js';
 
@@ -38,6 +38,8 @@ export interface DownloadStageOptions {
   concurrency?: number;
   /** Datasets to download at most (default 50). */
   limit?: number;
+  /** --since / --target / --proposal, sent as search conditions. */
+  filters?: SearchFilters;
   dryRun?: boolean;
   /** Fetch missing reference files from CRDS after the downloads (default true). */
   references?: boolean;
@@ -76,7 +78,7 @@ export interface RunReport {
   finished: string;
   dry_run: boolean;
   mast_url: string;
-  search: { total_results: number; pages: number; datasets: number; rejected: Array<{ dataset: string; reason: string }>; messages: string[] };
+  search: { filters: SearchFilters; total_results: number; pages: number; datasets: number; rejected: Array<{ dataset: string; reason: string }>; messages: string[] };
   known: Record<string, number>;
   /** Datasets dropped before listing products, by the source that knew them first. */
   subtracted: Record<string, number>;
@@ -116,7 +118,7 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
 
   // 1. Discover, once the columns the search selects are known to exist.
   await checkSearchColumns(options.mastUrl, mastHttp);
-  const search = await searchTimeTag(options.mastUrl, mastHttp, { now, ...(options.searchPageSize ? { pageSize: options.searchPageSize } : {}) });
+  const search = await searchTimeTag(options.mastUrl, mastHttp, { now, ...(options.filters ? { filters: options.filters } : {}), ...(options.searchPageSize ? { pageSize: options.searchPageSize } : {}) });
   log.info(`${search.rows.length} TIME-TAG datasets in MAST (${search.totalResults} results, ${search.pages} pages).`);
 
   // 2. Subtract what we have: database sources, ingest_dir, and files the ledger holds as complete.
@@ -200,7 +202,7 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
     finished: '',
     dry_run: options.dryRun === true,
     mast_url: options.mastUrl,
-    search: { total_results: search.totalResults, pages: search.pages, datasets: search.rows.length, rejected: search.rejected, messages: search.messages },
+    search: { filters: options.filters ?? {}, total_results: search.totalResults, pages: search.pages, datasets: search.rows.length, rejected: search.rejected, messages: search.messages },
     known: Object.fromEntries([...known.entries()].map(([k, v]) => [k, v.size])),
     subtracted,
     products: { batches: listing.batches, listed: listing.products.length, duplicates: listing.duplicates, ignored: listing.ignored, rejected: listing.rejected },

@@ -6,7 +6,7 @@
  * here, because a server that ignores a condition must not bring calibration exposures in.
  */
 import { requestJson, type HttpOptions } from './http.js';
-import { parseRootname, trimmed } from './names.js';
+import { parseRootname, trimmed, wildcardRegExp } from './names.js';
 
 /** §14.2: calibration and engineering targets never give lightcurves. */
 export const EXCLUDED_TARGETS = ['DARK', 'BIAS', 'DEUTERIUM', 'WAVE', 'ANY', 'NONE'] as const;
@@ -21,6 +21,7 @@ export const SEARCH_COLUMNS = [
   'sci_release_date',
   'sci_generation_date',
   'sci_pep_id',
+  'sci_start_time',
 ] as const;
 
 /**
@@ -55,9 +56,41 @@ export interface SearchRow {
   /** When MAST's pipeline made the products: a change means the files were reprocessed. */
   generationDate: string | undefined;
   proposalId: number | undefined;
+  startTime: string;
+}
+
+/**
+ * `hstlc download --since/--target/--proposal`: further search conditions, in the search API's terms
+ * (astroquery's MastMissions sends each criterion as one `{column: value}` condition; several values
+ * of one column comma-separated, `!` negating, `>=` comparing, MAST's search syntax).
+ */
+export interface SearchFilters {
+  /** Observations that started on or after this day (YYYY-MM-DD, UTC): sci_start_time >= since. */
+  since?: string;
+  /** TARGNAME, upper case; `*` is MAST's wildcard. */
+  target?: string;
+  /** Proposal id (sci_pep_id). */
+  proposal?: number;
+}
+
+/** Why a filter value cannot be sent, or undefined when it is fine (the CLI turns this into a usage error). */
+export function filterProblem(filters: SearchFilters): string | undefined {
+  if (filters.since !== undefined) {
+    const ok = /^\d{4}-\d{2}-\d{2}$/.test(filters.since) && new Date(`${filters.since}T00:00:00Z`).toISOString().startsWith(filters.since);
+    if (!ok) return `--since wants a date YYYY-MM-DD, got '${filters.since}'`;
+  }
+  // A comma or a leading '!', '<', '>' would be read by MAST as another term of the condition.
+  if (filters.target !== undefined && !/^[A-Z0-9_+\-.*]{1,100}$/.test(filters.target)) {
+    return `--target wants a target name of letters, digits and _ + - . * (MAST's wildcard), got '${filters.target}'`;
+  }
+  if (filters.proposal !== undefined && !(Number.isSafeInteger(filters.proposal) && filters.proposal > 0)) {
+    return `--proposal wants a positive integer, got '${filters.proposal}'`;
+  }
+  return undefined;
 }
 
 export interface SearchOptions {
+  filters?: SearchFilters;
   /** Rows per request (MastMissions' default limit is 5000). */
   pageSize?: number;
   /** Upper bound on requests, so a server that never reaches totalResults cannot loop us forever. */
@@ -78,8 +111,9 @@ export interface SearchResult {
 }
 
 /** The request body for one page. */
-export function searchBody(offset: number, limit: number, now: Date): Record<string, unknown> {
+export function searchBody(offset: number, limit: number, now: Date, filters: SearchFilters = {}): Record<string, unknown> {
   const today = now.toISOString().slice(0, 10);
+  const excluded = EXCLUDED_TARGETS.map((t) => `!${t}`);
   return {
     select_cols: [...SEARCH_COLUMNS],
     conditions: [
@@ -88,7 +122,10 @@ export function searchBody(offset: number, limit: number, now: Date): Record<str
       { sci_aec: 'S' },
       // The search API's comparison syntax: released strictly before today (UTC), as §14.2.
       { sci_release_date: `<${today}` },
-      { sci_targname: EXCLUDED_TARGETS.map((t) => `!${t}`).join(',') },
+      // One condition per column: the wanted name OR'd with nothing, the exclusions AND'd against it.
+      { sci_targname: [...(filters.target !== undefined ? [filters.target] : []), ...excluded].join(',') },
+      ...(filters.since !== undefined ? [{ sci_start_time: `>=${filters.since}` }] : []),
+      ...(filters.proposal !== undefined ? [{ sci_pep_id: filters.proposal }] : []),
     ],
     limit,
     offset,
@@ -104,7 +141,7 @@ function record(value: unknown): Record<string, unknown> | undefined {
 }
 
 /** One result row → SearchRow, or the reason it is not wanted. */
-export function parseSearchRow(raw: unknown, now: Date): SearchRow | { reject: string; dataset: string } {
+export function parseSearchRow(raw: unknown, now: Date, filters: SearchFilters = {}): SearchRow | { reject: string; dataset: string } {
   const r = record(raw);
   if (r === undefined) return { reject: 'row is not an object', dataset: '' };
   const shown = trimmed(r['sci_data_set_name']);
@@ -124,6 +161,12 @@ export function parseSearchRow(raw: unknown, now: Date): SearchRow | { reject: s
     return { reject: `not released until ${releaseDate}`, dataset };
   }
   const pep = r['sci_pep_id'];
+  const proposalId = typeof pep === 'number' && Number.isInteger(pep) ? pep : undefined;
+  const startTime = trimmed(r['sci_start_time']);
+  // The filters again, so a server that ignored a condition cannot widen the download.
+  if (filters.target !== undefined && !wildcardRegExp(filters.target).test(targname)) return { reject: `target ${targname} is not ${filters.target}`, dataset };
+  if (filters.proposal !== undefined && proposalId !== filters.proposal) return { reject: `proposal ${proposalId ?? '(none)'} is not ${filters.proposal}`, dataset };
+  if (filters.since !== undefined && startTime.slice(0, 10) < filters.since) return { reject: `started ${startTime || '(no date)'}, before ${filters.since}`, dataset };
   return {
     dataset,
     asnId: parseRootname(r['sci_asn_id']),
@@ -132,7 +175,8 @@ export function parseSearchRow(raw: unknown, now: Date): SearchRow | { reject: s
     operatingMode: mode,
     releaseDate,
     generationDate: trimmed(r['sci_generation_date']) || undefined,
-    proposalId: typeof pep === 'number' && Number.isInteger(pep) ? pep : undefined,
+    proposalId,
+    startTime,
   };
 }
 
@@ -145,6 +189,9 @@ export async function searchTimeTag(mastUrl: string, http: HttpOptions, options:
   const pageSize = options.pageSize ?? 5000;
   const maxPages = options.maxPages ?? 1000;
   const now = options.now ?? new Date();
+  const filters = options.filters ?? {};
+  const problem = filterProblem(filters);
+  if (problem !== undefined) throw new Error(problem);
   const rows: SearchRow[] = [];
   const seen = new Set<string>();
   const rejected: SearchResult['rejected'] = [];
@@ -153,7 +200,7 @@ export async function searchTimeTag(mastUrl: string, http: HttpOptions, options:
   let offset = 0;
   let pages = 0;
   while (pages < maxPages) {
-    const body = record(await requestJson(url, { method: 'POST', body: searchBody(offset, pageSize, now) }, http));
+    const body = record(await requestJson(url, { method: 'POST', body: searchBody(offset, pageSize, now, filters) }, http));
     pages++;
     if (body === undefined) throw new Error(`${url}: the answer is not a JSON object`);
     const results = body['results'];
@@ -166,7 +213,7 @@ export async function searchTimeTag(mastUrl: string, http: HttpOptions, options:
     const msgs = body['messages'];
     if (Array.isArray(msgs)) for (const m of msgs) messages.push(typeof m === 'string' ? m : JSON.stringify(m));
     for (const raw of results) {
-      const parsed = parseSearchRow(raw, now);
+      const parsed = parseSearchRow(raw, now, filters);
       if ('reject' in parsed) {
         rejected.push({ dataset: parsed.dataset, reason: parsed.reject });
         continue;

@@ -5,7 +5,7 @@
  * the download_dir lock (two runs would write the same `.part` files); a dry run writes nothing, so it
  * takes none and may look while a download runs.
  */
-import { DEFAULT_HTTP, DEFAULT_LIMIT, runDownload, summaryLine, writeReport, type RunReport } from '../mast/index.js';
+import { DEFAULT_HTTP, DEFAULT_LIMIT, runDownload, summaryLine, writeReport, type RunReport, type SearchFilters } from '../mast/index.js';
 import { databaseKnown, DatabaseLedger } from '../mast/database.js';
 import { itemResult, type Stage } from './stage.js';
 
@@ -13,6 +13,8 @@ export interface DownloadRequest {
   dryRun?: boolean;
   /** Datasets to download at most (default 50, §14.1 maxdownload). */
   limit?: number;
+  /** --since / --target / --proposal: search conditions. */
+  filters?: SearchFilters;
   /** MAST_API_TOKEN, for exclusive-access data. */
   token?: string;
   /** `hstlc/<version>`. */
@@ -45,6 +47,7 @@ export const downloadStage: Stage<DownloadRequest, DownloadSummary> = {
       known: databaseKnown(ctx.db),
       concurrency: cfg.download_concurrency,
       limit: input.limit ?? DEFAULT_LIMIT,
+      ...(input.filters !== undefined ? { filters: input.filters } : {}),
       dryRun: input.dryRun === true,
       logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), debug: (m) => log.debug?.(m) },
       onPlan: (files) => {

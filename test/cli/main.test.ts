@@ -50,6 +50,7 @@ describe('hstlc --help', () => {
     const download = (await run(['download', '--help'])).stdout;
     assert.match(download, /--dry-run/);
     assert.match(download, /--limit <n>/);
+    for (const option of ['--since <date>', '--target <name>', '--proposal <id>']) assert.ok(download.includes(option), option);
     const extract = (await run(['extract', '--help'])).stdout;
     for (const option of ['--step <seconds>', '--wlim <a,b>', '--no-airglow-filter', '-o, --output <out>']) {
       assert.ok(extract.includes(option), option);

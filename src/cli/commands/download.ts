@@ -3,12 +3,15 @@ import { DEFAULT_LIMIT, summaryLine } from '../../mast/summary.js';
 import type { RunReport } from '../../mast/run.js';
 import type { CliContext } from '../context.js';
 import { examples } from '../examples.js';
-import { positiveInteger } from '../parsers.js';
+import { isoDay, positiveInteger, targetPattern } from '../parsers.js';
 import { runStageCommand } from '../stage.js';
 
 interface DownloadOptions {
   dryRun?: boolean;
   limit?: number;
+  since?: string;
+  target?: string;
+  proposal?: number;
 }
 
 function humanBytes(n: number): string {
@@ -45,13 +48,21 @@ export function registerDownload(program: Command, ctx: CliContext): void {
     )
     .option('--dry-run', 'list what would be downloaded, download nothing')
     .option('--limit <n>', `download at most n observations (default ${DEFAULT_LIMIT})`, positiveInteger)
-    .addHelpText('after', examples('$ hstlc download --dry-run', '$ hstlc download --limit 50', '$ download_hstlc   (original name)'))
+    .option('--since <date>', 'only observations that started on or after this day (YYYY-MM-DD, UTC)', isoDay)
+    .option('--target <name>', 'only this target (TARGNAME as MAST has it; * is a wildcard)', targetPattern)
+    .option('--proposal <id>', 'only this proposal (program) id', positiveInteger)
+    .addHelpText('after', examples('$ hstlc download --dry-run', '$ hstlc download --limit 50', '$ hstlc download --since 2024-01-01 --target GD71', '$ hstlc download --proposal 11897', '$ download_hstlc   (original name)'))
     .action(async (opts: DownloadOptions) => {
       const cfg = await ctx.config();
       const token = ctx.io.env['MAST_API_TOKEN']?.trim() || cfg.mast_token || undefined;
+      const filters = {
+        ...(opts.since !== undefined ? { since: opts.since } : {}),
+        ...(opts.target !== undefined ? { target: opts.target } : {}),
+        ...(opts.proposal !== undefined ? { proposal: opts.proposal } : {}),
+      };
       await runStageCommand(ctx, {
         stage: async () => (await import('../../pipeline/download.js')).downloadStage,
-        input: { dryRun: opts.dryRun === true, limit: opts.limit ?? DEFAULT_LIMIT, ...(token !== undefined ? { token } : {}), userAgent: `hstlc/${ctx.version}` },
+        input: { dryRun: opts.dryRun === true, limit: opts.limit ?? DEFAULT_LIMIT, filters, ...(token !== undefined ? { token } : {}), userAgent: `hstlc/${ctx.version}` },
         lines: (s) => describe(s, s.report_file ?? undefined),
       });
     });

@@ -4,6 +4,7 @@
  * (compared as numbers when both sides are numbers, else as text, which orders ISO dates), or `a..b`.
  * A row matches when no negative term matches and, if there are positive terms, one of them does.
  */
+import { wildcardRegExp } from '../names.js';
 import type { StubRow } from './catalog.js';
 
 function compare(a: string, b: string): number {
@@ -20,10 +21,7 @@ function termMatches(cell: string, term: string): boolean {
   if (term.startsWith('>')) return compare(cell, term.slice(1)) > 0;
   const range = /^(.+)\.\.(.+)$/.exec(term);
   if (range) return compare(cell, range[1]!) >= 0 && compare(cell, range[2]!) <= 0;
-  if (term.includes('*')) {
-    const re = new RegExp(`^${term.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
-    return re.test(cell);
-  }
+  if (term.includes('*')) return wildcardRegExp(term).test(cell);
   return cell.toUpperCase() === term.toUpperCase();
 }
 
