@@ -9,6 +9,7 @@ import { ConfigError } from '../config/errors.js';
 import { toCommandArgs } from './aliases.js';
 import { createContext, type ContextInternals, type GlobalOptions } from './context.js';
 import { ExitCode, UsageError } from './errors.js';
+import { atInterrupt } from './interrupt.js';
 import { resolveIo, type CliIo } from './io.js';
 import { buildProgram } from './program.js';
 import { hstlcVersion } from './version.js';
@@ -34,12 +35,15 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
   };
 
   let code: number;
+  // Ctrl-C (cli/interrupt.ts): the log file is flushed last, after the stage's own cleanups.
+  const unregister = atInterrupt(() => ctx.close());
   try {
     await program.parseAsync(toCommandArgs(argv), { from: 'user' });
     code = ctx.exitCode;
   } catch (err) {
     code = report(err, ctx);
   } finally {
+    unregister();
     await ctx.close();
   }
   process.exitCode = code;

@@ -19,6 +19,7 @@ import type { StageLogger } from '../pipeline/log.js';
 import type { ProgressSink, Stage, StageEnvironment, StageProgress, StageResultSet } from '../pipeline/stage.js';
 import type { CliContext } from './context.js';
 import { ExitCode } from './errors.js';
+import { atInterrupt, guardInterrupts, noteProgress, resumeCommand } from './interrupt.js';
 
 /** A progress display for one phase (a bar on a terminal, lines elsewhere). */
 export interface ProgressView {
@@ -75,6 +76,10 @@ export interface StageCommand<Input, Summary> {
    * instead of a failure (exit 1).
    */
   databaseIsUsage?: boolean;
+  /**
+   * The command that resumes the work after Ctrl-C (default: `hstlc --config <its config> <command>`).
+   */
+  resume?: string;
   /** A failure the command explains itself; return true when handled (the exit code is set). */
   onError?: (err: unknown, log: HstlcLogger) => boolean | Promise<boolean>;
 }
@@ -103,6 +108,7 @@ export function progressSink(ctx: CliContext, log: HstlcLogger, factory: Progres
         view = factory(ctx, p, log);
       }
       view?.update(p);
+      noteProgress(p);
     },
     stop() {
       view?.stop();
@@ -132,6 +138,9 @@ export async function runStageCommand<Input, Summary>(ctx: CliContext, command: 
     return undefined;
   }
   const progress = progressSink(ctx, log, command.progressView ?? progressView());
+  // Ctrl-C: release the lock this run takes (the handler then exits 130 with the resume command).
+  const guard = guardInterrupts(ctx.io.stderr, command.resume ?? resumeCommand(cfg.source.path, ctx.command));
+  const unregister: Array<() => void> = [];
   try {
     const [{ runStage }, stage] = await Promise.all([import('../pipeline/stage.js'), command.stage()]);
     const set = await runStage(
@@ -143,6 +152,7 @@ export async function runStageCommand<Input, Summary>(ctx: CliContext, command: 
         logger: stageLogger(log),
         progress,
         ...waitOption(ctx),
+        onLocked: (lock) => unregister.push(atInterrupt(() => lock.release())),
       },
       command.input,
     );
@@ -158,6 +168,8 @@ export async function runStageCommand<Input, Summary>(ctx: CliContext, command: 
     if ((await command.onError?.(err, log)) === true) return undefined;
     throw err;
   } finally {
+    for (const fn of unregister) fn();
+    guard.release();
     await handle.close();
   }
 }

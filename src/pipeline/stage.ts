@@ -96,6 +96,11 @@ export interface StageEnvironment {
    * `timeoutMs` has passed (then the lock error is thrown); `onWait` hears who holds it, once.
    */
   waitForLock?: { timeoutMs: number; onWait(holder: string): void };
+  /**
+   * Hears the lock once it is taken, so that the CLI's Ctrl-C handler can release it before the
+   * process exits (a signal ends the process without reaching runStage's finally).
+   */
+  onLocked?(lock: HomeLock): void;
 }
 
 /** How often a waiting stage looks at the lock again. */
@@ -131,6 +136,7 @@ async function takeLock(kind: StageLock, name: string, settings: HstlcSettings):
 export async function runStage<Input, Summary>(stage: Stage<Input, Summary>, environment: StageEnvironment, input: Input): Promise<StageResultSet<Summary>> {
   const { settings } = environment;
   const lock = await takeLockWaiting(stage.lock(input), stage.name, settings, environment.waitForLock);
+  if (lock !== undefined) environment.onLocked?.(lock);
   let started: Pool | undefined;
   const ctx: StageContext = {
     db: environment.db,

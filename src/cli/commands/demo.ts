@@ -13,6 +13,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../examples.js';
+import { guardInterrupts, shellWord } from '../interrupt.js';
 import type { ArchiveManifest, ArchiveSize } from '../../synthetic/index.js';
 import type { PipelineSummary } from '../../pipeline/pipeline.js';
 import { runPipelineCommand } from './pipeline.js';
@@ -101,12 +102,20 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       await mkdir(root, { recursive: true });
       const t0 = performance.now();
       const { generateArchive } = await import('../../synthetic/index.js');
-      const manifest = await generateArchive({ dir: root, seed: opts.seed, size: opts.size });
-      const seconds = (performance.now() - t0) / 1000;
+      // Ctrl-C before the config is written: the archive is incomplete, so it is written again.
+      const guard = guardInterrupts(ctx.io.stderr, `hstlc demo ${shellWord(root)} --size ${opts.size} --seed ${opts.seed} --force`);
+      guard.doing('while writing the demo archive (no config yet)');
       const configPath = path.join(root, 'hstlc.yaml');
-      const tmp = `${configPath}.${process.pid}.part`;
-      await writeFile(tmp, await demoConfig(root, manifest));
-      await rename(tmp, configPath);
+      let manifest: ArchiveManifest;
+      try {
+        manifest = await generateArchive({ dir: root, seed: opts.seed, size: opts.size });
+        const tmp = `${configPath}.${process.pid}.part`;
+        await writeFile(tmp, await demoConfig(root, manifest));
+        await rename(tmp, configPath);
+      } finally {
+        guard.release();
+      }
+      const seconds = (performance.now() - t0) / 1000;
 
       const next = `hstlc --config ${configPath} pipeline`;
       const bad = manifest.files.filter((f) => f.bad !== null && f.ingested).length;

@@ -4,6 +4,7 @@ import type { PipelineSummary } from '../../pipeline/pipeline.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../examples.js';
+import { resumeCommand } from '../interrupt.js';
 import { runStageCommand } from '../stage.js';
 import { describePipeline } from '../describe-pipeline.js';
 
@@ -30,6 +31,7 @@ export async function runPipelineCommand(ctx: CliContext, cfg: LoadedConfig, opt
     input: { corrtagExtract: opts.corrtagExtract === true, aliases, matchRadiusArcsec: cfg.target_match_radius },
     lines: (summary) => describePipeline(summary, cfg),
     config: cfg,
+    resume: resumeCommand(cfg.source.path, 'pipeline'),
     logFile: opts.logFile !== false,
     print: opts.print !== false,
     databaseIsUsage: true,
