@@ -22,3 +22,8 @@ export async function finishRun(handle: HstlcDb, id: number, status: Exclude<Run
 export async function recentRuns(db: Kysely<Database>, limit = 20): Promise<RunRow[]> {
   return db.selectFrom('runs').selectAll().orderBy('id', 'desc').limit(limit).execute();
 }
+
+/** The runs still marked 'running' (some may belong to a process that is gone: interrupted). */
+export async function runningRuns(db: Kysely<Database>): Promise<Pick<RunRow, 'id' | 'host' | 'pid'>[]> {
+  return db.selectFrom('runs').select(['id', 'host', 'pid']).where('status', '=', 'running').execute();
+}

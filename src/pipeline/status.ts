@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { describeConnection } from '../config/connection.js';
 import type { HstlcSettings } from '../config/types.js';
-import { countByValue, knownTargets, pendingCompositeGroups, recentRuns, statsFlagCounts, tableCounts, type CompositeGroup, type HstlcDb, type TableCounts } from '../db/index.js';
+import { countByValue, knownTargets, pendingCompositeGroups, recentRuns, runningRuns, statsFlagCounts, tableCounts, type CompositeGroup, type HstlcDb, type TableCounts } from '../db/index.js';
 import { loadAliasFile, targetCandidates, type AliasTable, type TargetCandidate } from '../targets/index.js';
 import { filesToIngest } from './ingest.js';
 import { journalDir, pendingIntents } from './journal.js';
@@ -67,6 +67,26 @@ export async function unsettledTargetPairs(
   return targetCandidates(await knownTargets(handle.db), settings.target_match_radius, aliases);
 }
 
+/**
+ * A run row as it is: 'running' rows whose process is gone (recorded on this host, pid no longer alive)
+ * were interrupted — killed, or stopped by Ctrl-C, before they could finish their row. A run recorded
+ * on another host is taken at its word (its process cannot be looked at from here).
+ */
+export function runState(r: { status: RunInfo['status'] | 'running'; host: string; pid: number }, me: string = hostname()): RunInfo['status'] {
+  return r.status === 'running' && r.host === me && !processAlive(r.pid) ? 'interrupted' : r.status;
+}
+
+/** Runs by status, the interrupted ones counted as such instead of as running. */
+async function runsByStatus(handle: HstlcDb, me: string): Promise<Record<string, number>> {
+  const counts = await countByValue(handle.db, 'runs', 'status');
+  const interrupted = (await runningRuns(handle.db)).filter((r) => runState({ ...r, status: 'running' }, me) === 'interrupted').length;
+  if (interrupted === 0) return counts;
+  const running = (counts['running'] ?? 0) - interrupted;
+  const out: Record<string, number> = {};
+  for (const [k, n] of Object.entries({ ...counts, interrupted: (counts['interrupted'] ?? 0) + interrupted, running }).sort(([a], [b]) => a.localeCompare(b))) if (n > 0) out[k] = n;
+  return out;
+}
+
 export async function collectStatus(handle: HstlcDb, settings: StatusSettings, options: { runs?: number } = {}): Promise<StatusReport> {
   const counts = await tableCounts(handle.db);
   const flags = await statsFlagCounts(handle.db);
@@ -74,7 +94,7 @@ export async function collectStatus(handle: HstlcDb, settings: StatusSettings, o
   const lastRuns: RunInfo[] = (await recentRuns(handle.db, options.runs ?? 5)).map((r) => ({
     id: r.id,
     command: r.command,
-    status: r.status === 'running' && r.host === me && !processAlive(r.pid) ? 'interrupted' : r.status,
+    status: runState(r, me),
     started_at: r.started_at,
     finished_at: r.finished_at,
     host: r.host,
@@ -89,7 +109,7 @@ export async function collectStatus(handle: HstlcDb, settings: StatusSettings, o
     counts,
     badDataByReason: await countByValue(handle.db, 'bad_data', 'reason'),
     downloadsByState: await countByValue(handle.db, 'downloads', 'state'),
-    runsByStatus: await countByValue(handle.db, 'runs', 'status'),
+    runsByStatus: await runsByStatus(handle, me),
     stats: flags,
     pendingComposites: await pendingCompositeGroups(handle.db),
     targetCandidates: candidates,
