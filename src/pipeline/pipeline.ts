@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { GridKind, PeriodogramMethod } from '../analysis/index.js';
 import type { HstlcSettings } from '../config/types.js';
 import type { HstlcDb } from '../db/index.js';
+import type { ImageCache } from '../plots/image-cache.js';
 import type { AliasTable } from '../targets/aliases.js';
 import { ingestStage, runIngest, shownIngestProgress, type IngestProgress, type IngestSettings, type IngestSummary } from './ingest.js';
 import { SILENT, type StageLogger } from './log.js';
@@ -55,6 +56,8 @@ export interface PlotsStageInput {
   /** The pipeline's pool, when it has one (not to be stopped). */
   pool?: Pool;
   onProgress?: (phase: string, done: number, total: number) => void;
+  /** PNGs drawn ahead by the job engine's plot jobs. */
+  imageCache?: ImageCache;
 }
 
 export type PlotsStage = (input: PlotsStageInput) => Promise<PlotsStageSummary>;
@@ -63,12 +66,13 @@ export type PlotsStage = (input: PlotsStageInput) => Promise<PlotsStageSummary>;
  * The plots stage as the pipeline calls it: `runPlots` (plots.ts) under the pipeline's lock, its
  * result reduced to what the pipeline reports. The one place that knows how the plots stage is reached.
  */
-export const pipelinePlots: PlotsStage = async ({ handle, settings, logger, method, pool, onProgress }) => {
+export const pipelinePlots: PlotsStage = async ({ handle, settings, logger, method, pool, onProgress, imageCache }) => {
   const s = await runPlots(handle, {
     settings,
     logger,
     ...(pool !== undefined ? { pool } : {}),
     ...(method !== undefined ? { method } : {}),
+    ...(imageCache !== undefined ? { imageCache } : {}),
     ...(onProgress !== undefined ? { onProgress: (p: PlotsProgress) => onProgress(p.phase, p.done, p.total) } : {}),
   });
   return {

@@ -27,7 +27,8 @@ import { buildSite, type ItemResult, type OutputResult, type SiteRecord } from '
 import { classify, type TableKind } from '../plots/html/tables.js';
 import { PAGES } from '../plots/layout.js';
 import type { PeriodogramData, StatsRecord } from '../plots/types.js';
-import type { ImageJob } from '../plots/units.js';
+import { renderImage, type ImageJob } from '../plots/units.js';
+import type { ImageCache } from '../plots/image-cache.js';
 import { SILENT, type StageLogger } from './log.js';
 import { DEFAULT_MAX_POINTS, PeriodogramCache, periodogramKey } from './plots-periodogram.js';
 import { createPool, type Pool } from './pool.js';
@@ -54,6 +55,8 @@ export interface PlotsOptions {
   pool?: Pool;
   logger?: StageLogger;
   onProgress?: (p: PlotsProgress) => void;
+  /** PNGs drawn ahead by the job engine's plot jobs (src/plots/image-cache.ts): taken instead of drawn. */
+  imageCache?: ImageCache;
 }
 
 export interface PlotsProgress {
@@ -100,7 +103,7 @@ export interface PlotsSummary {
   ok: boolean;
 }
 
-interface Candidate {
+export interface PlotCandidate {
   kind: 'composite' | 'individual';
   path: string;
   filename: string;
@@ -112,9 +115,9 @@ interface Candidate {
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Every lightcurve of the outputs table with the metadata of its row (individual) or group (composite). */
-export async function lightcurvesToPlot(handle: HstlcDb): Promise<{ candidates: Candidate[]; pendingComposites: number }> {
+export async function lightcurvesToPlot(handle: HstlcDb): Promise<{ candidates: PlotCandidate[]; pendingComposites: number }> {
   const rows = await listOutputsWithMetadata(handle.db);
-  const found = new Map<string, Candidate>();
+  const found = new Map<string, PlotCandidate>();
   const pending = new Set<string>();
   // Members in code-point order first, so a composite's metadata is that of its first member.
   rows.sort((a, b) => byText(a.filename, b.filename));
@@ -159,7 +162,7 @@ async function fileFacts(file: string): Promise<FileFacts> {
   return { hash, exptime: meta.exptime, members: product.members, datasets: datasetCount(product) };
 }
 
-function statsRecord(c: Candidate, row: Stats, exptime: number | null): StatsRecord {
+function statsRecord(c: PlotCandidate, row: Stats, exptime: number | null): StatsRecord {
   return {
     lightcurve_path: row.lightcurve_path,
     lightcurve_filename: row.lightcurve_filename,
@@ -197,6 +200,63 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Where the plots of one lightcurve are prepared: the periodogram cache, the pool, the grid. */
+export interface PrepareRecordContext {
+  cache: PeriodogramCache;
+  pool: Pool;
+  grid: GridKind;
+  method: PeriodogramMethod;
+  maxPoints: number;
+}
+
+export interface PreparedRecord {
+  record: SiteRecord;
+  /** How its periodogram was had; 'none' when there is none to make (§11.2); 'failed' or 'unread' (the file) with `error`. */
+  periodogram: 'computed' | 'cached' | 'none' | 'failed' | 'unread';
+  /** Why the file could not be read or its periodogram not made. */
+  error?: string;
+}
+
+/**
+ * One lightcurve's site record: its headers (EXPTIME, MEMBERnn), its statistics and its periodogram
+ * (from the content-keyed cache, else computed in the pool and cached). The plots stage runs it for
+ * every lightcurve; the job engine's plot job for its one (engine/tasks.ts), so both draw the same.
+ */
+export async function prepareRecord(c: PlotCandidate, row: Stats, ctx: PrepareRecordContext): Promise<PreparedRecord> {
+  let facts: FileFacts | undefined;
+  let periodogram: PeriodogramData | null = null;
+  let how: PreparedRecord['periodogram'] = 'none';
+  let error: string | undefined;
+  try {
+    facts = await fileFacts(c.path);
+    // §11.2: no periodogram when total ≤ 0, as the stats stage.
+    if (row.total !== null && row.total > 0) {
+      const unit = { path: c.path, grid: ctx.grid, method: ctx.method, maxPoints: ctx.maxPoints };
+      const key = periodogramKey(facts.hash, unit);
+      const hit = ctx.cache.get(key);
+      if (hit) {
+        periodogram = hit;
+        how = 'cached';
+      } else {
+        how = 'failed';
+        const r = await ctx.pool.run('plotsPeriodogram', unit);
+        if (r.status !== 'done') throw new Error(`periodogram: ${r.reason}`);
+        periodogram = r.periodogram;
+        ctx.cache.set(key, periodogram);
+        how = 'computed';
+      }
+    }
+  } catch (err) {
+    error = message(err);
+    if (facts === undefined) how = 'unread';
+  }
+  // Member labels: the file's own MEMBERnn, else the database's members when they match in number.
+  const fromDb = facts !== undefined && c.members.length === facts.datasets ? c.members : undefined;
+  const datasetNames = c.kind === 'composite' ? (facts?.members ?? fromDb) : fromDb;
+  const record: SiteRecord = { kind: c.kind, path: c.path, stats: statsRecord(c, row, facts?.exptime ?? null), periodogram, ...(datasetNames ? { datasetNames } : {}) };
+  return { record, periodogram: how, ...(error !== undefined ? { error } : {}) };
+}
+
 /**
  * The stage's body; run it as `plotsStage` through runStage (stage.ts), which holds the home_dir lock.
  * Throws only when it cannot run (database unreachable).
@@ -220,7 +280,7 @@ export async function runPlots(handle: HstlcDb, options: PlotsOptions): Promise<
     for (const row of await listStats(handle.db)) stats.set(path.join(row.lightcurve_path, row.lightcurve_filename), row);
 
     const items = new Map<string, PlotsItem>();
-    const planned: Array<{ c: Candidate; row: Stats }> = [];
+    const planned: Array<{ c: PlotCandidate; row: Stats }> = [];
     for (const c of candidates) {
       const row = stats.get(c.path);
       if (row === undefined) items.set(c.path, { name: c.filename, path: c.path, kind: c.kind, status: 'skipped', reason: 'no statistics yet (run hstlc stats)', outputs: [] });
@@ -239,45 +299,25 @@ export async function runPlots(handle: HstlcDb, options: PlotsOptions): Promise<
     let prepared = 0;
     logger.info(`Making periodograms for ${planned.length} datasets (${grid} grid)`);
     await inWindow(planned, pool.inProcess ? 1 : pool.size * 2, async ({ c, row }, i) => {
-      let facts: FileFacts | undefined;
-      let periodogram: PeriodogramData | null = null;
-      try {
-        facts = await fileFacts(c.path);
-        // §11.2: no periodogram when total ≤ 0, as the stats stage.
-        if (row.total !== null && row.total > 0) {
-          const unit = { path: c.path, grid, method, maxPoints };
-          const key = periodogramKey(facts.hash, unit);
-          const hit = cache.get(key);
-          if (hit) {
-            periodogram = hit;
-            pgCounts.cached++;
-          } else {
-            const r = await pool!.run('plotsPeriodogram', unit);
-            if (r.status !== 'done') throw new Error(`periodogram: ${r.reason}`);
-            periodogram = r.periodogram;
-            cache.set(key, periodogram);
-            pgCounts.computed++;
-          }
-        } else pgCounts.none++;
-      } catch (err) {
-        if (facts !== undefined) pgCounts.failed++;
-        prepErrors.set(c.path, message(err));
-      }
-      // Member labels: the file's own MEMBERnn, else the database's members when they match in number.
-      const fromDb = facts !== undefined && c.members.length === facts.datasets ? c.members : undefined;
-      const datasetNames = c.kind === 'composite' ? (facts?.members ?? fromDb) : fromDb;
-      records[i] = { kind: c.kind, path: c.path, stats: statsRecord(c, row, facts?.exptime ?? null), periodogram, ...(datasetNames ? { datasetNames } : {}) };
+      const one = await prepareRecord(c, row, { cache, pool: pool!, grid, method, maxPoints });
+      if (one.periodogram !== 'unread') pgCounts[one.periodogram]++;
+      if (one.error !== undefined) prepErrors.set(c.path, one.error);
+      records[i] = one.record;
       options.onProgress?.({ phase: 'periodograms', done: ++prepared, total: planned.length, current: c.filename, failures: prepErrors.size });
     });
 
     const threads = pool;
-    const render = pool.inProcess
-      ? undefined
-      : async (job: ImageJob): Promise<Uint8Array> => {
-          const r = await threads.run('renderImage', job);
-          if (r.status !== 'done') throw new Error(r.reason);
-          return r.png;
-        };
+    const drawn = options.imageCache;
+    const inPool = async (job: ImageJob): Promise<Uint8Array> => {
+      const r = await threads.run('renderImage', job);
+      if (r.status !== 'done') throw new Error(r.reason);
+      return r.png;
+    };
+    const render = drawn !== undefined
+      ? async (job: ImageJob): Promise<Uint8Array> => (await drawn.take(job)) ?? (threads.inProcess ? renderImage(job) : inPool(job))
+      : threads.inProcess
+        ? undefined
+        : inPool;
     let failures = 0;
     const targetPairs = await unsettledTargetPairs(handle, settings);
     const site = await buildSite({

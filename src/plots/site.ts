@@ -19,6 +19,7 @@ import { hashParts, readManifest, writeManifest, type Manifest } from './manifes
 import { readLightcurve } from './read.js';
 import type { PngOptions } from './render.js';
 import type { ImageJob } from './units.js';
+import { imageJobsOf, imageMeta } from './image-cache.js';
 import type { LightcurveData, PeriodogramData, StatsRecord } from './types.js';
 import { relativeUrl } from './escape.js';
 import type { TargetCandidate } from '../targets/index.js';
@@ -87,20 +88,8 @@ export interface BuildSiteOptions {
   targetPairs?: readonly TargetCandidate[];
 }
 
-function metaOf(stats: StatsRecord) {
-  return {
-    targname: stats.targname,
-    instrument: stats.instrument,
-    detector: stats.detector,
-    opt_elem: stats.opt_elem,
-    cenwave: stats.cenwave,
-    aperture: stats.aperture,
-    exptime: stats.exptime,
-  };
-}
-
 function defaultLoad(record: SiteRecord): Promise<LightcurveData> {
-  return readLightcurve(record.path, { meta: metaOf(record.stats), datasetNames: record.datasetNames });
+  return readLightcurve(record.path, { meta: imageMeta(record), datasetNames: record.datasetNames });
 }
 
 /** Relative URL from a page in `from` (a folder relative to plot_dir, '' for the top) to `to`. */
@@ -161,15 +150,15 @@ async function drawRecord(w: Writer, record: SiteRecord, options: BuildSiteOptio
     return drawn;
   }
   const pgHash = record.periodogram ? hashParts(record.periodogram) : null;
-  const meta = metaOf(record.stats);
+  const meta = imageMeta(record);
   let lc: Promise<LightcurveData> | undefined;
   const data = () => (lc ??= (options.load ?? defaultLoad)(record));
   const png = options.png ?? {};
 
-  const job = { path: record.path, meta, datasetNames: record.datasetNames, png };
+  const [lightcurveJob, periodogramJob] = imageJobsOf(record, png);
   const render = options.renderImage;
   const pngResult = await w.output(out.png, hashParts('png', source, meta, record.datasetNames ?? null), async () =>
-    render ? render({ ...job, kind: 'lightcurve' }) : lightcurvePng(await data(), png),
+    render ? render(lightcurveJob!) : lightcurvePng(await data(), png),
   );
   result.outputs.push(pngResult);
   if (pngResult.status !== 'failed') drawn.png = out.png;
@@ -177,7 +166,7 @@ async function drawRecord(w: Writer, record: SiteRecord, options: BuildSiteOptio
   if (record.periodogram) {
     const pg = record.periodogram;
     const pgResult = await w.output(out.periodogram, hashParts('periodogram', source, meta, pgHash), async () =>
-      render ? render({ ...job, kind: 'periodogram', periodogram: pg }) : periodogramPng(await data(), pg, png),
+      render ? render(periodogramJob!) : periodogramPng(await data(), pg, png),
     );
     result.outputs.push(pgResult);
     if (pgResult.status !== 'failed') {

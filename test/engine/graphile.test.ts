@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,9 +20,11 @@ import { connectDatabase, engineDb, type HstlcDb } from '../../src/db/index.js';
 import { openEngine } from '../../src/pipeline/engine/graphile.js';
 import { submitRun, waitForRun } from '../../src/pipeline/engine/submit.js';
 import { runIngest } from '../../src/pipeline/ingest.js';
+import { runPlots } from '../../src/pipeline/plots.js';
 import { runStats } from '../../src/pipeline/stats.js';
+import { IMAGE_CACHE_DIR } from '../../src/plots/image-cache.js';
 import { DIALECTS, type TestDatabase } from '../db/dialects.js';
-import { cleanupHomes, homeFor, snapshot, tinyArchive, type Archive } from '../pipeline/helpers.js';
+import { cleanupHomes, homeFor, listTree, snapshot, tinyArchive, type Archive } from '../pipeline/helpers.js';
 
 const postgres = DIALECTS.find((d) => d.name === 'postgresql');
 const skip = postgres === undefined ? 'PostgreSQL not in HSTLC_TEST_DIALECTS' : postgres.skip;
@@ -39,12 +41,12 @@ async function database(): Promise<TestDatabase> {
 }
 
 /** A home with the archive's files and an hstlc.yaml for engine graphile on its own schema. */
-async function graphileHome(db: TestDatabase): Promise<{ config: string; cfg: LoadedConfig }> {
+async function graphileHome(db: TestDatabase, extra: readonly string[] = []): Promise<{ config: string; cfg: LoadedConfig }> {
   const { home } = homeFor(archive);
   const i = db.info;
   const url = `postgresql://${encodeURIComponent(i.user ?? '')}${i.password ? `:${encodeURIComponent(i.password)}` : ''}@${i.host ?? '127.0.0.1'}:${i.port ?? 5432}/${i.database ?? ''}?schema=${i.params['schema']}`;
   const config = path.join(home, 'hstlc.yaml');
-  writeFileSync(config, [`home_dir: ${home}`, `db_connection_string: ${url}`, 'engine: graphile', 'num_cores: 1', `bad_proposals: [${archive.manifest.bad_proposals.join(', ')}]`, ''].join('\n'));
+  writeFileSync(config, [`home_dir: ${home}`, `db_connection_string: ${url}`, 'engine: graphile', 'num_cores: 1', `bad_proposals: [${archive.manifest.bad_proposals.join(', ')}]`, ...extra, ''].join('\n'));
   return { config, cfg: await loadConfig({ configPath: config, env: {} }) };
 }
 
@@ -128,6 +130,15 @@ async function runOnEngine(cfg: LoadedConfig, runWorkers: (handle: HstlcDb) => P
   return handle;
 }
 
+/**
+ * A few composite groups of the archive, one per instrument mode kind (COS NUV, a COS FUV pair, STIS
+ * first order): the plots test draws every lightcurve twice, so it keeps its archive small.
+ */
+function keepOnly(home: string): void {
+  const dir = path.join(home, 'ingest');
+  for (const f of readdirSync(dir)) if (!/^(lbal|lb9y0[12]0|o6a50[12]0)/.test(f)) rmSync(path.join(dir, f));
+}
+
 async function until(what: string, test: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const t0 = Date.now();
   while (!(await test())) {
@@ -188,6 +199,54 @@ describe('the graphile engine on PostgreSQL', { skip }, () => {
       assert.ok(terminated > 0, 'worker connections were terminated');
       assert.deepEqual(await stateOf(cfg, handle), local);
     } finally {
+      await handle.close();
+    }
+  });
+
+  it('plots on two workers: each lightcurve’s plot job draws its PNGs, the site job only writes pages; the site equals the local plots stage’s', async () => {
+    // The local engine's site, from its own home (the shared `local` state has no plots).
+    const db = await database();
+    const { settings } = homeFor(archive, { db: db.info });
+    keepOnly(settings.home_dir);
+    // The compat grids: the same code paths at a fraction of the corrected grids' periodogram cost.
+    settings.algorithm = 'compat';
+    const localHandle = await connectDatabase(settings.db);
+    try {
+      await runIngest(localHandle, { settings });
+      await runStats(localHandle, { type: 'both', grid: settings.algorithm, numCores: 1 });
+      const s = await runPlots(localHandle, { settings });
+      assert.equal(s.ok, true);
+    } finally {
+      await localHandle.close();
+    }
+    const { config, cfg } = await graphileHome(await database(), ['algorithm: compat']);
+    keepOnly(cfg.home_dir);
+    const app = `hstlc-t-${randomBytes(4).toString('hex')}`;
+    const handle = await connectDatabase(cfg.db);
+    const engine = await openEngine(cfg, handle);
+    try {
+      const submitted = await submitRun(handle, engine, { settings: cfg, command: 'pipeline' });
+      const ws = [0, 1].map(() => worker(config, ['--once', '--concurrency', '1'], app));
+      assert.deepEqual(await Promise.all(ws.map((w) => w.done)), [0, 0], ws.map((w) => w.output()).join('\n---\n'));
+      await waitForRun(handle, engine, submitted.run, { pollMs: 200, signal: AbortSignal.timeout(120_000) });
+      const results = await pgQuery(cfg, `select kind, status, detail from ${engine.schema}.hstlc_results where run = $1`, [submitted.run]);
+      const plots = results.filter((r) => r['kind'] === 'plot');
+      const site = results.find((r) => r['kind'] === 'site');
+      assert.ok(site !== undefined && site['status'] === 'done', JSON.stringify(site));
+      // One plot job per lightcurve with statistics; the PNGs it drew: a lightcurve image each, and a
+      // periodogram image for each with a periodogram (total > 0, §11.2).
+      const localPngs = listTree(settings.plot_dir).filter((f) => f.endsWith('.png') && !f.startsWith('periodogram_subset/'));
+      const drawnAhead = plots.reduce((n, r) => n + Number((r['detail'] as { images?: number }).images ?? 0), 0);
+      assert.ok(plots.length > 0 && plots.every((r) => r['status'] === 'done'), JSON.stringify(plots.slice(0, 3)));
+      assert.equal(drawnAhead, localPngs.length, 'every PNG of the site was drawn by a plot job');
+      // The site job took every one of them (none drawn twice, none left behind).
+      assert.deepEqual(listTree(path.join(cfg.plot_dir, IMAGE_CACHE_DIR)), []);
+      // The same site: the same files, the PNGs byte for byte (rendering is deterministic).
+      const visible = (dir: string) => listTree(dir).filter((f) => !f.startsWith('.hstlc'));
+      assert.deepEqual(visible(cfg.plot_dir), visible(settings.plot_dir));
+      for (const f of localPngs) assert.ok(readFileSync(path.join(cfg.plot_dir, f)).equals(readFileSync(path.join(settings.plot_dir, f))), `${f} differs`);
+    } finally {
+      await engine.close();
       await handle.close();
     }
   });

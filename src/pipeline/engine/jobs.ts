@@ -8,6 +8,7 @@ import type { PeriodogramMethod } from '../../analysis/index.js';
 import type { Algorithm } from '../../config/types.js';
 import type { CompositeGroup } from '../../db/index.js';
 import { hlspName } from '../../lightcurve/composite.js';
+import type { PlotCandidate } from '../plots.js';
 import type { LightcurveKind, ProductType } from '../stats-unit.js';
 import type { JobKind } from './graphile.js';
 
@@ -46,7 +47,8 @@ export interface StatsJob extends JobCommon {
 }
 
 export interface PlotJob extends JobCommon {
-  path: string;
+  /** The lightcurve with its metadata, as the plots plan found it. */
+  candidate: PlotCandidate;
   method: PeriodogramMethod;
 }
 
@@ -93,7 +95,7 @@ export const jobKey = {
 
 /** The result key of a job (the item it is about), as recorded in hstlc_results. */
 export function itemKey(kind: JobKind, payload: unknown): string {
-  const p = payload as Partial<IngestJob & CompositeJob & PlanJob & StatsJob>;
+  const p = payload as Partial<IngestJob & CompositeJob & PlanJob & StatsJob & PlotJob>;
   switch (kind) {
     case 'ingest':
       return p.file ?? '';
@@ -102,8 +104,9 @@ export function itemKey(kind: JobKind, payload: unknown): string {
     case 'plan':
       return p.stage ?? '';
     case 'stats':
-    case 'plot':
       return p.path ?? '';
+    case 'plot':
+      return p.candidate?.path ?? '';
     default:
       return kind;
   }

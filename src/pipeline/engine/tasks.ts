@@ -6,7 +6,7 @@
  * for graphile-worker to retry with backoff (errors.ts).
  */
 import { createHash } from 'node:crypto';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { interestOf } from '../../analysis/index.js';
 import type { JobHelpers, Task, TaskList } from 'graphile-worker';
@@ -19,6 +19,7 @@ import {
   compositeGroupMembers,
   engineDb,
   findMetadata,
+  findStats,
   finishRun,
   listStats,
   pendingCompositeGroups,
@@ -34,8 +35,9 @@ import type { CompositeItem } from '../composites.js';
 import { ingestOneFile, STAGING_DIR, unitOptions, type FileResult } from '../ingest.js';
 import type { StageLogger } from '../log.js';
 import { pipelinePlots, type PipelineSettings } from '../pipeline.js';
-import { lightcurvesToPlot } from '../plots.js';
-import { DEFAULT_MAX_POINTS, PeriodogramCache, periodogramKey } from '../plots-periodogram.js';
+import { lightcurvesToPlot, prepareRecord } from '../plots.js';
+import { DEFAULT_MAX_POINTS, PeriodogramCache } from '../plots-periodogram.js';
+import { ImageCache, imageJobsOf } from '../../plots/image-cache.js';
 import { lightcurvesToProcess, type StatsFileResult } from '../stats.js';
 import type { Pool } from '../pool.js';
 import { isTransient, TransientJobError, transientReason } from './errors.js';
@@ -166,13 +168,12 @@ async function planJob(ctx: TaskContext, p: PlanJob): Promise<Outcome> {
     if (pendingComposites > 0) ctx.logger.warn(`${pendingComposites} composite(s) are being rebuilt and have no file yet: skipped`);
   } else {
     const { candidates } = await lightcurvesToPlot(ctx.handle);
-    const stats = new Map<string, { total: number | null }>();
-    for (const row of await listStats(ctx.handle.db)) stats.set(path.join(row.lightcurve_path, row.lightcurve_filename), row);
+    const stats = new Set<string>();
+    for (const row of await listStats(ctx.handle.db)) stats.add(path.join(row.lightcurve_path, row.lightcurve_filename));
     for (const c of candidates) {
-      const row = stats.get(c.path);
-      // §11.2: no periodogram when total ≤ 0 (nor without statistics: the plots stage skips those).
-      if (row === undefined || row.total === null || row.total <= 0) continue;
-      await enqueue(ctx.engine, 'plot', { ...common, path: c.path, method: p.method } satisfies PlotJob, jobKey.plot(c.path));
+      // Without statistics the plots stage skips a lightcurve (it reports it); nothing to draw ahead.
+      if (!stats.has(c.path)) continue;
+      await enqueue(ctx.engine, 'plot', { ...common, candidate: c, method: p.method } satisfies PlotJob, jobKey.plot(c.path));
       queued++;
     }
     await enqueue(ctx.engine, 'site', { ...common, method: p.method } satisfies SiteJob, jobKey.site());
@@ -193,29 +194,39 @@ async function statsJob(ctx: TaskContext, p: StatsJob): Promise<Outcome> {
   return { status: 'done', detail: { ...file, periodogram: r.row.periodogram, deliver: r.row.deliver, interest: interestOf(r.row).kind, bins: r.bins } };
 }
 
-/** One lightcurve's periodogram for its plots, into plot_dir's cache (keyed by content), where the site job finds it. */
+/**
+ * One lightcurve's plots (§12): its periodogram into plot_dir's cache (keyed by content) and its PNGs —
+ * the lightcurve and the periodogram, the costly part of the site — into plot_dir's image cache, where
+ * the site job takes them instead of drawing (src/plots/image-cache.ts). The record is prepared by the
+ * same function as the plots stage's (prepareRecord), so the site job finds what this job drew.
+ */
 async function plotJob(ctx: TaskContext, p: PlotJob): Promise<Outcome> {
-  const unit = { path: p.path, grid: p.algorithm, method: p.method, maxPoints: DEFAULT_MAX_POINTS };
-  let hash: string;
-  try {
-    hash = createHash('sha256').update(await readFile(p.path)).digest('hex');
-  } catch (err) {
-    if (isTransient(err)) throw err;
-    return { status: 'failed', detail: { path: p.path, reason: message(err) } };
-  }
+  const c = p.candidate;
+  const row = await findStats(ctx.handle.db, path.basename(c.path), path.dirname(c.path));
+  if (row === undefined) return { status: 'skipped', detail: { path: c.path, reason: 'no statistics yet' } };
   const cache = new PeriodogramCache(ctx.settings.plot_dir);
-  const key = periodogramKey(hash, unit);
-  if (cache.get(key) !== undefined) return { status: 'done', detail: { path: p.path, periodogram: 'cached' } };
-  const r = await ctx.pool.run('plotsPeriodogram', unit);
-  if (r.status !== 'done') return { status: 'failed', detail: { path: p.path, reason: `periodogram: ${r.reason}` } };
   cache.ensure();
-  cache.set(key, r.periodogram);
-  return { status: 'done', detail: { path: p.path, periodogram: 'computed', ms: Math.round(r.ms) } };
+  const prepared = await prepareRecord(c, row, { cache, pool: ctx.pool, grid: p.algorithm, method: p.method, maxPoints: DEFAULT_MAX_POINTS });
+  if (prepared.error !== undefined) {
+    const code = transientReason(prepared.error);
+    if (code !== undefined) throw new TransientJobError(code, prepared.error);
+    return { status: 'failed', detail: { path: c.path, reason: prepared.error } };
+  }
+  // A PNG that fails here is drawn (and its failure reported) by the site job.
+  const images = new ImageCache(ctx.settings.plot_dir);
+  let drawn = 0;
+  for (const job of imageJobsOf(prepared.record)) {
+    const r = await ctx.pool.run('renderImage', job);
+    if (r.status !== 'done') continue;
+    await images.set(job, r.png);
+    drawn++;
+  }
+  return { status: 'done', detail: { path: c.path, periodogram: prepared.periodogram, images: drawn } };
 }
 
-/** The pages, PNGs and dashboards (src/plots/site.ts), with every periodogram already in the cache. */
+/** The pages and dashboards (src/plots/site.ts), with every periodogram and PNG drawn ahead by the plot jobs. */
 async function siteJob(ctx: TaskContext, p: SiteJob): Promise<Outcome> {
-  const s = await pipelinePlots({ handle: ctx.handle, settings: settingsOf(ctx, p), logger: ctx.logger, method: p.method });
+  const s = await pipelinePlots({ handle: ctx.handle, settings: settingsOf(ctx, p), logger: ctx.logger, method: p.method, imageCache: new ImageCache(ctx.settings.plot_dir) });
   return { status: s.status === 'done' ? 'done' : 'failed', detail: s };
 }
 
