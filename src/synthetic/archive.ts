@@ -22,7 +22,7 @@ export interface GenerateOptions {
   onFile?: (file: { path: string; bytes: number; events: number }) => void;
 }
 
-export const ARCHIVE_SIZES: readonly ArchiveSize[] = ['tiny', 'small', 'medium', 'large', 'heavy'];
+export const ARCHIVE_SIZES: readonly ArchiveSize[] = ['tiny', 'small', 'medium', 'large', 'bench', 'heavy'];
 
 export interface ReferenceSet {
   files: RefFile[];

@@ -35,6 +35,9 @@ export const SIZE_PRESETS: Record<ArchiveSize, SizePreset> = {
   small: { exposure: [300, 1500], rateScale: 1.5, extraVisits: 0, catalog: true, flatSize: 256, fluxNelem: 500, photNelem: 200 },
   medium: { exposure: [600, 2400], rateScale: 4, extraVisits: 2, catalog: true, flatSize: 256, fluxNelem: 1000, photNelem: 200 },
   large: { exposure: [600, 2400], rateScale: 4, extraVisits: 2, catalog: true, heavyEvents: 1e7, flatSize: 1024, fluxNelem: 1000, photNelem: 200 },
+  // The benchmark archive: about the size of the archive the original was timed on (~15 M events,
+  // COS FUV 1e5–1e6 events per segment, NUV 5e4–5e5, STIS 5e4–1e6).
+  bench: { exposure: [600, 2400], rateScale: 16.5, extraVisits: 5, catalog: true, flatSize: 256, fluxNelem: 1000, photNelem: 200 },
   heavy: { exposure: [600, 2400], rateScale: 4, extraVisits: 0, catalog: false, heavyEvents: 1e7, flatSize: 256, fluxNelem: 1000, photNelem: 200 },
 };
 

@@ -9,7 +9,7 @@ import type { Signal } from './signals.js';
 import type { Verdict } from './verdict.js';
 import type { BadKind, ExposureKind } from './plan.js';
 
-export type ArchiveSize = 'tiny' | 'small' | 'medium' | 'large' | 'heavy';
+export type ArchiveSize = 'tiny' | 'small' | 'medium' | 'large' | 'bench' | 'heavy';
 
 export type FileKind = 'cos_fuv_a' | 'cos_fuv_b' | 'cos_nuv' | 'cos_imaging' | 'stis_tag' | 'stis_x1d';
 
