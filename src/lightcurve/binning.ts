@@ -141,6 +141,33 @@ interface Block {
   size: number;
 }
 
+/**
+ * Events arrive in time order (TIME-TAG files are written sorted). numpy's quicksort still permutes
+ * tied times, but the running sum only sees the sequence of weights, and a permutation inside a run
+ * of equal times whose weights are all equal leaves that sequence unchanged: then the input order
+ * sums exactly as numpy's order does, and the O(n log n) argsort can be skipped. NaN times (sorted
+ * last by numpy) or any descent, or unequal weights on tied times, take the argsort.
+ */
+function inOrderIsNumpyOrder(times: Float64Array, weights: Float64Array, n: number): boolean {
+  if (n > 0 && times[0] !== times[0]) return false;
+  for (let i = 1; i < n; i++) {
+    const t = times[i];
+    const prev = times[i - 1];
+    if (t > prev) continue;
+    if (t !== prev || !Object.is(weights[i], weights[i - 1])) return false;
+  }
+  return true;
+}
+
+let identityCache = new Int32Array(0);
+function identity(n: number): Int32Array {
+  if (identityCache.length < n) {
+    identityCache = new Int32Array(Math.max(n, NP_BLOCK));
+    for (let i = 0; i < identityCache.length; i++) identityCache[i] = i;
+  }
+  return identityCache;
+}
+
 /** numpy ≥1.? `histogram` with array bins and weights: the cumulative-sum path, block by block. */
 class NumpyHistogram implements EventHistogram {
   private readonly open = new Map<number, Block>();
@@ -174,8 +201,8 @@ class NumpyHistogram implements EventHistogram {
 
   /** cw[searchsorted(sorted times, edges)] for one block. */
   private reduce(block: Block): Float64Array {
-    const order = npArgsort(block.times);
     const n = block.size;
+    const order = inOrderIsNumpyOrder(block.times, block.weights, n) ? identity(n) : npArgsort(block.times);
     const cw = new Float64Array(n + 1);
     const sorted = new Float64Array(n);
     let acc = 0;

@@ -1,7 +1,7 @@
 /** The non-uniform FFT sums behind the fast periodogram, against direct summation. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { NUFFT_RELATIVE_ERROR, nufftType1, trigSums } from '../../src/analysis/periodogram/nufft.js';
+import { NUFFT_RELATIVE_ERROR, nufftType1, trigSums, uniformSpacing } from '../../src/analysis/periodogram/nufft.js';
 import { rng } from './helpers.js';
 
 function directSums(t: Float64Array, w: Float64Array, omega: Float64Array, t0: number): { re: number[]; im: number[] } {
@@ -78,5 +78,32 @@ describe('nufft', () => {
       const phaseNoise = 4 * maxPhase * 2 ** -53;
       assert.ok(worst < NUFFT_RELATIVE_ERROR + phaseNoise, `case ${k}: ${worst}`);
     }
+  });
+
+  it('a uniform frequency grid (one type-1 transform, times wrapped) stays within the bound over a span of years', () => {
+    const rand = rng(11);
+    // Three visits 400 days apart, 2-s bins; the corrected grid's shape: f from fmax down to fmin, ends exact.
+    const t = Float64Array.from({ length: 900 }, (_, i) => 55000 + Math.floor(i / 300) * 400 + (i % 300) * (2 / 86400));
+    const w = Float64Array.from(t, () => rand() * 2 - 1);
+    const k = 5000;
+    const fmax = 17280;
+    const fmin = 144;
+    const df = (fmax - fmin) / (k - 1);
+    const omega = Float64Array.from({ length: k }, (_, i) => 2 * Math.PI * (i === 0 ? fmax : i === k - 1 ? fmin : fmax - i * df));
+    assert.ok(uniformSpacing(omega) !== undefined);
+    const t0 = (t[0] + t[t.length - 1]) / 2;
+    const got = trigSums(t, w, omega, t0);
+    assert.ok(got.phaseShift !== undefined, 'the uniform path was taken');
+    const want = directSums(t, w, omega, t0);
+    let sumAbs = 0;
+    for (const v of w) sumAbs += Math.abs(v);
+    let maxPhase = 0;
+    for (const wq of [omega[0], omega[k - 1]]) for (const tj of t) maxPhase = Math.max(maxPhase, Math.abs(wq * (tj - t0)));
+    for (let q = 0; q < k; q++) {
+      const err = Math.hypot(got.re[q] - want.re[q], got.im[q] - want.im[q]) / sumAbs;
+      assert.ok(err < NUFFT_RELATIVE_ERROR + got.phaseShift[q] + 4 * maxPhase * 2 ** -53, `ω[${q}]: ${err}`);
+    }
+    // Linear in period (the compat grid) is not uniform in frequency.
+    assert.equal(uniformSpacing(Float64Array.from({ length: 100 }, (_, i) => 1 / (1 + i))), undefined);
   });
 });

@@ -60,6 +60,21 @@ describe('numpy-compatible sort and histogram', { skip: skipUnlessAstropy() }, (
     assert.equal(ours.length, want.length);
     assert.deepEqual(ours, want);
   });
+
+  it('sorted times whose ties carry equal weights (summed in input order) equal np.histogram bit for bit', () => {
+    const { t } = sample(140000, 5);
+    // A weight per distinct time (as a per-pixel flat gives tied events of one pixel): ties share it.
+    const w = Float32Array.from(t, (v) => 0.9 + ((v * 7919) % 1) * 0.2);
+    const grid = timeGrid(t[0], t[t.length - 1], 2);
+    const h = makeHistogram(grid.edges, t.length, true, 'numpy');
+    for (let i = 0; i < t.length; i++) h.addAt(i, t[i], w[i]);
+    const want = numpy<number[]>(
+      `import sys\nd=json.load(sys.stdin)\nt=np.array(d['t'],dtype=np.float32); w=np.array(d['w'],dtype=np.float32)\n` +
+        `print(json.dumps(np.histogram(t, np.arange(t.min(), t.max()+2, 2), weights=w)[0].astype(float).tolist()))`,
+      JSON.stringify({ t: Array.from(t), w: Array.from(w) }),
+    );
+    assert.deepEqual(Array.from(h.finish()), want);
+  });
 });
 
 describe('bins', () => {

@@ -53,18 +53,32 @@ export function lombScargleFast(t: Float64Array, y: Float64Array, omega: Float64
     const xs = sy.im[i];
     const c2 = s2.re[i];
     const sn2 = s2.im[i];
-    const r2 = Math.hypot(c2, sn2);
-    // Rotation by τ diagonalizes the 2×2 normal matrix: norms (N ± |Σe^{2iωt}|)/2.
-    const theta = Math.atan2(sn2, c2) / 2;
-    const c = Math.cos(theta);
-    const s = Math.sin(theta);
+    const r2 = Math.sqrt(c2 * c2 + sn2 * sn2);
+    // Rotation by τ diagonalizes the 2×2 normal matrix: norms (N ± |Σe^{2iωt}|)/2. cos τ and sin τ
+    // of the half angle τ = atan2(sn2, c2)/2 ∈ (−π/2, π/2] by the half-angle formulas, each branch
+    // where it does not cancel (no atan2, cos, sin per frequency).
+    let c = 1;
+    let s = 0;
+    if (r2 > 0) {
+      const cos2 = c2 / r2;
+      if (cos2 >= 0) {
+        c = Math.sqrt((1 + cos2) / 2);
+        s = sn2 / r2 / (2 * c);
+      } else {
+        s = Math.sqrt((1 - cos2) / 2);
+        if (sn2 < 0) s = -s;
+        c = sn2 / r2 / (2 * s);
+        if (sn2 === 0) c = 0;
+      }
+    }
     const a = c * xc + s * xs;
     const b = c * xs - s * xc;
     const d1 = (n + r2) / 2;
     const d2 = (n - r2) / 2;
     const p = 0.5 * ((a * a) / d1 + (b * b) / d2);
     power[i] = p;
-    const eps = NUFFT_RELATIVE_ERROR + omega[i] * tAbsMax * EPS + 2 * EPS + n * EPS;
+    const shift = (sy.phaseShift?.[i] ?? 0) + (s2.phaseShift?.[i] ?? 0);
+    const eps = NUFFT_RELATIVE_ERROR + shift + omega[i] * tAbsMax * EPS + 2 * EPS + n * EPS;
     const pn = (2 * p) / yy; // normalized power ∈ [0, 1]
     const cond = n / Math.max(Math.min(d1, d2), Number.MIN_VALUE);
     const dn = 3 * Math.SQRT2 * eps * Math.sqrt(cond) * (Math.sqrt(Math.max(pn, 0)) + 2 * pn) + 4 * eps * eps * cond;

@@ -72,16 +72,29 @@ export function nufftType1(x: Float64Array, cRe: Float64Array, cIm: Float64Array
   const spectrum = new Float64Array(2 * mr);
   fftOf(mr).transform(spectrum, grid);
   const out = new Float64Array(2 * m);
-  const scale = Math.sqrt(Math.PI / tau) / mr;
+  const deconv = deconvolutionOf(m, tau, mr);
   for (let k = -m / 2; k < m / 2; k++) {
     // Σ_m f_m e^{+ik·m·h} is the forward FFT (e^{−2πi q m/Mr}) read at q = −k.
-    const q = ((-k % mr) + mr) % mr;
-    const d = scale * Math.exp(k * k * tau);
+    const q = k <= 0 ? -k : mr - k;
     const o = 2 * (k + m / 2);
+    const d = deconv[k + m / 2];
     out[o] = d * spectrum[2 * q];
     out[o + 1] = d * spectrum[2 * q + 1];
   }
   return out;
+}
+
+// The Gaussian's deconvolution factors depend on M alone: computed once per size, like the FFT tables.
+const deconvolutions = new Map<number, Float64Array>();
+function deconvolutionOf(m: number, tau: number, mr: number): Float64Array {
+  let d = deconvolutions.get(m);
+  if (d === undefined) {
+    d = new Float64Array(m);
+    const scale = Math.sqrt(Math.PI / tau) / mr;
+    for (let k = -m / 2; k < m / 2; k++) d[k + m / 2] = scale * Math.exp(k * k * tau);
+    deconvolutions.set(m, d);
+  }
+  return d;
 }
 
 export interface TrigSums {
@@ -89,6 +102,8 @@ export interface TrigSums {
   re: Float64Array;
   /** Im S(ω) per target. */
   im: Float64Array;
+  /** Uniform grid: per target, the phase (rad) its rounding moves it off the progression summed on. */
+  phaseShift?: Float64Array;
 }
 
 /** Sort order of t (the blocks need contiguous times; sums do not care about order). */
@@ -102,14 +117,73 @@ function sortedIndex(t: Float64Array): Uint32Array {
 }
 
 /**
+ * The spacing of ω when it is an arithmetic progression ω_0 + k·d to within 2^-40 of the range (the
+ * corrected grid: uniform in frequency, its ends set exactly), else undefined.
+ */
+export function uniformSpacing(omega: Float64Array): number | undefined {
+  const k = omega.length;
+  if (k < 3) return undefined;
+  const d = (omega[k - 1] - omega[0]) / (k - 1);
+  if (!(d !== 0 && Number.isFinite(d))) return undefined;
+  const tol = Math.abs(omega[k - 1] - omega[0]) * 2 ** -40;
+  for (let i = 1; i < k - 1; i++) if (!(Math.abs(omega[i] - (omega[0] + i * d)) <= tol)) return undefined;
+  return d;
+}
+
+/**
+ * S at ω_q = ω_0 + q·d, q = 0…K−1, as one type-1 NUFFT of K' = 2^⌈log2 K⌉ modes (Press & Rybicki's
+ * observation, astropy's `assume_regular_frequency`): with s = t − t0 and x = d·s wrapped into [−π, π),
+ * e^{iω_q s} = e^{i(ω_0 s + c·x)}·e^{i(q − c)x} for the integer shift c = K'/2, since q − c is an
+ * integer. One grid and one FFT however long the span, instead of one per time block. Also returns,
+ * per target, |ω_q − (ω_0 + q·d)|·max|s|: the phase by which the grid's own rounding moves the target
+ * off the progression the sums are taken on.
+ */
+function uniformSums(t: Float64Array, w: Float64Array, omega: Float64Array, d: number, t0: number, re: Float64Array, im: Float64Array): Float64Array {
+  const k = omega.length;
+  const n = t.length;
+  const m = nextPow2(k);
+  const c = m / 2;
+  const w0 = omega[0];
+  const twoPi = 2 * Math.PI;
+  const x = new Float64Array(n);
+  const cRe = new Float64Array(n);
+  const cIm = new Float64Array(n);
+  let sMax = 0;
+  for (let j = 0; j < n; j++) {
+    const s = t[j] - t0;
+    sMax = Math.max(sMax, Math.abs(s));
+    let xj = d * s;
+    xj -= twoPi * Math.round(xj / twoPi);
+    if (xj >= Math.PI) xj -= twoPi;
+    if (xj < -Math.PI) xj += twoPi;
+    x[j] = xj;
+    const ph = w0 * s + c * xj;
+    cRe[j] = w[j] * Math.cos(ph);
+    cIm[j] = w[j] * Math.sin(ph);
+  }
+  const f = nufftType1(x, cRe, cIm, m);
+  const shift = new Float64Array(k);
+  for (let q = 0; q < k; q++) {
+    // Mode q − c sits at index (q − c) + m/2 = q.
+    re[q] = f[2 * q];
+    im[q] = f[2 * q + 1];
+    shift[q] = Math.abs(omega[q] - (w0 + q * d)) * sMax;
+  }
+  return shift;
+}
+
+/**
  * S(ω_k) = Σ_j w_j·e^{iω_k(t_j − t0)} for every target ω_k (any order, any spacing), to
- * NUFFT_RELATIVE_ERROR·Σ|w|. Cost O(N·(2·MSP) + blocks·(M log M + K·2Q)).
+ * NUFFT_RELATIVE_ERROR·Σ|w| plus, for a uniform grid, `phaseShift[k]`·Σ|w|. Cost O(N·(2·MSP) +
+ * K log K) on a uniform grid; otherwise O(N·(2·MSP) + blocks·(M log M + K·2Q)).
  */
 export function trigSums(t: Float64Array, w: Float64Array, omega: Float64Array, t0: number): TrigSums {
   const k = omega.length;
   const re = new Float64Array(k);
   const im = new Float64Array(k);
   if (t.length === 0 || k === 0) return { re, im };
+  const d = uniformSpacing(omega);
+  if (d !== undefined) return { re, im, phaseShift: uniformSums(t, w, omega, d, t0, re, im) };
   let wlo = Infinity;
   let whi = -Infinity;
   for (let i = 0; i < k; i++) {
@@ -119,12 +193,16 @@ export function trigSums(t: Float64Array, w: Float64Array, omega: Float64Array, 
   const range = Math.max(whi - wlo, 0);
   // Largest block half-span whose uniform grid fits MAX_GRID: M ≈ range·2h/π + 2Q + 4.
   const hMax = range > 0 ? (Math.PI * (MAX_GRID / 2 - 2 * Q - 8)) / (2 * range) : Infinity;
+  // A gap inside a block costs grid points (≈ 2·range·gap/π of them, FFT'd), a new block costs one
+  // interpolation pass over the K targets (2Q terms each): split where the gap's points cost more.
+  // Visits of a composite days apart become blocks of their own instead of one grid spanning them.
+  const gapLimit = range > 0 ? (2 * Math.PI * Math.max(k, 64)) / range : Infinity;
   const order = sortedIndex(t);
   let start = 0;
   while (start < order.length) {
     let end = start + 1;
     const first = t[order[start]];
-    while (end < order.length && t[order[end]] - first <= 2 * hMax) end++;
+    while (end < order.length && t[order[end]] - first <= 2 * hMax && t[order[end]] - t[order[end - 1]] <= gapLimit) end++;
     addBlock(t, w, order, start, end, omega, wlo, whi, t0, re, im);
     start = end;
   }
