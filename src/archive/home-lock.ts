@@ -27,6 +27,17 @@ export class HomeLockedError extends Error {
   }
 }
 
+/**
+ * home_dir is in use on other hosts: `hstlc worker` processes of the job engine are running on it (the
+ * home_dir lock guards one host only). A reset refuses then, as it does when the lock is held.
+ */
+export class HomeBusyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HomeBusyError';
+  }
+}
+
 export interface HomeLock {
   readonly file: string;
   release(): Promise<void>;

@@ -7,7 +7,7 @@
  * here only when a command runs, so `hstlc --version` and `hstlc <cmd> --help` load none of the stages,
  * database drivers, chart or PNG libraries.
  */
-import { HomeLockedError } from '../archive/home-lock.js';
+import { HomeBusyError, HomeLockedError } from '../archive/home-lock.js';
 import { describeConnection } from '../config/connection.js';
 import type { LoadedConfig } from '../config/types.js';
 import type { HstlcDb } from '../db/connect.js';
@@ -161,7 +161,7 @@ export async function runStageCommand<Input, Summary>(ctx: CliContext, command: 
     return set;
   } catch (err) {
     progress.stop();
-    if (err instanceof HomeLockedError || err instanceof LockedError) {
+    if (err instanceof HomeLockedError || err instanceof LockedError || err instanceof HomeBusyError) {
       reportLocked(ctx, err, command.lockedPrefix);
       return undefined;
     }
@@ -183,7 +183,7 @@ export function reportStage<S>(ctx: CliContext, log: HstlcLogger, set: Pick<Stag
 
 /** Another hstlc process holds the lock: say so, exit 1. Any other error propagates. */
 export function reportLocked(ctx: CliContext, err: unknown, prefix = ''): void {
-  if (!(err instanceof HomeLockedError || err instanceof LockedError)) throw err;
+  if (!(err instanceof HomeLockedError || err instanceof LockedError || err instanceof HomeBusyError)) throw err;
   ctx.out.error(`${prefix}${err.message}`);
   ctx.setExitCode(ExitCode.ITEMS_FAILED);
 }

@@ -119,8 +119,16 @@ describe('the job engine on PostgreSQL', { skip }, () => {
         assert.ok(Date.now() - t0 < 60_000, `worker did not start: ${out}`);
         await new Promise((r) => setTimeout(r, 100));
       }
+      // While it runs, neither reset touches the archive (the home_dir lock guards this host only).
+      for (const reset of ['reset-database', 'reset-filesystem']) {
+        const refusedReset = await run(['--config', a.config, reset, '--yes']);
+        assert.equal(refusedReset.code, 1, refusedReset.stderr);
+        assert.match(refusedReset.stderr, new RegExp(`${reset} refused: 1 hstlc worker process\\(es\\) are running on this archive \\(pid ${child.pid} on `));
+      }
       child.kill('SIGTERM');
       assert.equal(await exited, 0, out);
+      const allowed = await run(['--config', a.config, 'reset-database', '--yes']);
+      assert.equal(allowed.code, 0, allowed.stderr);
       assert.equal((await engineDb.recentWorkers(probe.db, schema, 60_000)).filter((w) => w.stopped_at === null).length, 0);
     } finally {
       await probe.close();

@@ -5,6 +5,7 @@
  */
 import type { ConnectionInfo } from '../../config/connection.js';
 import { engineDb, type HstlcDb } from '../../db/index.js';
+import { HomeBusyError } from '../../archive/home-lock.js';
 import { kindOfTask, TASK_PREFIX } from './graphile.js';
 
 export interface EngineStatus {
@@ -44,4 +45,27 @@ export function describeEngineStatus(s: EngineStatus): string[] {
   if (s.workers.length === 0) lines.push('  no worker seen in the last 10 minutes (start hstlc worker)');
   else for (const w of s.workers) lines.push(`  worker ${w.id} (${w.concurrency} at a time): ${w.state}, last seen ${w.lastSeen}, ${w.jobsDone} job(s) done`);
   return lines;
+}
+
+/**
+ * A worker is live when it has not stopped and was seen within this long: 2 minutes, twice the default
+ * lock expiry (a worker says it is alive every 10 s by default; one killed stops saying so).
+ */
+export const LIVE_WORKER_MS = 120_000;
+
+/**
+ * The resets' guard under `engine: graphile`: refuse (HomeBusyError) while `hstlc worker` processes are
+ * running on this archive, from any host — they would write into tables and folders being emptied.
+ */
+export async function assertNoLiveWorkers(handle: HstlcDb, db: ConnectionInfo, command: string): Promise<void> {
+  const schema = engineDb.engineSchema(db);
+  if (!(await engineDb.engineSchemaExists(handle.db, schema))) return;
+  const live = (await engineDb.recentWorkers(handle.db, schema, LIVE_WORKER_MS)).filter((w) => w.stopped_at === null && Date.now() - new Date(w.last_seen).getTime() < LIVE_WORKER_MS);
+  if (live.length === 0) return;
+  const queued = await engineDb.liveJobsTotal(handle.db, schema);
+  const who = live.slice(0, 5).map((w) => `pid ${w.pid} on ${w.host}`).join(', ') + (live.length > 5 ? ` and ${live.length - 5} more` : '');
+  throw new HomeBusyError(
+    `${command} refused: ${live.length} hstlc worker process(es) are running on this archive (${who}; ${queued} job(s) not finished). ` +
+      'Stop them (SIGTERM finishes or releases their jobs) and run it again; hstlc status lists the workers.',
+  );
 }
