@@ -52,3 +52,4 @@ export async function connectDatabase(info: ConnectionInfo, options?: OpenOption
   }
   return handle;
 }
+export { markReprocessing, listReprocessing, findWaitingReprocessing, settleReprocessed, type ReprocessingRow } from './reprocessing.js';

@@ -12,6 +12,7 @@ import { statsPeriodogramColumns } from './migrations/0003-stats-periodogram.js'
 import { badHeaderReasons } from './migrations/0004-bad-header-reasons.js';
 import { checksumX1dReasons } from './migrations/0005-checksum-x1d-reasons.js';
 import { downloadListings } from './migrations/0006-download-listings.js';
+import { reprocessingTable } from './migrations/0007-reprocessing.js';
 
 export type { MigrationResult } from 'kysely';
 
@@ -27,6 +28,7 @@ export function migrationsFor(dialect: HstlcDb['dialect']): Record<string, Migra
     '0004-bad-header-reasons': badHeaderReasons(dialect),
     '0005-checksum-x1d-reasons': checksumX1dReasons(dialect),
     '0006-download-listings': downloadListings(dialect),
+    '0007-reprocessing': reprocessingTable(dialect),
   };
 }
 

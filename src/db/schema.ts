@@ -18,6 +18,10 @@ export { TARGET_METHODS, type TargetMethod } from '../targets/resolve.js';
 export const DOWNLOAD_STATES = ['queued', 'downloading', 'complete', 'failed'] as const;
 export type DownloadState = (typeof DOWNLOAD_STATES)[number];
 
+/** A reprocessed member: its new files wait in ingest_dir, then ingest has replaced its outputs. */
+export const REPROCESSING_STATES = ['waiting', 'done'] as const;
+export type ReprocessingState = (typeof REPROCESSING_STATES)[number];
+
 export const RUN_STATUSES = ['running', 'ok', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
@@ -108,6 +112,17 @@ export interface DownloadListingsTable {
   listed_at: string;
 }
 
+/** A member exposure whose recalibrated files were fetched for re-ingest (0007). */
+export interface ReprocessingTable {
+  id: Generated<number>;
+  dataset: string;
+  member: string;
+  mast_generation_date: string;
+  state: ReprocessingState;
+  requested_at: string;
+  done_at: string | null;
+}
+
 export interface RunsTable {
   id: Generated<number>;
   command: string;
@@ -138,6 +153,7 @@ export interface Database {
   stats: StatsTable;
   downloads: DownloadsTable;
   download_listings: DownloadListingsTable;
+  reprocessing: ReprocessingTable;
   runs: RunsTable;
   target_names: TargetNamesTable;
 }

@@ -4,9 +4,9 @@
  * the `downloads` table as a DownloadLedger. Not yet used by the CLI, which keeps the JSON-lines ledger
  * until the stages share one database handle.
  */
-import { findDownload, listBadDataFilenames, listDownloadListings, listDownloads, listMetadataFilenames, recordDownload, recordDownloadListings, type HstlcDb } from '../db/index.js';
+import { findDownload, listBadDataFilenames, listDownloadListings, listDownloads, listMetadataFilenames, recordDownload, recordDownloadListings, markReprocessing, type HstlcDb } from '../db/index.js';
 import type { KnownDatasets } from './known.js';
-import { normalizeListing, type DownloadLedger, type LedgerInput, type LedgerRecord, type Listing, type ListingInput } from './ledger.js';
+import { normalizeListing, type DownloadLedger, type LedgerInput, type LedgerRecord, type Listing, type ListingInput, type ReprocessingInput } from './ledger.js';
 import { parseRootname, rootnameOfFile } from './names.js';
 
 export function databaseKnown(handle: HstlcDb): KnownDatasets[] {
@@ -72,5 +72,9 @@ export class DatabaseLedger implements DownloadLedger {
 
   async recordListings(inputs: readonly ListingInput[], now: Date = new Date()): Promise<void> {
     await recordDownloadListings(this.handle, inputs.map((i) => normalizeListing(i, now)));
+  }
+
+  async markReprocessing(input: ReprocessingInput, now?: Date): Promise<void> {
+    await markReprocessing(this.handle, input, now);
   }
 }

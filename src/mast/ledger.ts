@@ -63,6 +63,14 @@ export interface DownloadLedger {
   listings(): Promise<Map<string, Listing>>;
   /** Replace each given dataset's listing (one write for the lot). */
   recordListings(inputs: readonly ListingInput[], now?: Date): Promise<void>;
+  /** MAST reprocessed these members and their new files are in ingest_dir: ingest is to replace their outputs. */
+  markReprocessing(input: ReprocessingInput, now?: Date): Promise<void>;
+}
+
+export interface ReprocessingInput {
+  dataset: string;
+  members: readonly string[];
+  generation_date: string;
 }
 
 /** The listing as stored: members and names checked, files in name order. */
@@ -105,6 +113,12 @@ export function applyRecord(old: LedgerRecord | undefined, input: LedgerInput, n
 export class MemoryLedger implements DownloadLedger {
   protected readonly rows = new Map<string, LedgerRecord>();
   protected readonly listed = new Map<string, Listing>();
+  /** Members marked for re-ingest (the database ledger keeps them in `reprocessing`, read by ingest and status). */
+  readonly reprocessing = new Map<string, { dataset: string; generation_date: string }>();
+
+  async markReprocessing(input: ReprocessingInput): Promise<void> {
+    for (const m of input.members) this.reprocessing.set(m, { dataset: input.dataset, generation_date: input.generation_date });
+  }
 
   async listings(): Promise<Map<string, Listing>> {
     return new Map([...this.listed].map(([k, v]) => [k, { ...v, files: v.files.map((f) => ({ ...f })) }]));

@@ -3,7 +3,8 @@
  * list products → download (bounded concurrency) → reference files → run report. Returns the report;
  * the CLI prints it and writes it to download_dir.
  */
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { moveFile } from '../archive/move.js';
 import { pathExists } from '../files/index.js';
 import path from 'node:path';
 import { fetchReferences, referencesNamedIn, type ReferenceResult, type WantedReference } from './crds.js';
@@ -84,6 +85,8 @@ export interface RunReport {
   subtracted: Record<string, number>;
   products: { batches: number; listed: number; duplicates: number; ignored: number; rejected: Array<{ dataset: string; filename: string; reason: string }> };
   new_datasets: number;
+  /** Datasets MAST reprocessed (newer sci_generation_date); queued once all their new files are in ingest_dir. */
+  reprocessed: Array<{ dataset: string; generation_date: string; queued: boolean }>;
   limit: number;
   requested: { datasets: string[]; files: number; bytes: number };
   plan: PlannedFile[];
@@ -158,8 +161,22 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
     }
     return out;
   };
+  // Reprocessing: a sci_generation_date newer than the one recorded (the listing's, else the ledger's
+  // files') means MAST recalibrated the dataset; it is listed and fetched again whatever is known.
+  const ledgerGeneration = new Map<string, string>();
+  for (const r of ledgerRows) {
+    const g = r.mast_generation_date;
+    if (g !== null && g > (ledgerGeneration.get(r.dataset) ?? '')) ledgerGeneration.set(r.dataset, g);
+  }
+  const reprocessed = new Map<string, string>();
   const candidates: SearchRow[] = [];
   for (const row of search.rows) {
+    const recorded = listings.get(row.dataset)?.generation_date ?? ledgerGeneration.get(row.dataset);
+    if (row.generationDate !== undefined && recorded !== undefined && row.generationDate > recorded) {
+      reprocessed.set(row.dataset, row.generationDate);
+      candidates.push(row);
+      continue;
+    }
     let source = [...known.entries()].find(([label, set]) => label !== ingestLabel && set.has(row.dataset))?.[0];
     if (source === undefined && inIngest.has(row.dataset) && !unfinishedDatasets.has(row.dataset)) source = ingestLabel;
     if (source === undefined) {
@@ -172,17 +189,24 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
     if (source === undefined) candidates.push(row);
     else subtracted[source] = (subtracted[source] ?? 0) + 1;
   }
-  log.info(`${candidates.length} datasets not yet known.`);
+  log.info(`${candidates.length} datasets not yet known${reprocessed.size > 0 ? `, ${reprocessed.size} of them reprocessed at MAST` : ''}.`);
 
   // 3. Products of the candidates; a member already known or downloaded is dropped file by file.
   const listing = candidates.length > 0
     ? await listProducts(options.mastUrl, candidates.map((r) => r.dataset), mastHttp, options.productBatchSize)
     : { products: [], batches: 0, rejected: [], duplicates: 0, ignored: 0 };
-  if (!options.dryRun) await rememberListings(options.ledger, candidates, listing.products);
+  // A reprocessed dataset's new listing is remembered only once its new files are all in ingest_dir.
+  if (!options.dryRun) await rememberListings(options.ledger, candidates.filter((r) => !reprocessed.has(r.dataset)), listing.products);
   files.push(...listing.rejected.map((r) => ({ dataset: r.dataset, filename: r.filename, size: 0, status: 'skipped' as const, reason: `refused: ${r.reason}` })));
   const byDataset = new Map<string, Product[]>();
+  /** A reprocessed dataset's file is skipped only when the ledger has it complete at the new generation. */
+  const fetchedAt = async (filename: string, generation: string): Promise<boolean> => {
+    const row = await options.ledger.get(filename);
+    return row?.state === 'complete' && row.mast_generation_date === generation;
+  };
   for (const p of listing.products) {
-    const reason = await skipReason(p);
+    const generation = reprocessed.get(p.dataset);
+    const reason = generation === undefined ? await skipReason(p) : (await fetchedAt(p.filename, generation)) ? 'already downloaded at this generation (ledger)' : undefined;
     if (reason !== undefined) {
       files.push({ dataset: p.dataset, filename: p.filename, size: p.size, status: 'skipped', reason });
       continue;
@@ -207,6 +231,7 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
     subtracted,
     products: { batches: listing.batches, listed: listing.products.length, duplicates: listing.duplicates, ignored: listing.ignored, rejected: listing.rejected },
     new_datasets: newDatasets.length,
+    reprocessed: [...reprocessed].map(([dataset, generation_date]) => ({ dataset, generation_date, queued: false })),
     limit,
     requested: { datasets: chosen, files: plan.length, bytes: planBytes },
     plan: plan.map((p) => ({ dataset: p.dataset, filename: p.filename, size: p.size })),
@@ -225,7 +250,9 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
   const results = await mapBounded(plan, options.concurrency ?? 4, async (p) => {
     const t0 = Date.now();
     await options.ledger.record({ dataset: p.dataset, filename: p.filename, state: 'downloading', size: p.size, mast_generation_date: generation.get(p.dataset) ?? null });
-    const dest = path.join(options.ingestDir, p.filename);
+    // New files of a reprocessed dataset wait in a hidden folder until all are verified (the old ones stay).
+    const dest = reprocessed.has(p.dataset) ? path.join(options.ingestDir, REPROCESS_DIR, p.dataset, p.filename) : path.join(options.ingestDir, p.filename);
+    if (reprocessed.has(p.dataset)) await mkdir(path.dirname(dest), { recursive: true });
     const outcome = await transferFile(
       {
         url: downloadUrl(options.mastUrl, p.filename),
@@ -257,6 +284,20 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
   const downloadSeconds = (Date.now() - downloadStart) / 1000;
   report.files.push(...results);
 
+  // 4b. Reprocessed datasets whose new files are all verified: into ingest_dir together, marked for re-ingest.
+  for (const entry of report.reprocessed) {
+    const products = listing.products.filter((p) => p.dataset === entry.dataset);
+    if (products.length === 0) continue;
+    const complete = await Promise.all(products.map((p) => fetchedAt(p.filename, entry.generation_date)));
+    if (!complete.every(Boolean)) continue;
+    for (const p of products) await moveFile(path.join(options.ingestDir, REPROCESS_DIR, p.dataset, p.filename), path.join(options.ingestDir, p.filename));
+    await rm(path.join(options.ingestDir, REPROCESS_DIR, entry.dataset), { recursive: true, force: true });
+    await options.ledger.markReprocessing({ dataset: entry.dataset, generation_date: entry.generation_date, members: [...new Set(products.map((p) => p.rootname))] });
+    await rememberListings(options.ledger, search.rows.filter((r) => r.dataset === entry.dataset), products);
+    entry.queued = true;
+    log.info(`${entry.dataset}: reprocessed at MAST (${entry.generation_date}); new files in ingest_dir, queued for re-ingest.`);
+  }
+
   // 5. Reference files named by what arrived, and by anything else waiting in ingest_dir: a reference
   //    that failed last time is tried again even when no new data came.
   if (options.references !== false) {
@@ -274,6 +315,9 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
   }
   return finish(report, started, transferred, downloadSeconds);
 }
+
+/** Where a reprocessed dataset's new files wait, under ingest_dir, until all are verified (hidden: ingest skips it). */
+export const REPROCESS_DIR = '.reprocessed';
 
 /** The report's name for datasets subtracted because their remembered listing is all known. */
 export const LISTING_LABEL = 'listing';

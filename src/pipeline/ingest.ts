@@ -28,6 +28,8 @@ import {
   findMetadata,
   findOutputs,
   finishRun,
+  findWaitingReprocessing,
+  settleReprocessed,
   listBadData,
   recordBadData,
   recordIngestedFile,
@@ -230,7 +232,22 @@ async function carryOut(ctx: Context, intent: IngestIntent): Promise<void> {
     if (outcome === 'moved' && m.role === 'lightcurve') await setPermissions(m.dst);
     await step(ctx, `moved-${m.role}`, intent.file);
   }
+  await settleIfReprocessed(ctx, intent);
   await removeIntent(ctx.journal, intent.file);
+}
+
+/**
+ * A member MAST reprocessed (marked by the downloader): its rows and files were just replaced above
+ * (upserts; the outputs row's composite queued for a rebuild), so the stats of its old lightcurve and
+ * composite go too, and it is no longer waiting. Repeating this after a crash finds nothing waiting.
+ */
+async function settleIfReprocessed(ctx: Context, intent: IngestIntent): Promise<void> {
+  const member = rootnameOf(intent.file).toLowerCase();
+  if ((await findWaitingReprocessing(ctx.handle.db, member)) === undefined) return;
+  const row = await findMetadata(ctx.handle.db, intent.record.metadata.filename);
+  const output = row === undefined ? undefined : await findOutputs(ctx.handle.db, row.id);
+  const lightcurves = [intent.record.output?.individual_filename, output?.composite_filename].filter((n): n is string => typeof n === 'string');
+  if (await settleReprocessed(ctx.handle, member, lightcurves)) ctx.logger.info(`	${member}: reprocessed at MAST; outputs replaced, its stats and composite queued again`);
 }
 
 /** Roll forward what an interrupted run had committed to (journal.ts). */

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { describeConnection } from '../config/connection.js';
 import type { HstlcSettings } from '../config/types.js';
-import { countByValue, knownTargets, pendingCompositeGroups, recentRuns, runningRuns, statsFlagCounts, tableCounts, type CompositeGroup, type HstlcDb, type TableCounts } from '../db/index.js';
+import { countByValue, knownTargets, listReprocessing, pendingCompositeGroups, recentRuns, runningRuns, statsFlagCounts, tableCounts, type CompositeGroup, type HstlcDb, type TableCounts } from '../db/index.js';
 import { loadAliasFile, targetCandidates, type AliasTable, type TargetCandidate } from '../targets/index.js';
 import { filesToIngest } from './ingest.js';
 import { journalDir, pendingIntents } from './journal.js';
@@ -36,6 +36,8 @@ export interface StatusReport {
   runsByStatus: Record<string, number>;
   stats: { interesting: number; lowCounts: number; deliverable: number };
   pendingComposites: CompositeGroup[];
+  /** Datasets MAST reprocessed whose new files wait for ingest to replace their outputs. */
+  reprocessing: Array<{ dataset: string; generation_date: string; members: string[] }>;
   /** Targets of different names recorded within target_match_radius of each other, not settled by an alias. */
   targetCandidates: TargetCandidate[];
   lastRuns: RunInfo[];
@@ -87,6 +89,16 @@ async function runsByStatus(handle: HstlcDb, me: string): Promise<Record<string,
   return out;
 }
 
+function waitingByDataset(rows: ReadonlyArray<{ dataset: string; member: string; mast_generation_date: string }>): StatusReport['reprocessing'] {
+  const out = new Map<string, StatusReport['reprocessing'][number]>();
+  for (const r of rows) {
+    const entry = out.get(r.dataset) ?? { dataset: r.dataset, generation_date: r.mast_generation_date, members: [] };
+    entry.members.push(r.member);
+    out.set(r.dataset, entry);
+  }
+  return [...out.values()];
+}
+
 export async function collectStatus(handle: HstlcDb, settings: StatusSettings, options: { runs?: number } = {}): Promise<StatusReport> {
   const counts = await tableCounts(handle.db);
   const flags = await statsFlagCounts(handle.db);
@@ -112,6 +124,7 @@ export async function collectStatus(handle: HstlcDb, settings: StatusSettings, o
     runsByStatus: await runsByStatus(handle, me),
     stats: flags,
     pendingComposites: await pendingCompositeGroups(handle.db),
+    reprocessing: waitingByDataset(await listReprocessing(handle.db, 'waiting')),
     targetCandidates: candidates,
     lastRuns,
     ingest: { dir: settings.ingest_dir, waiting: files.length, files: files.map((f) => path.basename(f)) },
@@ -153,6 +166,9 @@ export function describeStatus(r: StatusReport): string[] {
   ];
   for (const g of r.pendingComposites.slice(0, 10)) lines.push(`${pad('', 14)}${g.instrume} ${g.detector} ${g.targname} ${g.opt_elem} ${g.cenwave} ${g.aperture}`);
   if (r.pendingComposites.length > 10) lines.push(`${pad('', 14)}… and ${r.pendingComposites.length - 10} more`);
+  lines.push(`${pad('reprocessed', 14)}${r.reprocessing.length} dataset(s) recalibrated at MAST waiting for re-ingest${r.reprocessing.length > 0 ? ' (hstlc ingest replaces their outputs)' : ''}`);
+  for (const d of r.reprocessing.slice(0, 10)) lines.push(`${pad('', 14)}${d.dataset} (generated ${d.generation_date}): ${d.members.join(', ')}`);
+  if (r.reprocessing.length > 10) lines.push(`${pad('', 14)}… and ${r.reprocessing.length - 10} more`);
   if (r.targetCandidates.length > 0) {
     lines.push(`${pad('same target?', 14)}${r.targetCandidates.length} pair(s) of names at one position, kept apart; in target_aliases, 'A: B' merges A into B, 'A: A' keeps A apart`);
     for (const c of r.targetCandidates.slice(0, 10)) lines.push(`${pad('', 14)}${c.names[0]} ~ ${c.names[1]} (${c.separationArcsec.toFixed(2)}″)`);

@@ -1,11 +1,11 @@
 /**
- * download_listings (0006) on every dialect: a searched dataset's wanted files and members, replaced
+ * download_listings (0006) and reprocessing (0007) on every dialect: a searched dataset's wanted files and members, replaced
  * as a whole; sizes beyond 2^31 come back as numbers (bigint is a string from pg and mysql2); and the
  * database ledger lets a second download run skip the product list of a dataset whose members are known.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connectDatabase, listDownloadListings, recordDownloadListings, type HstlcDb } from '../../src/db/index.js';
+import { connectDatabase, findWaitingReprocessing, listDownloadListings, listReprocessing, markReprocessing, recordDownloadListings, settleReprocessed, type HstlcDb } from '../../src/db/index.js';
 import { DatabaseLedger } from '../../src/mast/database.js';
 import { runDownload } from '../../src/mast/index.js';
 import { startMastStub, type MastStub } from '../../src/mast/stub/index.js';
@@ -47,6 +47,20 @@ for (const dialect of DIALECTS) {
       assert.deepEqual([...all.keys()], ['lc7a01010', 'o6a501080']);
       assert.deepEqual(all.get('lc7a01010'), { dataset: 'lc7a01010', generation_date: '2020-01-01T00:00:00', listed_at: AT, files: [{ filename: 'lc7a01b1q_corrtag_a.fits', member: 'lc7a01b1q', size: big }] });
       assert.deepEqual(all.get('o6a501080')?.files, [{ filename: 'o6a501080_tag.fits', member: 'o6a501080', size: 5760 }]);
+    });
+
+    it('marks reprocessed members waiting, again at a newer generation, and settles them once', async () => {
+      await markReprocessing(handle, { dataset: 'lc7a01010', members: ['lc7a01b1q', 'lc7a01b2q'], generation_date: '2026-01-01T00:00:00' });
+      await markReprocessing(handle, { dataset: 'lc7a01010', members: ['lc7a01b1q'], generation_date: '2026-06-01T00:00:00' });
+      assert.deepEqual((await listReprocessing(handle.db, 'waiting')).map((r) => [r.member, r.mast_generation_date]), [
+        ['lc7a01b1q', '2026-06-01T00:00:00'],
+        ['lc7a01b2q', '2026-01-01T00:00:00'],
+      ]);
+      assert.equal((await findWaitingReprocessing(handle.db, 'lc7a01b1q'))?.dataset, 'lc7a01010');
+      assert.equal(await settleReprocessed(handle, 'lc7a01b1q', []), true);
+      assert.equal(await settleReprocessed(handle, 'lc7a01b1q', []), false, 'a second settle finds nothing waiting');
+      assert.equal(await findWaitingReprocessing(handle.db, 'lc7a01b1q'), undefined);
+      assert.deepEqual((await listReprocessing(handle.db, 'done')).map((r) => r.member), ['lc7a01b1q']);
     });
 
     it('lets a second download run skip the product list', async () => {
