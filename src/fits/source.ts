@@ -2,12 +2,9 @@
  * Where FITS bytes come from: a file read by position (only the blocks asked for), or a buffer
  * (a gunzipped `.fits.gz`, or bytes already in memory).
  */
-import { open, readFile, type FileHandle } from 'node:fs/promises';
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
+import { open, type FileHandle } from 'node:fs/promises';
 import { FitsError } from './errors.js';
-
-const gunzipAsync = promisify(gunzip);
+import { inflateFits } from './inflate.js';
 
 export interface ByteSource {
   readonly size: number;
@@ -77,7 +74,7 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 
 /**
  * Open a file as a byte source; gzip-compressed files (by content, not name) are inflated in
- * memory, since gzip allows no random access.
+ * memory, since gzip allows no random access, as a stream bounded by their declared sizes (inflate.ts).
  */
 export async function openSource(path: string): Promise<ByteSource> {
   let src: FileSource;
@@ -90,12 +87,7 @@ export async function openSource(path: string): Promise<ByteSource> {
   const head = await src.read(0, 2);
   if (head.length === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]) {
     await src.close();
-    try {
-      const bytes = await gunzipAsync(await readFile(path));
-      return new BufferSource(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    } catch (e) {
-      throw new FitsError('TRUNCATED', `gzip data is corrupt or truncated: ${(e as Error).message}`, { file: path });
-    }
+    return new BufferSource(await inflateFits(path));
   }
   return src;
 }
