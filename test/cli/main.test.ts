@@ -73,7 +73,7 @@ describe('usage errors exit 2', () => {
     assert.equal((await run(['stats', 'everything'])).code, 2);
     assert.equal((await run(['download', '--limit', 'ten'])).code, 2);
     assert.equal((await run(['extract', 'x.fits', '--wlim', '1800,915', '-o', 'o.fits'])).code, 2);
-    assert.equal((await run(['extract', 'x.fits'])).code, 2);
+    assert.equal((await run(['composite', 'a.fits', 'b.fits'])).code, 2);
     assert.equal((await run(['--verbose', '--quiet', 'version'])).code, 2);
     const none = await run([]);
     assert.equal(none.code, 2);

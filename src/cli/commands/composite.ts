@@ -1,10 +1,11 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../examples.js';
 import { extractionAlgorithmOption, stepOption } from '../options.js';
 import { algorithmParams, type AlgorithmName } from '../../lightcurve/algorithm.js';
-import { summaryLine } from './extract.js';
+import { aboutOnce, outputFileProblem, summaryLine, written } from '../output-file.js';
 
 interface CompositeCliOptions {
   output: string;
@@ -34,25 +35,23 @@ export function registerComposite(program: Command, ctx: CliContext): void {
     .action(async (files: string[], opts: CompositeCliOptions) => {
       const [{ CompositeSettingError, compositeFromFiles }, { loadAliasFile }] = await Promise.all([import('../../hst/extract.js'), import('../../targets/aliases.js')]);
       const cfg = await ctx.config();
+      const output = path.resolve(ctx.io.cwd, opts.output);
+      const problem = await outputFileProblem(output, 'composite.fits');
+      if (problem !== undefined) {
+        ctx.out.error(`composite: ${problem}`);
+        ctx.setExitCode(ExitCode.USAGE);
+        return;
+      }
       const algorithm = algorithmParams(opts.algorithm ?? cfg.algorithm);
       const extractOpts = { step: opts.step ?? cfg.step, algorithm, refs: { env: ctx.io.env, refDir: cfg.ref_dir } };
       try {
         const aliases = await loadAliasFile(cfg.target_aliases);
-        const res = await compositeFromFiles(files, opts.output, extractOpts, { force: opts.force === true, aliases });
-        let total = 0;
-        for (let i = 0; i < res.columns.counts.length; i++) total += res.columns.counts[i];
-        const summary = {
-          output: opts.output,
-          bins: res.rows,
-          totalCounts: total,
-          wavelength: [res.range.wmin, res.range.wmax] as [number, number],
-          algorithm: algorithm.name,
-          members: res.members,
-        };
-        ctx.out.result(summary, (v) => [
-          summaryLine(v),
-          ...v.members.map((m) => `  ${m.kept ? 'kept   ' : 'dropped'} ${m.file}${m.reason ? ` (${m.reason})` : ''}`),
-        ]);
+        const res = await compositeFromFiles(files, output, extractOpts, { force: opts.force === true, aliases });
+        const summary = { ...written(opts.output, res.columns, [res.range.wmin, res.range.wmax]), algorithm: algorithm.name, members: res.members };
+        // One line on stdout; a member left out is a warning (with --json, every member is in the summary).
+        for (const m of summary.members) if (!m.kept) ctx.out.warn(`${m.file} left out${m.reason ? `: ${m.reason}` : ''}`);
+        if (ctx.out.json) ctx.out.result(summary, () => []);
+        else if (!ctx.globals().quiet) ctx.out.print(summaryLine(summary));
       } catch (err) {
         if (err instanceof CompositeSettingError) {
           // The files given cannot make one composite: a usage error, nothing written.
@@ -60,7 +59,7 @@ export function registerComposite(program: Command, ctx: CliContext): void {
           ctx.setExitCode(ExitCode.USAGE);
           return;
         }
-        ctx.out.error(`composite ${opts.output}: ${err instanceof Error ? err.message : String(err)}`);
+        ctx.out.error(`composite: ${aboutOnce(opts.output, err instanceof Error ? err.message : String(err))}`);
         ctx.setExitCode(ExitCode.ITEMS_FAILED);
       }
     });

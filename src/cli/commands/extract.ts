@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
@@ -5,38 +6,10 @@ import { examples } from '../examples.js';
 import { wavelengthRange } from '../parsers.js';
 import { extractionAlgorithmOption, stepOption } from '../options.js';
 import { algorithmParams, type AlgorithmName } from '../../lightcurve/algorithm.js';
-import type { Lightcurve } from '../../lightcurve/table.js';
-
-/** The one-line summary both commands print. */
-export interface LightcurveSummary {
-  output: string;
-  bins: number;
-  totalCounts: number;
-  wavelength: [number, number];
-  algorithm: AlgorithmName;
-  warnings: string[];
-}
-
-export function summarize(output: string, lc: Lightcurve): LightcurveSummary {
-  let total = 0;
-  for (let i = 0; i < lc.columns.counts.length; i++) total += lc.columns.counts[i];
-  return {
-    output,
-    bins: lc.columns.times.length,
-    totalCounts: total,
-    wavelength: [lc.meta.wlim[0].value, lc.meta.wlim[1].value],
-    algorithm: lc.meta.algorithm.name,
-    warnings: lc.meta.warnings,
-  };
-}
-
-export function summaryLine(s: { output: string; bins: number; totalCounts: number; wavelength: [number, number] }): string {
-  const w = s.wavelength.map((x) => (Number.isInteger(x) ? String(x) : x.toFixed(3)));
-  return `${s.output}: ${s.bins} bins, ${s.totalCounts.toFixed(1)} net counts, wavelength ${w[0]}-${w[1]} Angstrom`;
-}
+import { aboutOnce, outputFileProblem, summaryLine, written } from '../output-file.js';
 
 interface ExtractCliOptions {
-  output: string;
+  output?: string;
   step?: number;
   wlim?: [number, number];
   airglowFilter: boolean;
@@ -54,7 +27,7 @@ export function registerExtract(program: Command, ctx: CliContext): void {
         'Reference files (lref$/oref$) are looked for through $lref/$oref, then the config ref_dir.',
     )
     .argument('<file>', 'the event file (.fits or .fits.gz)')
-    .requiredOption('-o, --output <out>', 'the lightcurve FITS file to write')
+    .option('-o, --output <out>', 'the lightcurve FITS file to write (default: <rootname>_curve.fits in the current folder)')
     .addOption(stepOption())
     .option('--wlim <a,b>', 'wavelength range in Ångström (default: 915,1800 for FUV, 915,3200 otherwise)', wavelengthRange)
     .option('--no-airglow-filter', 'keep events in the geocoronal airglow lines')
@@ -62,19 +35,30 @@ export function registerExtract(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       examples(
-        '$ hstlc extract lb4m01a1q_corrtag_a.fits -o lb4m01a1q_curve.fits',
+        '$ hstlc extract lb4m01a1q_corrtag_a.fits          (writes ./lb4m01a1q_curve.fits)',
         '$ hstlc extract o5dj01010_tag.fits --step 5 --wlim 1200,1700 -o out.fits',
         '$ hstlc extract lb4m01a1q_corrtag_b.fits --algorithm compat --step 2 -o lb4m01a1q_curve.fits',
       ),
     )
     .action(async (file: string, opts: ExtractCliOptions) => {
-      const [{ extractFile }, { writeIndividual }, { verifyInputChecksums }] = await Promise.all([
+      const [{ extractFile }, { writeIndividual }, { verifyInputChecksums }, { individualLightcurveName }] = await Promise.all([
         import('../../hst/extract.js'),
         import('../../lightcurve/individual.js'),
         import('../../hst/checksums.js'),
+        import('../../hst/names.js'),
       ]);
       const cfg = await ctx.config();
       const algorithm = algorithmParams(opts.algorithm ?? cfg.algorithm);
+      const name = individualLightcurveName(file);
+      const shown = opts.output ?? name;
+      const output = path.resolve(ctx.io.cwd, shown);
+      // Before the extraction: a wrong -o is said plainly and costs nothing.
+      const problem = await outputFileProblem(output, name);
+      if (problem !== undefined) {
+        ctx.out.error(`extract: ${problem}`);
+        ctx.setExitCode(ExitCode.USAGE);
+        return;
+      }
       try {
         const checksumWarnings = await verifyInputChecksums(file, cfg.verify_checksums);
         const { lightcurve } = await extractFile(file, {
@@ -84,12 +68,20 @@ export function registerExtract(program: Command, ctx: CliContext): void {
           algorithm,
           refs: { env: ctx.io.env, refDir: cfg.ref_dir },
         });
-        lightcurve.meta.warnings.unshift(...checksumWarnings);
-        await writeIndividual(opts.output, lightcurve);
-        const s = summarize(opts.output, lightcurve);
-        ctx.out.result(s, (v) => [summaryLine(v), ...v.warnings.map((w) => `  warning: ${w}`)]);
+        const wavelength: [number, number] = [lightcurve.meta.wlim[0].value, lightcurve.meta.wlim[1].value];
+        const facts = written(shown, lightcurve.columns, wavelength);
+        const warnings = [...checksumWarnings];
+        if (opts.wlim !== undefined && facts.grossCounts === 0) {
+          warnings.push(`--wlim ${opts.wlim.join(',')} selects no events of ${path.basename(file)}: the lightcurve is empty (the events' wavelengths are elsewhere; see hstlc inspect)`);
+        }
+        lightcurve.meta.warnings.unshift(...warnings);
+        await writeIndividual(output, lightcurve);
+        for (const w of lightcurve.meta.warnings) ctx.out.warn(w);
+        const s = { ...facts, algorithm: lightcurve.meta.algorithm.name, warnings: lightcurve.meta.warnings };
+        if (ctx.out.json) ctx.out.result(s, () => []);
+        else if (!ctx.globals().quiet) ctx.out.print(summaryLine(s));
       } catch (err) {
-        ctx.out.error(`extract ${file}: ${err instanceof Error ? err.message : String(err)}`);
+        ctx.out.error(aboutOnce(file, err instanceof Error ? err.message : String(err)));
         ctx.setExitCode(ExitCode.ITEMS_FAILED);
       }
     });
