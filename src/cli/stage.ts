@@ -125,6 +125,18 @@ export function progressSink(ctx: CliContext, log: HstlcLogger, factory: Progres
 export async function runStageCommand<Input, Summary>(ctx: CliContext, command: StageCommand<Input, Summary>): Promise<StageResultSet<Summary> | undefined> {
   const cfg = command.config ?? (await ctx.config());
   const log = await ctx.logger({ file: command.logFile !== false });
+  // Said before the database and the stage load (seconds on a busy machine), so a run shows at once that it started.
+  log.info(`Starting ${ctx.command} (config ${cfg.source.path ?? cfg.source.kind}, database ${describeConnection(cfg.db)})`);
+  // Ctrl-C from here on: one line and exit 130 (cli/interrupt.ts); the lock, once taken, is released.
+  const guard = guardInterrupts(ctx.io.stderr, command.resume ?? resumeCommand(cfg.source.path, ctx.command));
+  try {
+    return await connectAndRun(ctx, command, cfg, log);
+  } finally {
+    guard.release();
+  }
+}
+
+async function connectAndRun<Input, Summary>(ctx: CliContext, command: StageCommand<Input, Summary>, cfg: LoadedConfig, log: HstlcLogger): Promise<StageResultSet<Summary> | undefined> {
   const { connectDatabase } = await import('../db/index.js');
   let handle: HstlcDb;
   try {
@@ -138,8 +150,6 @@ export async function runStageCommand<Input, Summary>(ctx: CliContext, command: 
     return undefined;
   }
   const progress = progressSink(ctx, log, command.progressView ?? progressView());
-  // Ctrl-C: release the lock this run takes (the handler then exits 130 with the resume command).
-  const guard = guardInterrupts(ctx.io.stderr, command.resume ?? resumeCommand(cfg.source.path, ctx.command));
   const unregister: Array<() => void> = [];
   try {
     const [{ runStage }, stage] = await Promise.all([import('../pipeline/stage.js'), command.stage()]);
@@ -169,7 +179,6 @@ export async function runStageCommand<Input, Summary>(ctx: CliContext, command: 
     throw err;
   } finally {
     for (const fn of unregister) fn();
-    guard.release();
     await handle.close();
   }
 }

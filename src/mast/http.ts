@@ -37,6 +37,31 @@ export interface RetryEvent {
   reason: string;
 }
 
+/** The file a request is about: the `uri` of a MAST download, else the last part of the path. */
+function requestName(url: string): string {
+  try {
+    const u = new URL(url);
+    const uri = u.searchParams.get('uri');
+    const name = (uri ?? u.pathname).split('/').filter(Boolean).at(-1);
+    return name ?? u.host;
+  } catch {
+    return url.split('?')[0] ?? url;
+  }
+}
+
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  return s >= 10 ? `${Math.round(s)} s` : `${Number(s.toFixed(1))} s`;
+}
+
+/**
+ * The line a retry is announced with: 'lb9y01a1q_corrtag_a.fits: HTTP 503; retrying in 8 s, attempt 3/5'
+ * (`event.attempt` is the attempt that failed; the next is announced).
+ */
+export function describeRetry(event: RetryEvent, maxAttempts: number): string {
+  return `${requestName(event.url)}: ${event.reason}; retrying in ${seconds(event.delayMs)}, attempt ${event.attempt + 1}/${maxAttempts}`;
+}
+
 export const DEFAULT_HTTP: HttpOptions = {
   timeoutMs: 60_000,
   maxAttempts: 5,

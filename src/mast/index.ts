@@ -9,4 +9,4 @@ export { fetchReferences, referencesNamedIn, getFileInfo, decodeCrdsResult, REFE
 export { MemoryLedger, JsonlLedger, ledgerPath, applyRecord, normalizeListing, LEDGER_STATES, type DownloadLedger, type LedgerRecord, type LedgerInput, type LedgerState, type Listing, type ListingInput, type ListedFile, type ReprocessingInput } from './ledger.js';
 export { fixedKnown, ingestDirKnown, gatherKnown, type KnownDatasets } from './known.js';
 export { checkProductName, parseRootname, parseReferenceName, hasWantedSuffix, rootnameOfFile, trimmed, WANTED_SUFFIXES, type ProductName, type NameCheck, type ReferenceName, type WantedSuffix } from './names.js';
-export { requestJson, baseHeaders, isUnderUrl, withoutToken, backoffDelay, parseRetryAfter, isRetryableStatus, HttpError, DEFAULT_HTTP, type HttpOptions, type RetryEvent } from './http.js';
+export { requestJson, baseHeaders, isUnderUrl, withoutToken, backoffDelay, describeRetry, parseRetryAfter, isRetryableStatus, HttpError, DEFAULT_HTTP, type HttpOptions, type RetryEvent } from './http.js';

@@ -5,7 +5,7 @@
  * the download_dir lock (two runs would write the same `.part` files); a dry run writes nothing, so it
  * takes none and may look while a download runs.
  */
-import { DEFAULT_HTTP, DEFAULT_LIMIT, runDownload, summaryLine, writeReport, type RunReport, type SearchFilters } from '../mast/index.js';
+import { DEFAULT_HTTP, DEFAULT_LIMIT, describeRetry, runDownload, summaryLine, writeReport, type RunReport, type SearchFilters } from '../mast/index.js';
 import { databaseKnown, DatabaseLedger } from '../mast/database.js';
 import { itemResult, type Stage } from './stage.js';
 
@@ -41,7 +41,8 @@ export const downloadStage: Stage<DownloadRequest, DownloadSummary> = {
         ...DEFAULT_HTTP,
         token: input.token,
         userAgent: input.userAgent,
-        onRetry: (e) => log.debug?.(`retrying ${e.url.split('?')[0]} in ${e.delayMs} ms (attempt ${e.attempt}: ${e.reason})`),
+        // A wait of seconds is said at once, not only in the debug log: the run is not stuck.
+        onRetry: (e) => log.info(describeRetry(e, DEFAULT_HTTP.maxAttempts)),
       },
       ledger: new DatabaseLedger(ctx.db),
       known: databaseKnown(ctx.db),

@@ -45,6 +45,30 @@ describe('hstlc lightcurve-stats', () => {
     assert.match(r.stdout, /short +corrected grid/);
   });
 
+  it('says what it is doing before the first file and for each file; a failure names the file once', async () => {
+    const { cwd, homedir } = await sandbox();
+    const missing = join(cwd, 'missing_curve.fits');
+    const good = `${EXPECTED}individual/o6a501030_curve.fits`;
+    const r = await run(['lightcurve-stats', missing, good], { cwd, homedir });
+    assert.equal(r.code, 1);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines[0], 'info  Statistics of 2 lightcurve file(s), corrected grid, periodogram method auto');
+    assert.equal(lines[1], `info  1/2 ${missing}: computing the statistics and periodogram`);
+    const error = lines.find((l) => l.startsWith('error: '));
+    assert.ok(error !== undefined && error.split(missing).length === 2, `the file is named once: ${error}`);
+    assert.ok(lines.includes(`info  2/2 ${good}: computing the statistics and periodogram`), r.stderr);
+    assert.ok(lines.some((l) => new RegExp(`^info  2/2 ${good.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: done in [\\d.]+ s$`).test(l)), r.stderr);
+    assert.ok(!r.stdout.includes(missing), 'the failure is said once, on stderr');
+    assert.match(r.stdout, /^.*o6a501030_curve\.fits$/m);
+  });
+
+  it('--quiet says nothing on stderr for a good file', async () => {
+    const { cwd, homedir } = await sandbox();
+    const r = await run(['--quiet', 'lightcurve-stats', `${EXPECTED}individual/o6a501030_curve.fits`], { cwd, homedir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+  });
+
   it('rejects an unknown algorithm with exit 2', async () => {
     const { cwd, homedir } = await sandbox();
     const r = await run(['lightcurve-stats', '--algorithm', 'nope', 'x.fits'], { cwd, homedir });

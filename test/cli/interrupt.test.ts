@@ -82,6 +82,8 @@ test('SIGINT during the pipeline: exit 130, one line, lock released; the printed
   });
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   assert.ok(sent, stderr);
+  // The first thing said, before the database and the stage load.
+  assert.equal(stderr.split('\n')[0], `info  Starting pipeline (config ${config}, database sqlite:///${path.join(interrupted, 'hstlc.db')})`);
   assert.equal(code, 130, stderr);
   const lines = stderr.split('\n').filter((l) => l.startsWith('interrupted'));
   assert.equal(lines.length, 1, stderr);

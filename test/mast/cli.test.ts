@@ -77,14 +77,20 @@ describe('hstlc download with the synthetic archive', () => {
     assert.equal(r.code, 0, r.stderr);
     const served = [...stub.catalog.files.keys()];
     for (const name of served) assert.ok(r.stdout.includes(name), name);
-    assert.match(r.stdout, new RegExp(`^${served.length} files, [\\d.]+ MB \\(dry run: nothing downloaded\\)$`, 'm'));
+    const bytes = [...stub.catalog.files.values()].reduce((n, f) => n + f.size, 0);
+    assert.match(r.stdout, new RegExp(`^would download ${served.length} files \\(${(bytes / 1e6).toFixed(1)} MB\\); dry run: nothing downloaded$`, 'm'));
+    assert.ok(!/files downloaded/.test(r.stdout + r.stderr), 'a dry run does not say "0 files downloaded"');
     assert.equal(stub.count('download'), 0);
     assert.deepEqual(await listDir(d.ingest), []);
   });
 
   it('downloads every file byte-exact, fetches the reference files, writes report and ledger', async () => {
+    // Two 503s on one file: each retry is announced with its wait and the attempt coming (of 5).
+    const flaky = [...stub.catalog.files.values()][0]!.filename;
+    stub.addFault({ route: 'download', kind: 'status', status: 503, method: 'GET', file: flaky, times: 2 });
     const r = await run(['--config', config, 'download'], { env: { MAST_API_TOKEN: TOKEN } });
     assert.equal(r.code, 0, r.stderr);
+    for (const next of [2, 3]) assert.match(r.stderr, new RegExp(`^info  ${flaky.replace(/\./g, '\\.')}: HTTP 503; retrying in [\\d.]+ s, attempt ${next}/5$`, 'm'), r.stderr);
     const served = [...stub.catalog.files.values()];
     assert.match(r.stdout, new RegExp(`^${served.length} files downloaded, 0 skipped, 0 failed; \\d+ reference files fetched, 0 failed$`, 'm'));
     const got = (await listDir(d.ingest)).filter((n) => !n.startsWith('.'));

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_LIMIT, summaryLine } from '../../mast/summary.js';
+import { DEFAULT_LIMIT, humanBytes, summaryLine } from '../../mast/summary.js';
 import type { RunReport } from '../../mast/run.js';
 import type { CliContext } from '../context.js';
 import { examples } from '../examples.js';
@@ -14,16 +14,12 @@ interface DownloadOptions {
   proposal?: number;
 }
 
-function humanBytes(n: number): string {
-  return n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} kB`;
-}
-
 function describe(report: RunReport, file: string | undefined): string[] {
   const lines: string[] = [];
   if (report.dry_run) {
     lines.push(`${report.search.datasets} TIME-TAG datasets in MAST; ${report.new_datasets} new; would download ${report.requested.datasets.length} (limit ${report.limit}):`);
     for (const p of report.plan) lines.push(`  ${p.dataset.toUpperCase()}  ${p.filename}  ${humanBytes(p.size)}`);
-    lines.push(`${report.plan.length} files, ${humanBytes(report.requested.bytes)} (dry run: nothing downloaded)`);
+    lines.push(summaryLine(report));
     return lines;
   }
   for (const f of report.files) if (f.status === 'failed') lines.push(`failed: ${f.filename}: ${f.reason ?? ''}`);

@@ -5,6 +5,7 @@ import type { GridKind, PeriodogramMethod } from '../../analysis/index.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../examples.js';
+import { aboutOnce } from '../output-file.js';
 
 /** One file's outcome: the stats columns under their table names (null = NULL), or why it failed. */
 export type LightcurveStatsResult =
@@ -59,18 +60,28 @@ export function registerLightcurveStats(program: Command, ctx: CliContext): void
       examples('$ hstlc lightcurve-stats lb4m01a1q_curve.fits', '$ hstlc lightcurve-stats --json --algorithm compat outputs/*/*.fits'),
     )
     .action(async (files: string[], options: LightcurveStatsOptions) => {
+      // Progress on stderr (a periodogram can take many seconds per file), said before anything loads;
+      // each file's lines are printed as soon as it is done (with --json, the array at the end).
+      const log = await ctx.logger();
+      log.info(`Statistics of ${files.length} lightcurve file(s), ${options.algorithm} grid, periodogram method ${options.method}`);
       const { analyzeLightcurveFile } = await import('../../analysis/index.js');
       const results: LightcurveStatsResult[] = [];
-      for (const file of files) {
+      for (const [i, file] of files.entries()) {
+        log.info(`${i + 1}/${files.length} ${file}: computing the statistics and periodogram`);
+        const t0 = performance.now();
+        let result: LightcurveStatsResult;
         try {
-          results.push(toResult(file, await analyzeLightcurveFile(file, { grid: options.algorithm, method: options.method })));
+          result = toResult(file, await analyzeLightcurveFile(file, { grid: options.algorithm, method: options.method }));
+          log.info(`${i + 1}/${files.length} ${file}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
         } catch (e) {
           const reason = e instanceof Error ? e.message : String(e);
-          results.push({ file, error: reason });
-          ctx.out.error(`${file}: ${reason}`);
+          result = { file, error: reason };
+          ctx.out.error(aboutOnce(file, reason));
           ctx.setExitCode(ExitCode.ITEMS_FAILED);
         }
+        results.push(result);
+        if (!ctx.out.json && !('error' in result)) ctx.out.print(...describe(result));
       }
-      ctx.out.result(results, (rs) => rs.flatMap(describe));
+      if (ctx.out.json) ctx.out.result(results, (rs) => rs.flatMap(describe));
     });
 }
