@@ -15,6 +15,9 @@ export const EXPLAINED = 'explained';
 
 export const DEFAULT_MAST_URL = 'https://mast.stsci.edu';
 export const DEFAULT_CRDS_URL = 'https://hst-crds.stsci.edu';
+/** The public HST data in AWS: the `stpubdata` bucket, read anonymously over plain HTTPS. */
+export const DEFAULT_CLOUD_URL = 'https://stpubdata.s3.amazonaws.com';
+export const DOWNLOAD_SOURCES = ['mast', 'cloud'] as const;
 export const DEFAULT_HOME_DIR = '~/.hstlc';
 /** More workers than this rarely helps: ingest is bound by disk and by the database. */
 export const MAX_DEFAULT_CORES = 4;
@@ -198,6 +201,15 @@ export const CONFIG_KEYS = {
   }),
   mast_url: endpoint(DEFAULT_MAST_URL, 'MAST endpoint (searches and downloads)'),
   crds_url: endpoint(DEFAULT_CRDS_URL, 'CRDS endpoint (reference files)'),
+  download_source: key<(typeof DOWNLOAD_SOURCES)[number]>({
+    schema: z.enum(DOWNLOAD_SOURCES),
+    expected: "'mast' or 'cloud'",
+    defaultText: '`mast`',
+    meaning:
+      "where `hstlc download` reads the files: `mast` (MAST's Download API), or `cloud`: the public `stpubdata` bucket at `cloud_url`, keys from MAST's path_lookup, files the bucket lacks (exclusive-access) from MAST",
+    default: () => 'mast',
+  }),
+  cloud_url: endpoint(DEFAULT_CLOUD_URL, 'the public HST bucket for `download_source: cloud` (anonymous HTTPS GETs with Range; never sent the MAST token)'),
   download_concurrency: key({
     schema: positiveInteger,
     expected: 'a positive integer',

@@ -10,3 +10,4 @@ export { MemoryLedger, JsonlLedger, ledgerPath, applyRecord, normalizeListing, L
 export { fixedKnown, ingestDirKnown, gatherKnown, type KnownDatasets } from './known.js';
 export { checkProductName, parseRootname, parseReferenceName, hasWantedSuffix, rootnameOfFile, trimmed, WANTED_SUFFIXES, type ProductName, type NameCheck, type ReferenceName, type WantedSuffix } from './names.js';
 export { requestJson, baseHeaders, isUnderUrl, withoutToken, backoffDelay, describeRetry, parseRetryAfter, isRetryableStatus, HttpError, DEFAULT_HTTP, type HttpOptions, type RetryEvent } from './http.js';
+export { lookupCloudKeys, parsePathLookup, pathLookupUrl, cloudKey, cloudObjectUrl, PATH_LOOKUP_BATCH } from './cloud.js';

@@ -7,6 +7,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { moveFile } from '../archive/move.js';
 import { pathExists } from '../files/index.js';
 import path from 'node:path';
+import { cloudObjectUrl, lookupCloudKeys } from './cloud.js';
 import { fetchReferences, referencesNamedIn, type ReferenceResult, type WantedReference } from './crds.js';
 import { withoutToken, type HttpOptions } from './http.js';
 import { gatherKnown, ingestDirKnown, type KnownDatasets } from './known.js';
@@ -41,6 +42,9 @@ export interface DownloadStageOptions {
   limit?: number;
   /** --since / --target / --proposal, sent as search conditions. */
   filters?: SearchFilters;
+  /** `download_source`: MAST's Download API (default), or the public bucket at cloudUrl. */
+  source?: 'mast' | 'cloud';
+  cloudUrl?: string;
   dryRun?: boolean;
   /** Fetch missing reference files from CRDS after the downloads (default true). */
   references?: boolean;
@@ -64,6 +68,8 @@ export interface FileResult {
   sha256?: string;
   /** Bytes already on disk from an interrupted run, when the transfer resumed. */
   resumed_from?: number;
+  /** Where the bytes came from (downloaded files): MAST, or the public bucket. */
+  source?: 'mast' | 'cloud';
   requests?: number;
   seconds?: number;
 }
@@ -241,7 +247,18 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
   };
   if (options.dryRun) return finish(report, started, 0);
 
-  // 4. Download.
+  // 4. Download, from the bucket for what it has when download_source is cloud.
+  let cloudKeys = new Map<string, string>();
+  if (options.source === 'cloud' && plan.length > 0) {
+    try {
+      cloudKeys = (await lookupCloudKeys(options.mastUrl, plan.map((p) => p.filename), mastHttp)).keys;
+      log.info(`${cloudKeys.size} of ${plan.length} files in the public bucket; the rest from MAST.`);
+    } catch (err) {
+      log.warn(`path_lookup failed (${(err as Error).message}); downloading from MAST instead`);
+    }
+  }
+  // The bucket is anonymous: it never sees the MAST token, whatever host it is on.
+  const cloudHttp = withoutToken(options.http);
   options.onPlan?.(plan.length, planBytes);
   await mkdir(options.ingestDir, { recursive: true });
   const generation = new Map(search.rows.map((r) => [r.dataset, r.generationDate ?? null]));
@@ -253,9 +270,12 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
     // New files of a reprocessed dataset wait in a hidden folder until all are verified (the old ones stay).
     const dest = reprocessed.has(p.dataset) ? path.join(options.ingestDir, REPROCESS_DIR, p.dataset, p.filename) : path.join(options.ingestDir, p.filename);
     if (reprocessed.has(p.dataset)) await mkdir(path.dirname(dest), { recursive: true });
+    const key = cloudKeys.get(p.filename);
+    const source = key !== undefined && options.cloudUrl !== undefined ? 'cloud' : 'mast';
     const outcome = await transferFile(
       {
-        url: downloadUrl(options.mastUrl, p.filename),
+        url: source === 'cloud' ? cloudObjectUrl(options.cloudUrl!, key!) : downloadUrl(options.mastUrl, p.filename),
+        ...(source === 'cloud' ? { origin: 'the public bucket' } : {}),
         dest,
         expectedSize: p.size,
         head: true,
@@ -264,18 +284,18 @@ export async function runDownload(options: DownloadStageOptions): Promise<RunRep
           return v.ok ? undefined : v.reason;
         },
       },
-      { http: mastHttp, onBytes: (n) => (transferred += n), onWarning: (m) => log.warn(`${p.filename}: ${m}`) },
+      { http: source === 'cloud' ? cloudHttp : mastHttp, onBytes: (n) => (transferred += n), onWarning: (m) => log.warn(`${p.filename}: ${m}`) },
     );
     const seconds = (Date.now() - t0) / 1000;
     let result: FileResult;
     if (outcome.status === 'done') {
       const sha256 = await fileDigest(dest, 'sha256');
       await options.ledger.record({ dataset: p.dataset, filename: p.filename, state: 'complete', size: p.size, sha256 });
-      result = { dataset: p.dataset, filename: p.filename, size: p.size, status: 'done', sha256, requests: outcome.requests, seconds, ...(outcome.resumedFrom > 0 ? { resumed_from: outcome.resumedFrom } : {}) };
+      result = { dataset: p.dataset, filename: p.filename, size: p.size, status: 'done', sha256, source, requests: outcome.requests, seconds, ...(outcome.resumedFrom > 0 ? { resumed_from: outcome.resumedFrom } : {}) };
       log.debug(`downloaded ${p.filename} (${p.size} bytes${outcome.resumedFrom > 0 ? `, resumed from ${outcome.resumedFrom}` : ''})`);
     } else {
       await options.ledger.record({ dataset: p.dataset, filename: p.filename, state: 'failed', error: outcome.reason });
-      result = { dataset: p.dataset, filename: p.filename, size: p.size, status: 'failed', reason: outcome.reason, requests: outcome.requests, seconds };
+      result = { dataset: p.dataset, filename: p.filename, size: p.size, status: 'failed', reason: outcome.reason, source, requests: outcome.requests, seconds };
       log.warn(`${p.filename}: ${outcome.reason}`);
     }
     options.onFile?.(result);

@@ -30,6 +30,8 @@ export interface TransferSpec {
   verify: (file: string) => Promise<string | undefined>;
   /** Ask HEAD first (size and ETag before any body is sent). */
   head?: boolean;
+  /** Who serves it, for the reasons given (default 'MAST'; 'the public bucket' for cloud reads). */
+  origin?: string;
 }
 
 export interface TransferOptions {
@@ -76,8 +78,8 @@ export function parseContentRange(value: string | null): { start: number; end: n
   return { start: Number(m[1]), end: Number(m[2]), total: m[3] === '*' ? undefined : Number(m[3]) };
 }
 
-function statusReason(status: number): string {
-  if (status === 404) return 'not found at MAST (HTTP 404)';
+function statusReason(status: number, origin = 'MAST'): string {
+  if (status === 404) return `not found at ${origin} (HTTP 404)`;
   if (status === 401 || status === 403) return `not authorized (HTTP ${status}); exclusive-access data needs a MAST token (MAST_API_TOKEN)`;
   return `HTTP ${status}`;
 }
@@ -144,7 +146,7 @@ export async function transferFile(spec: TransferSpec, options: TransferOptions)
           }
           // A server without HEAD: go straight to the GET, whose Content-Length is checked the same way.
           if (res.status === 405 || res.status === 501) break;
-          if (!isRetryableStatus(res.status)) throw new Failure(statusReason(res.status), res.status === 404 || res.status === 401 || res.status === 403);
+          if (!isRetryableStatus(res.status)) throw new Failure(statusReason(res.status, spec.origin), res.status === 404 || res.status === 401 || res.status === 403);
           await wait(parseRetryAfter(res.headers.get('retry-after')), `HEAD: HTTP ${res.status}`);
         } catch (err) {
           if (err instanceof Failure) throw err;
@@ -240,7 +242,7 @@ async function getInto(
     if (!res.ok) {
       await res.body?.cancel();
       if (isRetryableStatus(res.status)) return { kind: 'retry', reason: `HTTP ${res.status}`, retryAfter: parseRetryAfter(res.headers.get('retry-after')), resumed };
-      return { kind: 'fail', reason: statusReason(res.status), permanent: res.status === 404 || res.status === 401 || res.status === 403 };
+      return { kind: 'fail', reason: statusReason(res.status, spec.origin), permanent: res.status === 404 || res.status === 401 || res.status === 403 };
     }
     const length = res.headers.get('content-length');
     let start = 0;

@@ -48,6 +48,8 @@ export const downloadStage: Stage<DownloadRequest, DownloadSummary> = {
       known: databaseKnown(ctx.db),
       concurrency: cfg.download_concurrency,
       limit: input.limit ?? DEFAULT_LIMIT,
+      source: cfg.download_source,
+      cloudUrl: cfg.cloud_url,
       ...(input.filters !== undefined ? { filters: input.filters } : {}),
       dryRun: input.dryRun === true,
       logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), debug: (m) => log.debug?.(m) },

@@ -74,6 +74,8 @@ describe('loadConfig: where the file comes from', () => {
     assert.equal(cfg.algorithm, 'corrected');
     assert.equal(cfg.step, 1);
     assert.equal(cfg.download_concurrency, 4);
+    assert.equal(cfg.download_source, 'mast');
+    assert.equal(cfg.cloud_url, 'https://stpubdata.s3.amazonaws.com');
     assert.deepEqual(cfg.warnings, []);
   });
 

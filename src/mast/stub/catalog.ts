@@ -20,6 +20,8 @@ export interface StubFile {
   /** Upper-case dataset the file is listed under. */
   dataset: string;
   etag: string;
+  /** The ETag S3 gives the same object: its quoted MD5. */
+  md5Etag: string;
   sha1: string;
   /** PROPRIETARY files need the configured token. */
   access: 'PUBLIC' | 'PROPRIETARY';
@@ -58,7 +60,7 @@ function pad(value: string, width: number): string {
   return value.padEnd(width, ' ');
 }
 
-async function digestOf(source: StubSource, algorithm: 'sha1'): Promise<string> {
+async function digestOf(source: StubSource, algorithm: 'sha1' | 'md5'): Promise<string> {
   const hash = createHash(algorithm);
   if (source.bytes) return hash.update(source.bytes).digest('hex');
   for await (const chunk of createReadStream(source.path!, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
@@ -82,12 +84,14 @@ async function stubFile(source: StubSource, name: string, dataset: string): Prom
   if (source.bytes === undefined && source.path === undefined) throw new Error(`${source.name}: neither bytes nor path`);
   const size = source.bytes ? source.bytes.length : (await stat(source.path!)).size;
   const sha1 = await digestOf(source, 'sha1');
+  const md5 = await digestOf(source, 'md5');
   return {
     filename: name,
     size,
     ...(source.bytes ? { bytes: source.bytes } : { path: source.path! }),
     dataset,
     etag: `"${sha1.slice(0, 16)}"`,
+    md5Etag: `"${md5}"`,
     sha1,
     access: source.access ?? 'PUBLIC',
   };

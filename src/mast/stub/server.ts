@@ -3,6 +3,8 @@
  *   POST /search/hst/api/v0.1/search              HST mission search (conditions, limit/offset paging)
  *   POST /search/hst/api/v0.1/post_list_products  product lists ({"dataset_ids": [...]}, ≤ 1000 ids)
  *   GET|HEAD /api/v0.1/Download/file?uri=mast:HST/product/<file>   with Range/If-Range, 206/416
+ *   GET /api/v0.1/path_lookup/?uri=…&use_cloud_path=True   each product's key in the public bucket
+ *   GET|HEAD /stpubdata/<key>                     the bucket as S3 answers (Range, ETag, 404 as S3's XML error)
  *   POST /json/                                   CRDS JSON-RPC (get_file_info)
  *   GET /unchecked_get/references/hst/<file>      CRDS reference files
  * plus switchable faults (5xx, 429 + Retry-After, dropped or stalled bodies, slow first byte, missing
@@ -14,7 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { buildCatalog, readSlice, type CatalogInput, type StubCatalog, type StubFile, type StubRow } from './catalog.js';
 import { matchesConditions } from './conditions.js';
 
-export type StubRoute = 'search' | 'columns' | 'products' | 'download' | 'crds-rpc' | 'crds-file' | 'other';
+export type StubRoute = 'search' | 'columns' | 'products' | 'download' | 'path-lookup' | 'cloud' | 'crds-rpc' | 'crds-file' | 'other';
 
 export type FaultKind =
   /** Answer `status` (default 503), with Retry-After when `retryAfter` is given (seconds). */
@@ -85,6 +87,8 @@ export interface StubOptions extends CatalogInput {
    */
   crdsSha1?: '' | 'none';
   crdsEncoded?: boolean;
+  /** Files path_lookup knows no cloud path for (404 entries), so they are not in the bucket. */
+  notInCloud?: readonly string[];
   /** Columns the column list leaves out (a rename at MAST). */
   droppedColumns?: readonly string[];
   /** Token PROPRIETARY files require (`Authorization: token <t>`). */
@@ -111,6 +115,9 @@ const SEARCH_PATH = '/search/hst/api/v0.1/search';
 const PRODUCTS_PATH = '/search/hst/api/v0.1/post_list_products';
 const COLUMNS_PATH = '/search/util/api/v0.1/column_list';
 const DOWNLOAD_PATH = '/api/v0.1/Download/file';
+const PATH_LOOKUP_PATH = '/api/v0.1/path_lookup/';
+/** The bucket's base under the stub: cloud_url is `<stub url>/stpubdata`. */
+export const CLOUD_PREFIX = '/stpubdata/';
 const CRDS_RPC_PATH = '/json/';
 const CRDS_FILE_PREFIX = '/unchecked_get/references/hst/';
 const BLOCK = 2880;
@@ -127,6 +134,8 @@ function routeOf(pathname: string): StubRoute {
   if (pathname === PRODUCTS_PATH) return 'products';
   if (pathname === COLUMNS_PATH) return 'columns';
   if (pathname === DOWNLOAD_PATH) return 'download';
+  if (pathname === PATH_LOOKUP_PATH || pathname === PATH_LOOKUP_PATH.slice(0, -1)) return 'path-lookup';
+  if (pathname.startsWith(CLOUD_PREFIX)) return 'cloud';
   if (pathname === CRDS_RPC_PATH) return 'crds-rpc';
   if (pathname.startsWith(CRDS_FILE_PREFIX)) return 'crds-file';
   return 'other';
@@ -192,6 +201,21 @@ function productEntry(file: StubFile, dataset: string): Record<string, unknown> 
   };
 }
 
+/** Where the stub's bucket keeps a product, in MAST's layout (`hst/public/u9o4/u9o40504m/u9o40504m_c3m.fits`). */
+export function cloudKeyOf(filename: string): string {
+  const root = filename.slice(0, 9).toLowerCase();
+  return `hst/public/${root.slice(0, 4)}/${root}/${filename}`;
+}
+
+/** S3's error document, as the bucket sends it for a missing key. */
+function sendS3Error(res: ServerResponse, status: number, code: string, message: string, key: string, method: string): void {
+  const body = Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><Key>${key.replace(/[<>&"']/g, '')}</Key><RequestId>STUB0000000000000</RequestId><HostId>stub</HostId></Error>`,
+  );
+  res.writeHead(status, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'STUB0000000000000', ...(method === 'HEAD' ? {} : { 'Content-Length': body.length }) });
+  res.end(method === 'HEAD' ? undefined : body);
+}
+
 function decoyEntries(dataset: string, root: string, access: string): Array<Record<string, unknown>> {
   const lower = root.toLowerCase();
   return [`${lower}_rawtag_a.fits`, `${dataset.toLowerCase()}_asn.fits`, `${lower}_spt.fits`].map((filename) => ({
@@ -213,6 +237,9 @@ function decoyEntries(dataset: string, root: string, access: string): Array<Reco
 
 export async function startMastStub(options: StubOptions = {}): Promise<MastStub> {
   const catalog = await buildCatalog(options);
+  /** The bucket: public files under their keys (proprietary data are not in the public bucket). */
+  const cloudFiles = new Map<string, StubFile>();
+  for (const f of catalog.files.values()) if (f.access === 'PUBLIC' && !(options.notInCloud ?? []).includes(f.filename)) cloudFiles.set(cloudKeyOf(f.filename), f);
   const faults: Array<Fault & { left: number }> = [];
   const requests: SeenRequest[] = [];
   const maxPage = options.maxPageSize ?? 5000;
@@ -227,7 +254,7 @@ export async function startMastStub(options: StubOptions = {}): Promise<MastStub
       if (f.route !== route || f.left <= 0) return false;
       if (f.file !== undefined && f.file !== file) return false;
       const bodyFault = f.kind === 'drop' || f.kind === 'stall' || f.kind === 'no-length' || f.kind === 'corrupt';
-      const fileRoute = route === 'download' || route === 'crds-file';
+      const fileRoute = route === 'download' || route === 'crds-file' || route === 'cloud';
       const method0 = f.method ?? (bodyFault && fileRoute ? 'GET' : undefined);
       return method0 === undefined || method0 === method;
     });
@@ -244,13 +271,15 @@ export async function startMastStub(options: StubOptions = {}): Promise<MastStub
     if (seen.route === 'download') {
       const uri = url.searchParams.get('uri') ?? '';
       file = uri.startsWith('mast:HST/product/') ? uri.slice('mast:HST/product/'.length) : undefined;
+    } else if (seen.route === 'cloud') {
+      file = cloudFiles.get(decodeURIComponent(url.pathname.slice(CLOUD_PREFIX.length)))?.filename;
     } else if (seen.route === 'crds-file') {
       file = decodeURIComponent(url.pathname.slice(CRDS_FILE_PREFIX.length));
     }
     if (file !== undefined) seen.file = file;
     const fault = takeFault(seen.route, method, file);
     if (fault) seen.fault = fault.kind;
-    if (fault && seen.route !== 'download' && seen.route !== 'crds-file') jsonFaults.set(res, fault);
+    if (fault && seen.route !== 'download' && seen.route !== 'crds-file' && seen.route !== 'cloud') jsonFaults.set(res, fault);
     if (fault?.kind === 'slow') await sleep(fault.delayMs ?? 1000);
     if (fault?.kind === 'status') {
       const headers: Record<string, string> = {};
@@ -266,6 +295,15 @@ export async function startMastStub(options: StubOptions = {}): Promise<MastStub
         return products(req, res, url, seen);
       case 'columns':
         return columns(res, url);
+      case 'path-lookup':
+        return pathLookup(res, url);
+      case 'cloud': {
+        const key = decodeURIComponent(url.pathname.slice(CLOUD_PREFIX.length));
+        const entry = cloudFiles.get(key);
+        if (method !== 'GET' && method !== 'HEAD') return sendS3Error(res, 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', key, method);
+        if (entry === undefined) return sendS3Error(res, 404, 'NoSuchKey', 'The specified key does not exist.', key, method);
+        return serveFile(req, res, entry, method, fault, 's3');
+      }
       case 'download':
       case 'crds-file': {
         const source = seen.route === 'download' ? catalog.files : catalog.references;
@@ -359,6 +397,20 @@ export async function startMastStub(options: StubOptions = {}): Promise<MastStub
     sendJson(res, 200, { products: out });
   };
 
+  /** MAST's answer shape (`mast_relative_path.json`): per uri asked, `{status_code, path}`, path null when unknown. */
+  const pathLookup = (res: ServerResponse, url: URL): void => {
+    const uris = url.searchParams.getAll('uri');
+    if (uris.length === 0) return sendJson(res, 400, { msg: 'uri is required' });
+    const out: Record<string, { status_code: number; path: string | null }> = {};
+    for (const uri of uris) {
+      const name = uri.startsWith('mast:HST/product/') ? uri.slice('mast:HST/product/'.length) : '';
+      const file = catalog.files.get(name);
+      const inCloud = file !== undefined && file.access === 'PUBLIC' && !(options.notInCloud ?? []).includes(name);
+      out[uri] = inCloud ? { status_code: 200, path: `/${cloudKeyOf(name)}` } : { status_code: 404, path: null };
+    }
+    sendJson(res, 200, out);
+  };
+
   const crdsRpc = async (req: IncomingMessage, res: ServerResponse, seen: SeenRequest): Promise<void> => {
     const body = await readJsonBody(req);
     if (body === undefined) return sendJson(res, 400, { msg: 'invalid JSON' });
@@ -387,15 +439,17 @@ export async function startMastStub(options: StubOptions = {}): Promise<MastStub
     sendJson(res, 200, { error: null, jsonrpc: '1.0', id, result: encoded }, { 'Content-Type': 'application/json-rpc' });
   };
 
-  const serveFile = async (req: IncomingMessage, res: ServerResponse, entry: StubFile, method: string, fault: Fault | undefined): Promise<void> => {
+  const serveFile = async (req: IncomingMessage, res: ServerResponse, entry: StubFile, method: string, fault: Fault | undefined, style: 'mast' | 's3' = 'mast'): Promise<void> => {
     // Faults that change the content: one block short, or one byte flipped half-way.
     const total = fault?.kind === 'wrong-size' ? Math.max(0, entry.size - BLOCK) : entry.size;
     const corruptAt = fault?.kind === 'corrupt' ? Math.floor(entry.size / 2) + 7 : -1;
+    // S3 names the object by its MD5 (single-part upload) and says nothing of a file name.
+    const etag = style === 's3' ? entry.md5Etag : entry.etag;
     const headers: Record<string, string | number> = {
-      'Content-Type': 'application/octet-stream',
-      'Content-Disposition': `attachment; filename="${entry.filename}"`,
+      'Content-Type': style === 's3' ? 'binary/octet-stream' : 'application/octet-stream',
+      ...(style === 's3' ? { 'x-amz-request-id': 'STUB0000000000000', Server: 'AmazonS3' } : { 'Content-Disposition': `attachment; filename="${entry.filename}"` }),
       'Accept-Ranges': 'bytes',
-      ETag: entry.etag,
+      ETag: etag,
       'Last-Modified': 'Thu, 04 Feb 2016 23:46:26 GMT',
     };
     let start = 0;
@@ -403,7 +457,7 @@ export async function startMastStub(options: StubOptions = {}): Promise<MastStub
     let status = 200;
     const range = req.headers['range'];
     const ifRange = req.headers['if-range'];
-    if (typeof range === 'string' && (ifRange === undefined || ifRange === entry.etag)) {
+    if (typeof range === 'string' && (ifRange === undefined || ifRange === etag)) {
       const m = /^bytes=(\d+)-(\d*)$/.exec(range.trim());
       if (m !== null) {
         start = Number(m[1]);
