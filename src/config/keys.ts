@@ -199,6 +199,15 @@ export const CONFIG_KEYS = {
       'an input whose DATASUM/CHECKSUM (when present) does not match its bytes is bad data ("Bad checksum") at ingest and refused by `extract`; `warn` extracts it with a warning',
     default: () => 'bad',
   }),
+  file_time_limit: key({
+    schema: z.number().nonnegative().finite(),
+    expected: 'a number of seconds, 0 for no limit',
+    defaultText: '`600`',
+    meaning:
+      'seconds one file\'s extraction at ingest may take; a file that takes longer is reported as failed ("took longer than N s"), its worker thread is stopped and replaced, the file stays in ingest_dir (a slow file is not bad data), and the run goes on. `0`: no limit. Applies to worker threads (`num_cores` ≥ 2); with one core the work runs in the main thread, where it cannot be stopped',
+    default: () => 600,
+    show: (v) => (v === 0 ? 'none' : `${v} s`),
+  }),
   mast_url: endpoint(DEFAULT_MAST_URL, 'MAST endpoint (searches and downloads)'),
   crds_url: endpoint(DEFAULT_CRDS_URL, 'CRDS endpoint (reference files)'),
   download_source: key<(typeof DOWNLOAD_SOURCES)[number]>({

@@ -77,6 +77,7 @@ export type IngestSettings = Pick<
   | 'num_cores'
   | 'bad_proposals'
   | 'verify_checksums'
+  | 'file_time_limit'
   | 'algorithm'
   | 'step'
 >;
@@ -447,6 +448,7 @@ export async function runIngest(handle: HstlcDb, options: IngestOptions): Promis
     pool = options.pool ?? createPool({ numCores });
     let failures = 0;
     let events = 0;
+    const timeLimitMs = settings.file_time_limit * 1000;
     await forEachInOrder(pool, 'prepare', inputs, async (i, outcome) => {
       const file = todo[i]!;
       logger.info(`Ingesting ${file}`);
@@ -501,7 +503,7 @@ export async function runIngest(handle: HstlcDb, options: IngestOptions): Promis
       }
       files.push(result);
       options.onProgress?.({ phase: 'files', done: i + 1, total: todo.length, current: path.basename(file), failures });
-    });
+    }, timeLimitMs > 0 ? { timeLimitMs } : {});
     await rm(staging, { recursive: true, force: true });
     await step(ctx, 'composites', '');
 

@@ -19,11 +19,31 @@ export type PoolUnitName = Exclude<keyof WorkerModule, 'default'>;
 export type UnitInput<K extends PoolUnitName> = Parameters<WorkerModule[K]>[0];
 export type UnitOutput<K extends PoolUnitName> = Awaited<ReturnType<WorkerModule[K]>>;
 
+export interface RunOptions {
+  /**
+   * Stop the unit after this many ms (config file_time_limit): its worker thread is terminated and
+   * replaced, and the unit rejects with a TimeLimitError. The clock starts when the unit is handed to
+   * the pool, so a caller bounds what is in flight to the threads (forEachInOrder does). In-process
+   * (num_cores = 1) a running computation cannot be stopped: the limit does not apply.
+   */
+  timeLimitMs?: number;
+}
+
+/** A unit stopped by its time limit; `message` is the reason a stage reports for the item. */
+export class TimeLimitError extends Error {
+  constructor(readonly limitMs: number) {
+    super(`took longer than ${limitMs / 1000} s (file_time_limit); its worker thread was stopped`);
+    this.name = 'TimeLimitError';
+  }
+}
+
 export interface Pool {
   /** Threads (1 = in-process). */
   readonly size: number;
   readonly inProcess: boolean;
-  run<K extends PoolUnitName>(name: K, input: UnitInput<K>): Promise<UnitOutput<K>>;
+  run<K extends PoolUnitName>(name: K, input: UnitInput<K>, options?: RunOptions): Promise<UnitOutput<K>>;
+  /** Resolves when every thread has loaded the units, so no unit's clock counts a thread's start. */
+  ready(): Promise<void>;
   /** Stop: waits for running units; `force` drops queued ones. */
   close(options?: { force?: boolean }): Promise<void>;
 }
@@ -73,6 +93,9 @@ function inProcessPool(): Pool {
       const fn = (await mod)[name] as unknown as (i: UnitInput<K>) => Promise<UnitOutput<K>>;
       return fn(input);
     },
+    async ready() {
+      // nothing to start
+    },
     async close() {
       // nothing to stop
     },
@@ -92,8 +115,22 @@ export function createPool(options: PoolOptions): Pool {
   return {
     size,
     inProcess: false,
-    run<K extends PoolUnitName>(name: K, input: UnitInput<K>): Promise<UnitOutput<K>> {
-      return piscina.run(input, { name }) as Promise<UnitOutput<K>>;
+    run<K extends PoolUnitName>(name: K, input: UnitInput<K>, opts: RunOptions = {}): Promise<UnitOutput<K>> {
+      const limit = opts.timeLimitMs;
+      if (limit === undefined || !(limit > 0)) return piscina.run(input, { name }) as Promise<UnitOutput<K>>;
+      // Aborting a running task makes piscina terminate its thread and start a fresh one.
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), limit);
+      return (piscina.run(input, { name, signal: abort.signal }) as Promise<UnitOutput<K>>).then(
+        (value) => value,
+        (err: unknown) => {
+          throw abort.signal.aborted ? new TimeLimitError(limit) : err;
+        },
+      ).finally(() => clearTimeout(timer));
+    },
+    async ready() {
+      // One short unit per thread, all at once: each waits for a thread that has loaded the units.
+      await Promise.all(Array.from({ length: size }, () => piscina.run({ delayMs: 20 }, { name: 'ping' })));
     },
     async close(opts = {}) {
       if (opts.force === true) await piscina.destroy();
@@ -115,6 +152,7 @@ export async function forEachInOrder<K extends PoolUnitName>(
   name: K,
   inputs: ReadonlyArray<UnitInput<K>>,
   onResult: (index: number, outcome: Outcome<UnitOutput<K>>) => Promise<void> | void,
+  options: RunOptions = {},
 ): Promise<void> {
   const settle = (p: Promise<UnitOutput<K>>): Promise<Outcome<UnitOutput<K>>> =>
     p.then(
@@ -125,7 +163,26 @@ export async function forEachInOrder<K extends PoolUnitName>(
     for (let i = 0; i < inputs.length; i++) await onResult(i, await settle(pool.run(name, inputs[i]!)));
     return;
   }
-  const pending = inputs.map((input) => settle(pool.run(name, input)));
+  const timed = options.timeLimitMs !== undefined && options.timeLimitMs > 0;
+  let pending: Array<Promise<Outcome<UnitOutput<K>>>>;
+  if (!timed) pending = inputs.map((input) => settle(pool.run(name, input)));
+  else {
+    // A unit's clock starts when it is handed over: no more in flight than threads, so none waits
+    // in the queue on its own clock; and none before every thread is up.
+    await pool.ready();
+    const started: Array<(value: Outcome<UnitOutput<K>>) => void> = [];
+    pending = inputs.map(() => new Promise((resolve) => started.push(resolve)));
+    let next = 0;
+    const launch = (): void => {
+      const i = next++;
+      if (i >= inputs.length) return;
+      void settle(pool.run(name, inputs[i]!, options)).then((outcome) => {
+        started[i]!(outcome);
+        launch();
+      });
+    };
+    for (let t = 0; t < pool.size; t++) launch();
+  }
   try {
     for (let i = 0; i < pending.length; i++) await onResult(i, await pending[i]!);
   } catch (err) {
