@@ -53,7 +53,7 @@ describe('association-aware sync', () => {
     const ledger = new MemoryLedger();
     const first = await runDownload(options(ledger));
     assert.equal(first.summary.downloaded, ALL.length);
-    // Five files' HEAD + GET, one product-list batch for the three datasets.
+    // Ten files' HEAD + GET (two associations of two COS members, one STIS exposure), one product-list batch.
     assert.deepEqual(counts(), { columns: 1, search: 1, products: 1, download: 2 * ALL.length });
     const listings = await ledger.listings();
     assert.deepEqual([...listings.keys()].sort(), ['lb9y01010', 'lc7a01010', 'o6a501080']);
