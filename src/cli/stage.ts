@@ -140,7 +140,7 @@ async function connectAndRun<Input, Summary>(ctx: CliContext, command: StageComm
   const { connectDatabase } = await import('../db/index.js');
   let handle: HstlcDb;
   try {
-    handle = await connectDatabase(cfg.db);
+    handle = await connectDatabase(cfg.db, { onCreatedDirectory: (dir) => log.info(`Created the folder ${dir} for the database ${describeConnection(cfg.db)}`) });
   } catch (err) {
     if (command.databaseIsUsage !== true) throw err;
     const text = `cannot use the database ${describeConnection(cfg.db)}: ${message(err)}`;

@@ -147,7 +147,7 @@ export const CONFIG_KEYS = {
     expected: 'a database URL (sqlite:///file.db, postgresql://user:pass@host/db, mysql://...) or a file path',
     defaultText: '`sqlite:///<home_dir>/hstlc.db`',
     meaning:
-      '`sqlite:///path`, a bare path, `postgresql://user:pass@host:5432/db[?schema=s]`, `mysql://…` (SQLAlchemy forms like `mysql+pymysql://` accepted)',
+      '`sqlite:///rel/path.db` (three slashes: relative to the folder of the config file) or `sqlite:////abs/path.db` (four: absolute), as SQLAlchemy reads them, or a bare path (the folder of the file is created if missing, and the log says so); `postgresql://user:pass@host:5432/db[?schema=s]`, `mysql://…` (SQLAlchemy forms like `mysql+pymysql://` accepted)',
     default: (c) => `sqlite:///${path.join(c.home, 'hstlc.db')}`,
     show: (v) => redactUrl(v ?? ''),
   }),

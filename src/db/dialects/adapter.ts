@@ -14,6 +14,8 @@ export interface OpenOptions {
   poolSize?: number;
   /** Milliseconds a SQLite writer waits for another process's lock (default 30 s). */
   busyTimeoutMs?: number;
+  /** Hears each folder made to hold a SQLite database file (the first one made, of a missing chain), to log it. */
+  onCreatedDirectory?: (dir: string) => void;
 }
 
 export interface Opened {

@@ -69,7 +69,10 @@ export const sqliteAdapter: DialectAdapter = {
   name: 'sqlite',
   open(info, options) {
     const file = info.path ?? ':memory:';
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (file !== ':memory:') {
+      const made = mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      if (made !== undefined) options.onCreatedDirectory?.(made);
+    }
     const sqlite = new BetterSqlite3(file, { timeout: options.busyTimeoutMs ?? 30_000 });
     // WAL lets readers (plots, status) run while an ingest writes; the FK is enforced as on the servers.
     if (file !== ':memory:') sqlite.pragma('journal_mode = WAL');
