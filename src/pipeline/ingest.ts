@@ -48,6 +48,7 @@ import {
   retryOnConnectionLoss,
 } from '../db/index.js';
 import { fileDicts } from '../archive/metadata.js';
+import { fileDigest } from '../mast/verify.js';
 import { gatherIngestFiles } from '../archive/gather.js';
 import { individualDir, layoutFromSettings, targetDir, type ArchiveLayout } from '../archive/layout.js';
 import { moveBadFile } from '../archive/companions.js';
@@ -357,6 +358,9 @@ async function commitGood(ctx: Context, r: Extract<PrepareResult, { status: 'don
   // Refuse what the database would refuse before anything is promised (an intent that can never be
   // recorded would otherwise be retried on every run).
   validateRecord(dicts.metadata, dicts.output);
+  // A file ingested before (its row is there): the upsert below replaces that record; say so.
+  const replaced = await earlierRecord(ctx, r.file, dicts.metadata.filename);
+  if (replaced !== undefined) ctx.logger.info(`\t${path.basename(r.file)}: ${replaced}`);
   const intent: IngestIntent = {
     version: 1,
     file: r.file,
@@ -368,7 +372,24 @@ async function commitGood(ctx: Context, r: Extract<PrepareResult, { status: 'don
   await carryOut(ctx, intent);
   const warnings = [...r.warnings];
   const quicklook = await placeQuicklook(ctx, r, intent, warnings);
-  return { ...resultOfIntent(intent), ...(quicklook !== undefined ? { quicklook } : {}), events: r.events, ...(warnings.length > 0 ? { warnings } : {}) };
+  return { ...resultOfIntent(intent, replaced), ...(quicklook !== undefined ? { quicklook } : {}), events: r.events, ...(warnings.length > 0 ? { warnings } : {}) };
+}
+
+/**
+ * 'replaced the earlier record (ingested 2026-12-01; the file is identical to the archived copy)' when
+ * the file's metadata row exists, else undefined. The archived copy is the event file's name in the
+ * row's folder; identical means the same SHA-256.
+ */
+async function earlierRecord(ctx: Context, file: string, filename: string): Promise<string | undefined> {
+  const row = await findMetadata(ctx.handle.db, filename);
+  if (row === undefined) return undefined;
+  const archived = path.join(row.path, path.basename(file));
+  let same: boolean | undefined;
+  if (existsSync(archived) && path.resolve(archived) !== path.resolve(file)) {
+    same = (await fileDigest(archived, 'sha256')) === (await fileDigest(file, 'sha256'));
+  }
+  const how = same === undefined ? '' : same ? '; the file is identical to the archived copy' : '; the archived copy is replaced by this different file';
+  return `replaced the earlier record (ingested ${row.ingest_date}${how})`;
 }
 
 /**

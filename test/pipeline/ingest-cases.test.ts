@@ -197,3 +197,36 @@ describe('hstlc ingest (CLI)', () => {
     assert.match(r.stderr, /Failed to ingest .*zzzz0001q_corrtag\.fits/);
   });
 });
+
+/** Rows of metadata, counted by Python's sqlite3 (not by hstlc's database layer). */
+function metadataRows(db: string): number {
+  const r = spawnSync('/usr/bin/python3', ['-c', 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from metadata").fetchone()[0])', db], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return Number(r.stdout.trim());
+}
+
+describe('ingest of a file ingested before', () => {
+  const FILE = 'lbal0108q_corrtag.fits';
+
+  it('re-ingesting an identical file says it replaced the earlier record (log and summary), one metadata row', { timeout: 10 * 60_000 }, async () => {
+    const dirs = await sandbox();
+    const home = path.join(dirs.cwd, 'home');
+    mkdirSync(path.join(home, 'ingest'), { recursive: true });
+    cpSync(path.join(archive.dir, 'ref'), path.join(home, 'ref'), { recursive: true });
+    copyFileSync(path.join(archive.dir, 'ingest', FILE), path.join(home, 'ingest', FILE));
+    await writeFile(path.join(dirs.cwd, 'hstlc.yaml'), `home_dir: ${home}\nnum_cores: 1\n`);
+
+    const first = await run(['ingest'], dirs);
+    assert.equal(first.code, 0, first.stderr);
+    assert.doesNotMatch(first.stdout + first.stderr, /replaced/);
+    const today = new Date().toISOString().slice(0, 10);
+
+    // The same bytes again (the generator's copy), as a user re-copying a download would.
+    copyFileSync(path.join(archive.dir, 'ingest', FILE), path.join(home, 'ingest', FILE));
+    const again = await run(['ingest'], dirs);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, new RegExp(`^info  \\t${FILE.replace('.', '\\.')}: replaced the earlier record \\(ingested ${today}; the file is identical to the archived copy\\)$`, 'm'), again.stderr);
+    assert.match(again.stdout, new RegExp(`^replaced {4}1 earlier record\\(s\\), ingested again: ${FILE.replace('.', '\\.')}$`, 'm'), again.stdout);
+    assert.equal(metadataRows(path.join(home, 'hstlc.db')), 1);
+  });
+});

@@ -15,6 +15,8 @@ export function describeSummary(s: IngestSummary): string[] {
   const c = s.counts;
   lines.push(`${pad('files', 12)}${c.done} done, ${c.bad} bad, ${c.failed} failed, ${c.skipped} skipped`);
   lines.push(`${pad('composites', 12)}${s.compositeCounts.done} done, ${s.compositeCounts.failed} failed`);
+  const replaced = s.files.filter((f) => f.status === 'done' && f.reason?.startsWith('replaced the earlier record') === true);
+  if (replaced.length > 0) lines.push(`${pad('replaced', 12)}${replaced.length} earlier record(s), ingested again: ${replaced.map((f) => path.basename(f.file)).join(', ')}`);
   if (s.recovered.length > 0) lines.push(`${pad('recovered', 12)}${s.recovered.length} interrupted ingest(s) completed`);
   const secs = s.elapsedMs / 1000;
   const total = s.files.length;
