@@ -437,8 +437,10 @@ export async function runIngest(handle: HstlcDb, options: IngestOptions): Promis
   const ctx: Context = { handle, layout, journal: journalDir(settings.home_dir), options, logger, ingestDate: todayIsoDate() };
   let pool: Pool | undefined;
   let runId: number | undefined;
-  // Before anything is committed: a row must never say "ingested" for a file whose moves cannot happen.
+  // Before anything is committed: a row must never say "ingested" for a file whose moves cannot happen
+  // (into the archive, or out of ingest_dir: a rename needs both directories writable).
   for (const [role, dir] of [
+    ['ingest_dir', settings.ingest_dir],
     ['filesystem_dir', settings.filesystem_dir],
     ['outputs_dir', settings.outputs_dir],
     ['bad_data_dir', settings.bad_data_dir],

@@ -1,11 +1,11 @@
 /**
- * A read-only outputs_dir (a tmpfs mounted read-only, so root cannot write it either): ingest stops
- * before it commits anything, naming the directory and the system's cause (EROFS), with no rows
- * recorded and every file still in ingest_dir. Needs root and mount(2); skipped with the reason otherwise.
+ * A read-only outputs_dir or ingest_dir (a tmpfs mounted read-only, so root cannot write it either):
+ * ingest stops before it commits anything, naming the directory and the system's cause (EROFS), with
+ * no rows recorded and every file still in ingest_dir (files are moved out of it, so it must be writable). Needs root and mount(2); skipped with the reason otherwise.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -21,11 +21,40 @@ const skip = ((): string | false => {
   return r.status === 0 ? false : `cannot mount a tmpfs here: ${(r.stderr || r.error?.message || '').trim()}`;
 })();
 
-describe('ingest with a read-only outputs_dir', { skip }, () => {
+describe('ingest with a read-only outputs_dir or ingest_dir', { skip }, () => {
+  const ingestMount = mkdtempSync(path.join(tmpdir(), 'hstlc-ro-ingest-'));
   after(() => {
-    spawnSync('umount', [mountPoint]);
-    rmSync(mountPoint, { recursive: true, force: true });
+    for (const m of [mountPoint, ingestMount]) {
+      spawnSync('umount', [m]);
+      rmSync(m, { recursive: true, force: true });
+    }
     cleanupHomes();
+  });
+
+  it('a read-only ingest_dir: stops before committing anything, naming it', async () => {
+    const archive = await tinyArchive();
+    const { settings } = homeFor(archive);
+    // The files on a tmpfs, then the tmpfs made read-only.
+    const mount = (opts: string): void => {
+      const r = spawnSync('mount', ['-t', 'tmpfs', '-o', opts, 'tmpfs', ingestMount], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+    };
+    mount('size=64m');
+    cpSync(settings.ingest_dir, ingestMount, { recursive: true });
+    mount('remount,ro');
+    const before = readdirSync(ingestMount).sort();
+    assert.ok(before.length > 0);
+    const handle = await connectDatabase(settings.db);
+    try {
+      const err = await runIngest(handle, { settings: { ...settings, ingest_dir: ingestMount } }).then(() => undefined, (e: unknown) => e);
+      assert.ok(err instanceof NotWritableError, String(err));
+      assert.match(err.message, new RegExp(`^ingest_dir ${ingestMount} is not writable \\(EROFS: read-only file system\\)`));
+      assert.deepEqual(await handle.db.selectFrom('metadata').select('filename').execute(), []);
+      assert.deepEqual(await handle.db.selectFrom('bad_data').select('id').execute(), []);
+      assert.deepEqual(readdirSync(ingestMount).sort(), before);
+    } finally {
+      await handle.close();
+    }
   });
 
   it('stops before committing anything, and says EROFS', async () => {
