@@ -3,6 +3,7 @@ export { pairwiseSum, mean, populationStd, centered, type Samples } from './samp
 export { pearson, pearsonPValue, type PearsonResult } from './pearson.js';
 export { countStatistics, statsRow, deliverable, productKindOf, type CountStatistics, type StatsRow, type ProductKind } from './stats.js';
 export * from './periodogram/index.js';
+export { ANALYSIS_VERSION, lightcurveDataHash, statsContentKey } from './content-key.js';
 export {
   interestOf,
   periodogramCandidate,

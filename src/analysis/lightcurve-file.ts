@@ -41,6 +41,8 @@ export interface LightcurveAnalysis {
   row: StatsRow;
   /** Absent when total ≤ 0 (no periodogram, as the original). */
   periodogram?: PeriodogramSummary;
+  /** The full periodograms behind the summary (same condition). */
+  periodograms?: PeriodogramAnalysis;
 }
 
 export interface AnalysisOptions {
@@ -76,7 +78,7 @@ export function analyzeLightcurve(path: string, columns: LightcurveColumns, opti
   const stats = countStatistics(columns.counts, columns.mjd);
   if (!(stats.total > 0)) return { row: statsRow(path, stats, undefined) };
   const periodograms = analyzePeriodograms(columns.mjd, columns.net, { grid: options.grid, method: options.method });
-  return { row: statsRow(path, stats, periodograms), periodogram: summarizePeriodograms(periodograms) };
+  return { row: statsRow(path, stats, periodograms), periodogram: summarizePeriodograms(periodograms), periodograms };
 }
 
 /** Read and analyze one lightcurve file; throws (with the reason) on an unreadable file. */

@@ -13,6 +13,7 @@ import { badHeaderReasons } from './migrations/0004-bad-header-reasons.js';
 import { checksumX1dReasons } from './migrations/0005-checksum-x1d-reasons.js';
 import { downloadListings } from './migrations/0006-download-listings.js';
 import { reprocessingTable } from './migrations/0007-reprocessing.js';
+import { statsContentKey } from './migrations/0008-stats-content-key.js';
 
 export type { MigrationResult } from 'kysely';
 
@@ -29,6 +30,7 @@ export function migrationsFor(dialect: HstlcDb['dialect']): Record<string, Migra
     '0005-checksum-x1d-reasons': checksumX1dReasons(dialect),
     '0006-download-listings': downloadListings(dialect),
     '0007-reprocessing': reprocessingTable(dialect),
+    '0008-stats-content-key': statsContentKey(),
   };
 }
 

@@ -75,12 +75,14 @@ export interface BadDataTable {
 /**
  * The columns of the analysis' StatsRow (src/analysis/stats.ts). `total` is NULL only when the counts sum
  * to NaN/inf (0003; the original aborted the run there, §11.2); best_period, best_power and
- * false_alarm_probability are ours (0003).
+ * false_alarm_probability are ours (0003), content_key too (0008).
  */
 export interface StatsTable extends Omit<StatsRow, 'periodogram' | 'deliver'> {
   id: Generated<number>;
   periodogram: DbBoolean;
   deliver: DbBoolean;
+  /** What the row was computed from (0008; src/analysis/content-key.ts); NULL: recompute. */
+  content_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DownloadsTable {

@@ -18,11 +18,17 @@ type PeriodogramColumns = 'best_period' | 'best_power' | 'false_alarm_probabilit
  * A row to upsert. `total` is an integer, null only when the counts do not sum to a finite number.
  * The periodogram columns of 0003, when left out, stay unchanged on update and are NULL on insert.
  */
-export type StatsInput = Omit<StatsRow, PeriodogramColumns | 'periodogram' | 'deliver'> & Partial<Pick<StatsRow, PeriodogramColumns | 'periodogram' | 'deliver'>>;
+export type StatsInput = Omit<StatsRow, PeriodogramColumns | 'periodogram' | 'deliver'> &
+  Partial<Pick<StatsRow, PeriodogramColumns | 'periodogram' | 'deliver'>> & {
+    /** What the row was computed from (0008); left out, it is NULL on insert and unchanged on update. */
+    content_key?: string | null;
+  };
 
 /** A row as read back (the analysis' StatsRow with its id), booleans as booleans on every dialect. */
 export interface Stats extends StatsRow {
   id: number;
+  /** See StatsInput; absent on rows built by hand. */
+  content_key?: string | null;
 }
 
 const FLOATS = ['mean', 'mu', 'stdev', 'poisson_factor', 'pearson_r', 'pearson_p'] as const;
@@ -46,6 +52,7 @@ export async function upsertStats(db: Kysely<Database>, dialect: HstlcDb['dialec
     ...Object.fromEntries(EXTRAS.filter((k) => input[k] !== undefined).map((k) => [k, finiteOrNull(input[k])])),
     ...(input.periodogram !== undefined ? { periodogram: adapter.boolean(input.periodogram) } : {}),
     ...(input.deliver !== undefined ? { deliver: adapter.boolean(input.deliver) } : {}),
+    ...(input.content_key !== undefined ? { content_key: input.content_key } : {}),
   } as Omit<StatsValues, 'lightcurve_path' | 'lightcurve_filename'>;
   return adapter.upsertReturningId(db, {
     table: 'stats',

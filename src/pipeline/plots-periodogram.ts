@@ -8,7 +8,8 @@
  * points: the minimum and maximum power of each slice of the (log) period axis (the drawn envelope is the
  * same) plus the marked peaks; of many significant peaks, the highest per slice is marked (markedPeaks).
  * The mean and mean + 3σ are those of the full grid, never of the reduced one; the peaks are the full
- * grid's too (a subset when there are more than the panel can show).
+ * grid's too (a subset when there are more than the panel can show). The stats stage leaves each
+ * periodogram it computes here too (stats-unit.ts), so after `hstlc stats` the plots compute none.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -22,7 +23,7 @@ import { PERIOD_SPACES, type PeriodSpace, type PeriodogramData } from '../plots/
 export const DEFAULT_MAX_POINTS = 2000;
 
 /** Bump when the computation or the reduction changes: every cached periodogram is recomputed. */
-export const PERIODOGRAM_CACHE_VERSION = 'hstlc-plots-periodogram-3';
+export const PERIODOGRAM_CACHE_VERSION = 'hstlc-plots-periodogram-4';
 export const PERIODOGRAM_CACHE_DIR = path.join('.hstlc-cache', 'periodograms');
 
 export interface PeriodogramUnitInput {
@@ -140,7 +141,10 @@ export async function periodogramUnit(input: PeriodogramUnitInput): Promise<Peri
 
 // ---- cache ---------------------------------------------------------------------------------------
 
-/** The cache key of a periodogram: the file's bytes and everything that shapes the result. */
+/**
+ * The cache key of a periodogram: the hash of the lightcurve's data (analysis lightcurveDataHash, not
+ * the file's bytes: a re-ingest rewrites headers only) and everything that shapes the result.
+ */
 export function periodogramKey(fileHash: string, input: Omit<PeriodogramUnitInput, 'path'>): string {
   return createHash('sha256')
     .update([PERIODOGRAM_CACHE_VERSION, fileHash, input.grid, input.method, String(input.maxPoints ?? DEFAULT_MAX_POINTS)].join('\u0000'))

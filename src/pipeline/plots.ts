@@ -15,10 +15,8 @@
  * rebuilt (no file yet). One failing lightcurve is reported by name and the others still run; a re-run
  * redraws only outputs whose inputs changed (site.ts manifest), or everything with `force`.
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { GridKind, PeriodogramMethod } from '../analysis/index.js';
+import { lightcurveDataHash, readLightcurveColumns, type GridKind, type PeriodogramMethod } from '../analysis/index.js';
 import type { HstlcSettings } from '../config/types.js';
 import { finishRun, listOutputsWithMetadata, listStats, startRun, type HstlcDb, type Stats } from '../db/index.js';
 import { metaFromHeaders } from '../plots/read.js';
@@ -146,7 +144,6 @@ export async function lightcurvesToPlot(handle: HstlcDb): Promise<{ candidates: 
 }
 
 interface FileFacts {
-  hash: string;
   exptime: number | null;
   /** MEMBERnn of HDU 1 (our composites name their datasets), in dataset order. */
   members: string[] | null;
@@ -155,11 +152,9 @@ interface FileFacts {
 }
 
 async function fileFacts(file: string): Promise<FileFacts> {
-  const bytes = await readFile(file);
-  const hash = createHash('sha256').update(bytes).digest('hex');
   const product = await readLightcurveProduct(file, { columns: [], optional: ['dataset'] });
   const meta = metaFromHeaders(product.primary, product.table);
-  return { hash, exptime: meta.exptime, members: product.members, datasets: datasetCount(product) };
+  return { exptime: meta.exptime, members: product.members, datasets: datasetCount(product) };
 }
 
 function statsRecord(c: PlotCandidate, row: Stats, exptime: number | null): StatsRecord {
@@ -232,7 +227,8 @@ export async function prepareRecord(c: PlotCandidate, row: Stats, ctx: PrepareRe
     // §11.2: no periodogram when total ≤ 0, as the stats stage.
     if (row.total !== null && row.total > 0) {
       const unit = { path: c.path, grid: ctx.grid, method: ctx.method, maxPoints: ctx.maxPoints };
-      const key = periodogramKey(facts.hash, unit);
+      // Keyed by the data the periodogram is computed from, as the stats stage keys what it leaves here.
+      const key = periodogramKey(lightcurveDataHash(await readLightcurveColumns(c.path)), unit);
       const hit = ctx.cache.get(key);
       if (hit) {
         periodogram = hit;

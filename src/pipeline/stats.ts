@@ -11,7 +11,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { interestOf, type GridKind, type Interest, type PeriodogramMethod } from '../analysis/index.js';
-import { finishRun, listOutputs, startRun, upsertStatsBatch, type HstlcDb, type StatsInput } from '../db/index.js';
+import { finishRun, listOutputs, listStats, startRun, upsertStatsBatch, type HstlcDb, type Stats, type StatsInput } from '../db/index.js';
 import { SILENT, type StageLogger } from './log.js';
 import { itemResult, type Stage } from './stage.js';
 import { createStatsAnalyzer, poolAnalyzer, type StatsAnalyzer } from './stats-runner.js';
@@ -58,6 +58,8 @@ export interface StatsFileResult {
   kind: LightcurveKind;
   status: 'done' | 'failed';
   reason?: string;
+  /** Done without computing: the file's content key is the one stored with its row. */
+  unchanged?: boolean;
   /** §11.2 flag and our deliver rule, as stored. */
   periodogram?: boolean;
   deliver?: boolean;
@@ -90,6 +92,10 @@ export interface StatsOptions {
   batchSize?: number;
   /** A batch is also committed once its oldest row has waited this long (default 2000 ms). */
   flushMs?: number;
+  /** Recompute every row, even those whose lightcurve content is unchanged since they were stored. */
+  force?: boolean;
+  /** plot_dir: each periodogram computed is left there for the plots stage. */
+  plotDir?: string;
 }
 
 /** The summary's counts of interesting and low-count composites, by the one definition (src/analysis/interest.ts). */
@@ -109,7 +115,8 @@ export interface StatsSummary {
   /** Whether units ran in pool threads. */
   parallel: boolean;
   files: StatsFileResult[];
-  counts: { done: number; failed: number };
+  /** done includes `unchanged`: rows kept because their lightcurve's content key is the stored one. */
+  counts: { done: number; failed: number; unchanged: number };
   /**
    * Composites that are interesting, and that have too few counts to say, by the one definition
    * (src/analysis/interest.ts) the site's index and tables use; lightcurves flagged `deliver`.
@@ -129,8 +136,8 @@ export interface StatsSummary {
  * The analysis row is the database's input as it is: every column, the three added ones included
  * (§10.2 + migration 0003), so an update never keeps a stale value (§15.23).
  */
-function toInput(result: Extract<StatsUnitResult, { status: 'done' }>): StatsInput {
-  return result.row;
+function toInput(result: Extract<StatsUnitResult, { status: 'done'; row: unknown }>): StatsInput {
+  return { ...result.row, content_key: result.contentKey };
 }
 
 /**
@@ -194,7 +201,11 @@ export async function runStats(handle: HstlcDb, options: StatsOptions): Promise<
     if (!analyzer.inProcess) logger.info(`Computing statistics on ${analyzer.size} threads`);
     if (pendingComposites > 0) logger.warn(`${pendingComposites} composite(s) are being rebuilt and have no file yet: skipped`);
 
-    let pending: Array<{ result: Extract<StatsUnitResult, { status: 'done' }>; file: StatsFileResult }> = [];
+    // The stored rows: a file whose content key is its row's is not analysed again (--force: all are).
+    const stored = new Map<string, Stats>();
+    for (const row of await listStats(handle.db)) stored.set(path.join(row.lightcurve_path, row.lightcurve_filename), row);
+
+    let pending: Array<{ result: Extract<StatsUnitResult, { status: 'done'; row: unknown }>; file: StatsFileResult }> = [];
     let oldest = 0;
     let failures = 0;
     const fail = (file: StatsFileResult, reason: string): void => {
@@ -215,12 +226,22 @@ export async function runStats(handle: HstlcDb, options: StatsOptions): Promise<
       });
     };
 
-    const inputs: StatsUnitInput[] = (await largestFirst(lightcurves)).map((lc) => ({ path: lc.path, kind: lc.kind, grid, method }));
+    const inputs: StatsUnitInput[] = (await largestFirst(lightcurves)).map((lc) => ({
+      path: lc.path,
+      kind: lc.kind,
+      grid,
+      method,
+      ...(options.force !== true ? { storedKey: stored.get(lc.path)?.content_key ?? null } : {}),
+      ...(options.plotDir !== undefined ? { plotDir: options.plotDir } : {}),
+    }));
     await analyzeAll(analyzer, inputs, async (result) => {
       logger.info(`Processing ${result.path}`);
       const file: StatsFileResult = { path: result.path, kind: result.kind, status: 'done', ms: Math.round(result.ms) };
       files.push(file);
-      if (result.status === 'done') {
+      if (result.status === 'done' && result.unchanged === true) {
+        const row = stored.get(result.path)!;
+        Object.assign(file, { unchanged: true, periodogram: row.periodogram, deliver: row.deliver, interest: interestOf(row).kind, bins: result.bins });
+      } else if (result.status === 'done') {
         Object.assign(file, { periodogram: result.row.periodogram, deliver: result.row.deliver, interest: interestOf(result.row).kind, bins: result.bins });
         if (pending.length === 0) oldest = performance.now();
         pending.push({ result, file });
@@ -243,7 +264,7 @@ export async function runStats(handle: HstlcDb, options: StatsOptions): Promise<
       numCores,
       parallel: !analyzer.inProcess,
       files,
-      counts: { done: done.length, failed: files.length - done.length },
+      counts: { done: done.length, failed: files.length - done.length, unchanged: done.filter((f) => f.unchanged === true).length },
       ...interestCounts(done),
       deliverable: done.filter((f) => f.deliver === true).length,
       pendingComposites,
@@ -263,7 +284,7 @@ export async function runStats(handle: HstlcDb, options: StatsOptions): Promise<
 }
 
 /** What a caller chooses for a stats run; the rest comes from the stage context. */
-export type StatsRequest = Pick<StatsOptions, 'type' | 'grid' | 'method'>;
+export type StatsRequest = Pick<StatsOptions, 'type' | 'grid' | 'method' | 'force'>;
 
 /**
  * The stats stage (§11): one item per lightcurve (done or failed with why). It takes the home_dir lock
@@ -277,6 +298,7 @@ export const statsStage: Stage<StatsRequest, StatsSummary> = {
       ...input,
       grid: input.grid ?? ctx.settings.algorithm,
       numCores: ctx.settings.num_cores,
+      plotDir: ctx.settings.plot_dir,
       analyzer: poolAnalyzer(ctx.pool(), false),
       logger: ctx.logger,
       onProgress: (p) => ctx.progress.update({ phase: 'stats', ...p }),

@@ -92,7 +92,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('has applied both migrations, and a second run does nothing', async () => {
-      assert.deepEqual(await appliedMigrations(handle), ['0001-pipeline-tables', '0002-bookkeeping', '0003-stats-periodogram', '0004-bad-header-reasons', '0005-checksum-x1d-reasons', '0006-download-listings', '0007-reprocessing']);
+      assert.deepEqual(await appliedMigrations(handle), ['0001-pipeline-tables', '0002-bookkeeping', '0003-stats-periodogram', '0004-bad-header-reasons', '0005-checksum-x1d-reasons', '0006-download-listings', '0007-reprocessing', '0008-stats-content-key']);
       assert.deepEqual(await migrateToLatest(handle), []);
     });
 
@@ -103,7 +103,7 @@ for (const dialect of DIALECTS) {
         const outs = await Promise.all([0, 1, 2].map(() => run(process.execPath, cli, { cwd: process.cwd() })));
         const ran = outs.flatMap((o) => JSON.parse(o.stdout) as string[]);
         // Each migration ran exactly once across the three processes, and none failed.
-        assert.deepEqual(ran.sort(), ['0001-pipeline-tables:Success', '0002-bookkeeping:Success', '0003-stats-periodogram:Success', '0004-bad-header-reasons:Success', '0005-checksum-x1d-reasons:Success', '0006-download-listings:Success', '0007-reprocessing:Success']);
+        assert.deepEqual(ran.sort(), ['0001-pipeline-tables:Success', '0002-bookkeeping:Success', '0003-stats-periodogram:Success', '0004-bad-header-reasons:Success', '0005-checksum-x1d-reasons:Success', '0006-download-listings:Success', '0007-reprocessing:Success', '0008-stats-content-key:Success']);
       } finally {
         await fresh.drop();
       }
@@ -113,7 +113,7 @@ for (const dialect of DIALECTS) {
       const schema = `${testDb.info.params['schema']}_new`;
       const other = await connectDatabase({ ...testDb.info, params: { ...testDb.info.params, schema } });
       try {
-        assert.deepEqual(await appliedMigrations(other), ['0001-pipeline-tables', '0002-bookkeeping', '0003-stats-periodogram', '0004-bad-header-reasons', '0005-checksum-x1d-reasons', '0006-download-listings', '0007-reprocessing']);
+        assert.deepEqual(await appliedMigrations(other), ['0001-pipeline-tables', '0002-bookkeeping', '0003-stats-periodogram', '0004-bad-header-reasons', '0005-checksum-x1d-reasons', '0006-download-listings', '0007-reprocessing', '0008-stats-content-key']);
       } finally {
         await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(other.db);
         await other.close();

@@ -55,7 +55,7 @@ describe('hstlc stats', () => {
     const summary = JSON.parse(r.stdout) as StatsSummary;
     assert.equal(summary.type, 'individual');
     assert.equal(summary.grid, 'compat');
-    assert.deepEqual(summary.counts, { done: 3, failed: 0 });
+    assert.deepEqual(summary.counts, { done: 3, failed: 0, unchanged: 0 });
     assert.deepEqual(summary.files.map((f) => path.basename(f.path)), s.files);
     assert.ok(summary.filesPerSecond > 0);
     assert.equal(summary.parallel, true, 'num_cores 2: the units ran in the worker pool');

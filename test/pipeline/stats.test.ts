@@ -75,7 +75,7 @@ describe('stats stage helpers', () => {
         two.analyze({ ...input, path: path.join(copy.dir, 'individual', copy.individuals[0]!) }),
         two.analyze({ ...input, path: path.join(copy.dir, 'individual', 'gone00001_curve.fits') }),
       ]);
-      assert.ok(good.status === 'done');
+      assert.ok(good.status === 'done' && good.unchanged !== true);
       assert.equal(good.row.total, golden.get(`individual/${copy.individuals[0]}`)!.total);
       assert.ok(gone.status === 'failed' && gone.reason.includes('gone00001_curve.fits'), 'a failure comes back as a result, not a rejection');
     } finally {
@@ -113,7 +113,7 @@ for (const dialect of DIALECTS) {
       const log = collectingLogger();
       const summary = await runStats(handle, { type: 'both', grid: 'compat', method: 'fast', analyzer, logger: log });
       assert.equal(summary.ok, true, JSON.stringify(summary.files.filter((f) => f.status === 'failed')));
-      assert.deepEqual(summary.counts, { done: 27, failed: 0 });
+      assert.deepEqual(summary.counts, { done: 27, failed: 0, unchanged: 0 });
       assert.equal(summary.pendingComposites, 1);
       assert.equal(log.lines[0]?.message, '27 datasets to process');
       assert.equal(log.lines.at(-1)?.message, 'Processing complete');
@@ -131,7 +131,7 @@ for (const dialect of DIALECTS) {
         assert.equal(row.deliver, composite && complete, `${keyOf(row)} deliver`);
         // The three added columns hold the analysis's values, unrounded by the database.
         const unit = await analyzer.analyze({ path: path.join(row.lightcurve_path, row.lightcurve_filename), kind: composite ? 'composite' : 'individual', grid: 'compat', method: 'fast' });
-        assert.ok(unit.status === 'done');
+        assert.ok(unit.status === 'done' && unit.unchanged !== true);
         assert.equal(row.best_period, unit.row.best_period);
         assert.equal(row.best_power, unit.row.best_power);
         assert.equal(row.false_alarm_probability, unit.row.false_alarm_probability);
@@ -166,7 +166,7 @@ for (const dialect of DIALECTS) {
         await recordLightcurve(h2, path.join(copy.dir, 'individual'), name);
         await recordIngestedFile(h2, { metadata: metadataRow('zzzz00000_corrtag.fits'), output: { individual_path: other, individual_filename: name } });
         const summary = await runStats(h2, { type: 'both', grid: 'compat', method: 'fast', analyzer });
-        assert.deepEqual(summary.counts, { done: 2, failed: 0 });
+        assert.deepEqual(summary.counts, { done: 2, failed: 0, unchanged: 0 });
         const rows = await listStats(h2.db);
         assert.deepEqual(rows.map((r) => r.lightcurve_path).sort(), [other, path.join(copy.dir, 'individual')].sort());
         assert.deepEqual(rows.map((r) => r.total).sort(), [36, golden.get(`individual/${name}`)!.total].sort());
@@ -192,7 +192,7 @@ for (const dialect of DIALECTS) {
         const log = collectingLogger();
         const summary = await runStats(h2, { type: 'both', grid: 'compat', method: 'auto', analyzer, logger: log });
         assert.equal(summary.ok, false);
-        assert.deepEqual(summary.counts, { done: 3, failed: 2 });
+        assert.deepEqual(summary.counts, { done: 3, failed: 2, unchanged: 0 });
         const failed = summary.files.filter((f) => f.status === 'failed');
         assert.deepEqual(failed.map((f) => path.basename(f.path)), ['gone00001_curve.fits', 'junk00001_curve.fits']);
         assert.ok(failed.every((f) => (f.reason ?? '').length > 0));
@@ -241,7 +241,7 @@ describe('stats stage with units running ahead', () => {
       const progress: number[] = [];
       const summary = await runStats(handle, { type: 'both', grid: 'compat', method: 'fast', analyzer: ahead, batchSize: 5, onProgress: (p) => progress.push(p.done) });
       assert.equal(summary.parallel, true);
-      assert.deepEqual(summary.counts, { done: 26, failed: 1 });
+      assert.deepEqual(summary.counts, { done: 26, failed: 1, unchanged: 0 });
       assert.equal(summary.files.find((f) => f.status === 'failed')?.reason, 'worker thread exited');
       assert.deepEqual(progress, Array.from({ length: 27 }, (_, i) => i + 1));
       const rows = await listStats(handle.db);

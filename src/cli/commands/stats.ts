@@ -21,7 +21,7 @@ const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repea
 export function describeStatsSummary(s: StatsSummary): string[] {
   const secs = s.elapsedMs / 1000;
   const lines = [
-    `${pad('lightcurves', 13)}${s.counts.done} done, ${s.counts.failed} failed (${s.type})`,
+    `${pad('lightcurves', 13)}${s.counts.done} done${s.counts.unchanged > 0 ? ` (${s.counts.unchanged} unchanged since their rows were stored: kept)` : ''}, ${s.counts.failed} failed (${s.type})`,
     `${pad('flags', 13)}${s.interesting} composite(s) interesting, ${s.lowCounts} with low counts, ${s.deliverable} deliverable`,
     `${pad('', 13)}interesting: ${INTEREST_RULE}`,
     `${pad('periodogram', 13)}${s.grid} grid, ${s.method} method`,
@@ -39,6 +39,7 @@ export function describeStatsSummary(s: StatsSummary): string[] {
 interface StatsCommandOptions {
   algorithm?: GridKind;
   method: PeriodogramMethod;
+  force?: boolean;
 }
 
 /** `hstlc stats` — alias `build_stats_table <product_type>` (§11). */
@@ -50,11 +51,14 @@ export function registerStats(program: Command, ctx: CliContext): void {
       'Compute the statistics of every lightcurve recorded in the database (counts, Pearson test, ' +
         'periodogram peaks, the "interesting" flags) and store them in the stats table, one row per ' +
         'lightcurve file. A file that cannot be read is reported and the others still run (exit code 1). ' +
-        'The periodogram grid is the config\'s "algorithm" unless --algorithm is given.',
+        'The periodogram grid is the config\'s "algorithm" unless --algorithm is given. A lightcurve whose data ' +
+        '(counts, mjd, net) and settings are those its stored row was computed from is not analysed again (--force does). ' +
+        'The periodograms are left in plot_dir for hstlc plots.',
     )
     .addArgument(new Argument('[type]', 'which lightcurves: individual, composite or both').argParser(productType).default('both'))
     .addOption(periodogramGridOption("periodogram grid: 'corrected' (oversampled in frequency) or 'compat' (the original's)"))
     .addOption(periodogramMethodOption("periodogram computation: 'auto', 'exact' (direct sum) or 'fast' (NUFFT, same decisions)"))
+    .option('--force', 'recompute every row, also those whose lightcurve data are unchanged since their row was stored')
     .option('--no-wait', 'engine graphile: return once the jobs are queued (hstlc worker runs them)')
     .addHelpText(
       'after',
@@ -69,7 +73,7 @@ export function registerStats(program: Command, ctx: CliContext): void {
       }
       await runStageCommand(ctx, {
         stage: async () => (await import('../../pipeline/stats.js')).statsStage,
-        input: { type, ...(opts.algorithm !== undefined ? { grid: opts.algorithm } : {}), method: opts.method },
+        input: { type, ...(opts.algorithm !== undefined ? { grid: opts.algorithm } : {}), method: opts.method, force: opts.force === true },
         lines: describeStatsSummary,
       });
     });

@@ -195,7 +195,7 @@ export async function pipelineSummaryOf(
     numCores: settings.num_cores,
     parallel: true,
     files: statsFiles,
-    counts: { done: statsDone.length, failed: statsFiles.length - statsDone.length },
+    counts: { done: statsDone.length, failed: statsFiles.length - statsDone.length, unchanged: 0 },
     ...interestCounts(statsDone),
     deliverable: statsDone.filter((f) => f.deliver === true).length,
     pendingComposites: 0,

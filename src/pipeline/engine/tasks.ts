@@ -190,7 +190,8 @@ async function statsJob(ctx: TaskContext, p: StatsJob): Promise<Outcome> {
     ctx.logger.error(`Failed to compute statistics of ${p.path}: ${r.reason}`);
     return { status: 'failed', detail: { ...file, status: 'failed', reason: r.reason } };
   }
-  await upsertStats(ctx.handle.db, ctx.handle.dialect, r.row);
+  if (r.unchanged === true) throw new Error(`stats job for ${p.path}: no row (the unit was given no stored key)`);
+  await upsertStats(ctx.handle.db, ctx.handle.dialect, { ...r.row, content_key: r.contentKey });
   return { status: 'done', detail: { ...file, periodogram: r.row.periodogram, deliver: r.row.deliver, interest: interestOf(r.row).kind, bins: r.bins } };
 }
 
