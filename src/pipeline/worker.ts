@@ -3,9 +3,30 @@
  * `pool.run(input, { name })` calls. Loaded as worker.ts under tsx (tests) and as
  * dist/pipeline/worker.js when built.
  */
-import { UNITS } from './units.js';
+import type { UNITS } from './units.js';
+import type { StatsUnitInput, StatsUnitResult } from './stats-unit.js';
+import type { PeriodogramUnitInput, PeriodogramUnitResult } from './plots-periodogram.js';
 
-export const { prepare, composite, stats, plotsPeriodogram, renderImage } = UNITS;
+// Each unit imports its own modules on first use: a stats thread never loads the extraction, the
+// charts or the PNG renderer (module compilation was most of a stats re-run's CPU time per thread).
+type Units = typeof UNITS;
+const units = async (): Promise<Units> => (await import('./units.js')).UNITS;
+
+export async function prepare(input: Parameters<Units['prepare']>[0]): ReturnType<Units['prepare']> {
+  return (await units()).prepare(input);
+}
+export async function composite(input: Parameters<Units['composite']>[0]): ReturnType<Units['composite']> {
+  return (await units()).composite(input);
+}
+export async function renderImage(input: Parameters<Units['renderImage']>[0]): ReturnType<Units['renderImage']> {
+  return (await units()).renderImage(input);
+}
+export async function stats(input: StatsUnitInput): Promise<StatsUnitResult> {
+  return (await import('./stats-unit.js')).statsUnit(input);
+}
+export async function plotsPeriodogram(input: PeriodogramUnitInput): Promise<PeriodogramUnitResult> {
+  return (await import('./plots-periodogram.js')).periodogramUnit(input);
+}
 
 /** A cheap round trip for the pool's own test: which thread ran it. */
 export async function ping(input: { delayMs: number }): Promise<{ threadId: number; pid: number }> {
