@@ -94,6 +94,7 @@ describe('stats re-runs skip unchanged lightcurves; plots reuse the periodograms
     const pool: Pool = {
       size: 1,
       inProcess: true,
+      ready: async () => undefined,
       run: async () => {
         computed++;
         throw new Error('the plots computed a periodogram');
