@@ -89,18 +89,18 @@ export function tableRow(entry: TableEntry, rank: number): TableRow {
  * Widths in px, chosen so that all sixteen fit a 1400 px window (test/plots/screenshots.test.ts).
  */
 export const TABLE_COLUMNS: ReadonlyArray<{ field: keyof TableRow | 'plot'; title: string; kind: 'text' | 'number' | 'plot' | 'file'; width?: number }> = [
-  { field: 'rank', title: 'rank', kind: 'number', width: 58 },
+  { field: 'rank', title: 'rank', kind: 'number', width: 54 },
   { field: 'target', title: 'target', kind: 'text', width: 112 },
   { field: 'plot', title: 'plot', kind: 'plot', width: 140 },
-  { field: 'instrument', title: 'instrument', kind: 'text', width: 94 },
+  { field: 'instrument', title: 'instrument', kind: 'text', width: 104 },
   { field: 'grating', title: 'grating', kind: 'text', width: 76 },
   { field: 'cenwave', title: 'cenwave (Å)', kind: 'number', width: 80 },
   { field: 'aperture', title: 'aperture', kind: 'text', width: 86 },
   { field: 'exptime', title: 'exptime (s)', kind: 'number', width: 76 },
   { field: 'total', title: 'total (counts)', kind: 'number', width: 76 },
-  { field: 'mean', title: 'mean (counts/bin)', kind: 'number', width: 96 },
+  { field: 'mean', title: 'mean (counts/bin)', kind: 'number', width: 110 },
   { field: 'poisson_f', title: 'poisson factor', kind: 'number', width: 72 },
-  { field: 'poisson_f_err', title: 'σ of poisson factor', kind: 'number', width: 82 },
+  { field: 'poisson_f_err', title: 'σ of poisson factor', kind: 'number', width: 78 },
   { field: 'fap', title: 'false-alarm prob.', kind: 'number', width: 76 },
   { field: 'pearson_r', title: 'pearson r', kind: 'number', width: 76 },
   { field: 'pearson_p', title: 'pearson p', kind: 'number', width: 82 },
