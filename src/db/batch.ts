@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { errorMessage } from './values.js';
+import { isConnectionLoss } from './connection-loss.js';
 
 export type ItemStatus = 'done' | 'bad' | 'failed' | 'skipped';
 
@@ -56,6 +57,8 @@ export async function writeInChunks<T>(
         try {
           results.push(await db.transaction().execute((trx) => write(trx, item)));
         } catch (err) {
+          // A lost connection is the server's, not the item's: the caller retries the batch.
+          if (isConnectionLoss(err)) throw err;
           results.push({ key: keyOf(item), status: 'failed', reason: errorMessage(err) });
         }
       }

@@ -12,6 +12,7 @@ import { compositePath, UnsafePathError, type ArchiveLayout } from '../archive/l
 import { makeDirectory, setPermissions } from '../archive/permissions.js';
 import { hlspName } from '../lightcurve/composite.js';
 import { forEachInOrder, type Pool } from './pool.js';
+import { retryWrite } from './db-retry.js';
 import type { CompositeUnitResult, UnitOptions } from './units.js';
 import type { StageLogger } from './log.js';
 import { processAlive } from '../archive/home-lock.js';
@@ -104,7 +105,10 @@ export async function makeComposites(handle: HstlcDb, pool: Pool, o: CompositeSt
       } else {
         await setPermissions(r.output);
         // §9.2.4: every member of the group, including any the composite left out, points at it.
-        await setCompositeOutput(handle, plan.members.map((m) => m.metadata_id), o.layout.compositeDir, plan.name);
+        await retryWrite(handle, o.logger, {
+          what: `recording composite ${plan.name}`,
+          stopped: `Composites stopped at ${plan.name}, ${i} of ${plans.length} built; run ingest again when the server is back: the groups not recorded are still pending.`,
+        }, () => setCompositeOutput(handle, plan.members.map((m) => m.metadata_id), o.layout.compositeDir, plan.name));
         o.logger.info(`\tComposite lightcurve saved to ${r.output}`);
         const dropped = r.members.filter((m) => !m.kept).map((m) => ({ file: m.file, reason: m.reason ?? 'dropped' }));
         items.push({ ...base, status: 'done', dropped, rows: r.rows });

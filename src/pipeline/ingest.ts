@@ -44,8 +44,6 @@ import {
   type MetadataInput,
   type ItemStatus,
   DatabaseUnreachableError,
-  isConnectionLoss,
-  retryOnConnectionLoss,
 } from '../db/index.js';
 import { fileDicts } from '../archive/metadata.js';
 import { fileDigest } from '../mast/verify.js';
@@ -61,6 +59,7 @@ import { makeComposites, type CompositeItem } from './composites.js';
 import { intentIsCompletable, journalDir, pendingIntents, readIntent, removeIntent, writeIntent, type IngestIntent, type MoveStep } from './journal.js';
 import { SILENT, type StageLogger } from './log.js';
 import { createPool, forEachInOrder, type Pool } from './pool.js';
+import { retryWrite } from './db-retry.js';
 import { itemResult, type Stage, type StageProgress } from './stage.js';
 import { drawQuicklook, prepareFile, type PrepareInput, type PrepareResult, type UnitOptions } from './units.js';
 
@@ -484,16 +483,12 @@ export async function runIngest(handle: HstlcDb, options: IngestOptions): Promis
         // connection (it is one transaction plus journalled moves, safe to repeat), and if the server
         // stays away the stage stops rather than fail every later file.
         const retried = <T>(op: () => Promise<T>): Promise<T> =>
-          retryOnConnectionLoss(op, (err, attempt, delay) =>
-            logger.warn(`\tdatabase connection lost while recording ${path.basename(file)} (${message(err)}); retry ${attempt} in ${delay} ms`),
-          ).catch((err: unknown) => {
-            if (!isConnectionLoss(err)) throw err;
-            throw new DatabaseUnreachableError(
-              `the ${handle.dialect} database is unreachable: ${message(err)}. Ingest stopped at ${path.basename(file)}, ${i} of ${todo.length} files handled; ` +
-                `run it again when the server is back: nothing done so far is lost, and the rest is still in ${settings.ingest_dir}.`,
-              err,
-            );
-          });
+          retryWrite(handle, logger, {
+            what: `recording ${path.basename(file)}`,
+            stopped:
+              `Ingest stopped at ${path.basename(file)}, ${i} of ${todo.length} files handled; ` +
+              `run it again when the server is back: nothing done so far is lost, and the rest is still in ${settings.ingest_dir}.`,
+          }, op);
         if (r.status === 'bad') result = await retried(() => commitBad(ctx, r));
         else if (r.status === 'failed') {
           // A programming error is loud (its stack in the log) and leaves the file where it is.

@@ -11,6 +11,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { interestOf, type GridKind, type Interest, type PeriodogramMethod } from '../analysis/index.js';
+import { retryWrite } from './db-retry.js';
 import { finishRun, listOutputs, listStats, startRun, upsertStatsBatch, type HstlcDb, type Stats, type StatsInput } from '../db/index.js';
 import { SILENT, type StageLogger } from './log.js';
 import { itemResult, type Stage } from './stage.js';
@@ -220,7 +221,10 @@ export async function runStats(handle: HstlcDb, options: StatsOptions): Promise<
       if (pending.length === 0) return;
       const batch = pending;
       pending = [];
-      const written = await upsertStatsBatch(handle, batch.map((p) => toInput(p.result)), batch.length);
+      const written = await retryWrite(handle, logger, {
+        what: `recording the stats of ${batch.length} lightcurve(s)`,
+        stopped: 'Stats stopped; run it again when the server is back: the rows written so far are kept, and the rest is computed again.',
+      }, () => upsertStatsBatch(handle, batch.map((p) => toInput(p.result)), batch.length));
       written.forEach((w, k) => {
         if (w.status === 'failed') fail(batch[k]!.file, `not stored: ${w.reason ?? 'database error'}`);
       });
