@@ -5,8 +5,13 @@ import type { HstlcDb } from './connect.js';
 import type { Database, RunRow, RunStatus } from './schema.js';
 import { nowIso } from './values.js';
 
-export async function startRun(handle: HstlcDb, command: string, now: Date = new Date()): Promise<number> {
-  const values = { command: command.slice(0, 32), started_at: nowIso(now), status: 'running' as const, host: hostname().slice(0, 255), pid: process.pid, finished_at: null, summary: null };
+/**
+ * A run begins. `engine: 'graphile'` marks a run submitted to the job engine: the workers on any host
+ * carry it and its finish job closes it, so the submitter's pid says nothing about whether it still runs.
+ */
+export async function startRun(handle: HstlcDb, command: string, options: { now?: Date; engine?: 'graphile' } = {}): Promise<number> {
+  const summary = options.engine !== undefined ? JSON.stringify({ engine: options.engine }) : null;
+  const values = { command: command.slice(0, 32), started_at: nowIso(options.now ?? new Date()), status: 'running' as const, host: hostname().slice(0, 255), pid: process.pid, finished_at: null, summary };
   return handle.adapter.insertReturningId(handle.db, 'runs', values);
 }
 
@@ -24,6 +29,6 @@ export async function recentRuns(db: Kysely<Database>, limit = 20): Promise<RunR
 }
 
 /** The runs still marked 'running' (some may belong to a process that is gone: interrupted). */
-export async function runningRuns(db: Kysely<Database>): Promise<Pick<RunRow, 'id' | 'host' | 'pid'>[]> {
-  return db.selectFrom('runs').select(['id', 'host', 'pid']).where('status', '=', 'running').execute();
+export async function runningRuns(db: Kysely<Database>): Promise<Pick<RunRow, 'id' | 'host' | 'pid' | 'summary'>[]> {
+  return db.selectFrom('runs').select(['id', 'host', 'pid', 'summary']).where('status', '=', 'running').execute();
 }

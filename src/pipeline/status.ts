@@ -79,7 +79,9 @@ export async function unsettledTargetPairs(
  * were interrupted — killed, or stopped by Ctrl-C, before they could finish their row. A run recorded
  * on another host is taken at its word (its process cannot be looked at from here).
  */
-export function runState(r: { status: RunInfo['status'] | 'running'; host: string; pid: number }, me: string = hostname()): RunInfo['status'] {
+export function runState(r: { status: RunInfo['status'] | 'running'; host: string; pid: number; summary?: string | null }, me: string = hostname()): RunInfo['status'] {
+  // A run on the job engine is carried by its workers (its finish job closes it), not by the submitter.
+  if (r.status === 'running' && r.summary?.includes('"engine":"graphile"') === true) return r.status;
   return r.status === 'running' && r.host === me && !processAlive(r.pid) ? 'interrupted' : r.status;
 }
 

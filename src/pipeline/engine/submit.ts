@@ -39,7 +39,7 @@ export interface Submitted {
 export async function submitRun(handle: HstlcDb, engine: Engine, o: SubmitOptions): Promise<Submitted> {
   const s = o.settings;
   await ensureMarker(s.home_dir, handle, engine.schema);
-  const run = await startRun(handle, o.command);
+  const run = await startRun(handle, o.command, { engine: 'graphile' });
   const common: JobCommon = { run, digest: configDigest(s), algorithm: s.algorithm };
   const method = o.method ?? 'auto';
   let files = 0;
