@@ -36,3 +36,19 @@ export function periodogramGridOption(description: string): Option {
 export function periodogramMethodOption(description: string): Option {
   return new Option('--method <method>', description).choices(PERIODOGRAM_METHODS).default('auto');
 }
+
+/** `--no-wait` of the stage commands: with engine graphile, return once the jobs are queued. */
+export function noWaitOption(): Option {
+  return new Option('--no-wait', 'engine graphile: return once the jobs are queued (hstlc worker runs them)');
+}
+
+/** `--corrtag-extract` of ingest and the pipeline (§5.1: re-derive STIS corrtags already made from tag files). */
+export function corrtagExtractOption(description: string): Option {
+  return new Option('--corrtag-extract', description);
+}
+
+/** What ingest and the pipeline are given: `--corrtag-extract`, `--no-wait`. */
+export interface IngestCommandOptions {
+  corrtagExtract?: boolean;
+  wait: boolean;
+}

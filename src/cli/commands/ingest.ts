@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { IngestSummary } from '../../pipeline/ingest.js';
 import type { CliContext } from '../context.js';
 import { examples } from '../examples.js';
+import { corrtagExtractOption, type IngestCommandOptions, noWaitOption } from '../options.js';
 import { progressView, runStageCommand } from '../stage.js';
 
 function pad(s: string, n: number): string {
@@ -42,13 +43,13 @@ export function registerIngest(program: Command, ctx: CliContext): void {
         `an interrupted run is completed by the next one. Target aliases are read from the config's target_aliases file ` +
         '(default <home_dir>/target_aliases.yaml) when it exists. Work runs on num_cores threads.',
     )
-    .option('--corrtag-extract', 're-derive STIS corrtags that were already made from TIME-TAG files')
-    .option('--no-wait', 'engine graphile: return once the jobs are queued (hstlc worker runs them)')
+    .addOption(corrtagExtractOption('re-derive STIS corrtags that were already made from TIME-TAG files'))
+    .addOption(noWaitOption())
     .addHelpText(
       'after',
       examples('$ hstlc ingest', '$ hstlc ingest --corrtag-extract', '$ hstlc --json ingest', '$ ingest_hstlc -corrtag_extract   (original name)'),
     )
-    .action(async (opts: { corrtagExtract?: boolean; wait: boolean }) => {
+    .action(async (opts: IngestCommandOptions) => {
       const cfg = await ctx.config();
       if (cfg.engine === 'graphile') {
         await (await import('../engine.js')).runOnEngine(ctx, cfg, { command: 'ingest', wait: opts.wait, corrtagExtract: opts.corrtagExtract === true, report: (s) => ({ summary: s.ingest, lines: describeSummary(s.ingest) }) });

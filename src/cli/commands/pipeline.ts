@@ -5,6 +5,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { examples } from '../examples.js';
 import { resumeCommand } from '../interrupt.js';
+import { corrtagExtractOption, type IngestCommandOptions, noWaitOption } from '../options.js';
 import { runStageCommand } from '../stage.js';
 import { describePipeline } from '../describe-pipeline.js';
 
@@ -67,13 +68,13 @@ export function registerPipeline(program: Command, ctx: CliContext): void {
         'Prints a summary (files ingested, bad and failed; composites; interesting lightcurves; where ' +
         'the outputs are) and exits 1 if anything failed, 2 if there is no usable configuration or database.',
     )
-    .option('--corrtag-extract', 'passed to ingest: re-derive existing STIS corrtags')
-    .option('--no-wait', 'engine graphile: return once the jobs are queued (hstlc worker runs them)')
+    .addOption(corrtagExtractOption('passed to ingest: re-derive existing STIS corrtags'))
+    .addOption(noWaitOption())
     .addHelpText(
       'after',
       examples('$ hstlc pipeline', '$ hstlc --config prod.yaml pipeline --corrtag-extract', '$ hstlc --json pipeline', '$ hstlc_pipeline -corrtag_extract   (original name)'),
     )
-    .action(async (opts: { corrtagExtract?: boolean; wait: boolean }) => {
+    .action(async (opts: IngestCommandOptions) => {
       const cfg = await ctx.config();
       if (cfg.source.kind === 'defaults') {
         ctx.out.error(

@@ -9,7 +9,7 @@ import { ExitCode } from '../errors.js';
 import { examples } from '../examples.js';
 import { progressSink, progressView, runStageCommand } from '../stage.js';
 import { UsageError } from '../errors.js';
-import { periodogramGridOption, periodogramMethodOption } from '../options.js';
+import { noWaitOption, periodogramGridOption, periodogramMethodOption } from '../options.js';
 
 interface PlotsOptions {
   fromDir?: string;
@@ -72,7 +72,7 @@ export function registerPlots(program: Command, ctx: CliContext): void {
     )
     .option('--plot-dir <dir>', 'where to write the site (default: plot_dir of the config)')
     .option('--force', 'redraw everything, even what is unchanged')
-    .option('--no-wait', 'engine graphile: return once the jobs are queued (hstlc worker runs them)')
+    .addOption(noWaitOption())
     .addOption(periodogramGridOption("periodogram grid: 'corrected' or 'compat' (default: the config's)"))
     .addOption(periodogramMethodOption("periodogram computation: 'auto', 'exact' or 'fast'"))
     .option('--from-dir <dir>', 'plot the lightcurve FITS files of this folder instead of the database (searched recursively)')

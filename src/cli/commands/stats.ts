@@ -7,7 +7,7 @@ import type { StatsSummary } from '../../pipeline/stats.js';
 import type { CliContext } from '../context.js';
 import { examples } from '../examples.js';
 import { runStageCommand } from '../stage.js';
-import { periodogramGridOption, periodogramMethodOption } from '../options.js';
+import { noWaitOption, periodogramGridOption, periodogramMethodOption } from '../options.js';
 
 /** §11.1: the original asserted this and printed its own message; ours exits 2 with the same words. */
 function productType(value: string): ProductType {
@@ -59,7 +59,7 @@ export function registerStats(program: Command, ctx: CliContext): void {
     .addOption(periodogramGridOption("periodogram grid: 'corrected' (oversampled in frequency) or 'compat' (the original's)"))
     .addOption(periodogramMethodOption("periodogram computation: 'auto', 'exact' (direct sum) or 'fast' (NUFFT, same decisions)"))
     .option('--force', 'recompute every row, also those whose lightcurve data are unchanged since their row was stored')
-    .option('--no-wait', 'engine graphile: return once the jobs are queued (hstlc worker runs them)')
+    .addOption(noWaitOption())
     .addHelpText(
       'after',
       examples('$ hstlc stats', '$ hstlc stats composite', '$ hstlc --json stats individual --algorithm compat', '$ build_stats_table both   (original name)'),
