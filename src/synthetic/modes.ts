@@ -122,6 +122,20 @@ const nuv = (optElem: string, cenwave: number, centers: [number, number, number]
   weight: optElem === 'G230L' ? { A: 1, B: 1, C: 0.2 } : { A: 1, B: 1, C: 1 },
 });
 
+/** An NUV imaging exposure (a mirror, OBSTYPE IMAGING): no dispersion; all three stripes are extracted (§6.2). */
+const nuvImaging = (optElem: string): CosMode => ({
+  detector: 'NUV',
+  obstype: 'IMAGING',
+  optElem,
+  cenwave: 0,
+  dispersion: {},
+  letters: [],
+  extracted: ['A', 'B', 'C'],
+  specres: 0,
+  platesc: 0.0235,
+  weight: {},
+});
+
 /** The COS modes by `OPT_ELEM/CENWAVE`. */
 export const COS_MODES: Record<string, CosMode> = {
   'G130M/1291': fuv('G130M', 1291, 1362.0, 1204.2, 0.00997, 18000),
@@ -133,30 +147,8 @@ export const COS_MODES: Record<string, CosMode> = {
   'G225M/2250': nuv('G225M', 2250, [2150.2, 2250.0, 2349.8], 0.033, 30000),
   'G285M/2850': nuv('G285M', 2850, [2760.1, 2850.0, 2949.9], 0.04, 30000),
   'G230L/2950': nuv('G230L', 2950, [1850.0, 2950.0, 1475.0], 0.39, 2500),
-  'MIRRORA/0': {
-    detector: 'NUV',
-    obstype: 'IMAGING',
-    optElem: 'MIRRORA',
-    cenwave: 0,
-    dispersion: {},
-    letters: [],
-    extracted: ['A', 'B', 'C'],
-    specres: 0,
-    platesc: 0.0235,
-    weight: {},
-  },
-  'MIRRORB/0': {
-    detector: 'NUV',
-    obstype: 'IMAGING',
-    optElem: 'MIRRORB',
-    cenwave: 0,
-    dispersion: {},
-    letters: [],
-    extracted: ['A', 'B', 'C'],
-    specres: 0,
-    platesc: 0.0235,
-    weight: {},
-  },
+  'MIRRORA/0': nuvImaging('MIRRORA'),
+  'MIRRORB/0': nuvImaging('MIRRORB'),
 };
 
 export function cosMode(optElem: string, cenwave: number): CosMode {
