@@ -96,8 +96,20 @@ function boundsOf(p: SegmentPlan, f32: boolean): Bounds {
   };
 }
 
-// §6.3 selection, inlined in both passes: XCORR in [x0, x1), (DQ & SDQFLAGS) = 0, w0 < λ < w1 and,
-// with the airglow filter, λ outside LYMAN_ALPHA and OXYGEN_I (closed windows, as coded).
+/**
+ * §6.3 selection of one event, for both passes: XCORR in [x0, x1), (DQ & SDQFLAGS) = 0, w0 < λ < w1
+ * and, with the airglow filter, λ outside LYMAN_ALPHA and OXYGEN_I (closed windows, as coded). The
+ * event's wavelength λ (the column's, or the plan's order dispersion at its x1d pixel) when selected,
+ * NaN when not (no selected λ is NaN: it fails w0 < λ). Small and monomorphic, so V8 inlines it.
+ */
+function selectedWavelength(b: Bounds, x: number, dq: number, wColumn: number): number {
+  if (!(x >= b.x0 && x < b.x1)) return NaN;
+  if ((dq & b.sdq) !== 0) return NaN;
+  const w = b.wrow === undefined ? wColumn : b.wrow[x1dPixel(x)];
+  if (!(w > b.w0 && w < b.w1)) return NaN;
+  if (b.airglow && ((w >= LA0 && w <= LA1) || (w >= OI0 && w <= OI1))) return NaN;
+  return w;
+}
 
 /** Group plans by the table they read, so a file shared by NUV stripes is read once per pass. */
 function byTable(plans: readonly SegmentPlan[]): Map<EventTable, number[]> {
@@ -138,16 +150,12 @@ function scanChunk(
   xmin: Float64Array,
   xmax: Float64Array,
 ): void {
-  const { x0, x1, w0, w1, sdq, airglow, wrow } = b;
   const yb = b.yFlat;
   const nr = yb.length >> 1;
   for (let e = 0; e < rows; e++) {
     const x = X[e];
-    if (!(x >= x0 && x < x1)) continue;
-    if ((DQ[e] & sdq) !== 0) continue;
-    const w = wrow === undefined ? W[e] : wrow[x1dPixel(x)];
-    if (!(w > w0 && w < w1)) continue;
-    if (airglow && ((w >= LA0 && w <= LA1) || (w >= OI0 && w <= OI1))) continue;
+    const w = selectedWavelength(b, x, DQ[e], W[e]);
+    if (w !== w) continue;
     const y = Y[e];
     for (let r = 0; r < nr; r++) {
       if (!(y >= yb[2 * r] && y < yb[2 * r + 1])) continue;
@@ -265,41 +273,50 @@ interface Hists {
   bflux: EventHistogram;
 }
 
-/** One chunk of pass 2 for one plan; returns the new source position and Σ R of the chunk. */
-function accumulateChunk(
-  b: Bounds,
-  cal: PlanCalibration,
-  h: Hists,
-  srcStart: number,
-  bkgCount: number[],
-  bkgOffset: number[],
-  perEvent: boolean,
-  step: number,
-  f32: boolean,
-  rows: number,
-  T: Float64Array,
-  X: Float64Array,
-  Y: Float64Array,
-  W: Float64Array,
-  DQ: Float64Array,
-  EPS: Float64Array,
-): { src: number; sumR: number } {
-  const { x0, x1, w0, w1, sdq, airglow, wrow } = b;
+/** One plan's state through pass 2: its bounds, calibration, histograms and where it has got to. */
+interface PlanPass {
+  bounds: Bounds;
+  cal: PlanCalibration;
+  hists: Hists;
+  /** Next source-event position, and per background region the events placed so far and its first position. */
+  src: number;
+  bkgCount: number[];
+  bkgOffset: number[];
+  /** Σ R over the source selection so far (the mean sensitivity, §6.7). */
+  sumR: number;
+}
+
+/** The columns of one chunk and how its weights are taken (§6.6). */
+interface ChunkColumns {
+  rows: number;
+  T: Float64Array;
+  X: Float64Array;
+  Y: Float64Array;
+  W: Float64Array;
+  DQ: Float64Array;
+  EPS: Float64Array;
+  /** EPSILON is float32: ε/step stays float32, as numpy divides. */
+  f32: boolean;
+  step: number;
+  perEvent: boolean;
+}
+
+/** One chunk of pass 2 for one plan: fills its histograms and moves its positions and Σ R on. */
+function accumulateChunk(plan: PlanPass, ch: ChunkColumns): void {
+  const b = plan.bounds;
   const yb = b.yFlat;
   const nr = yb.length >> 1;
-  const { gross, flux, bkg, bflux } = h;
-  const srcSens = cal.sourceSensitivity;
-  const bkgSens = cal.backgroundSensitivity;
-  const tdsCal = cal.tds;
-  let src = srcStart;
+  const { gross, flux, bkg, bflux } = plan.hists;
+  const { rows, T, X, Y, W, DQ, EPS, f32, step, perEvent } = ch;
+  const srcSens = plan.cal.sourceSensitivity;
+  const bkgSens = plan.cal.backgroundSensitivity;
+  const tdsCal = plan.cal.tds;
+  const { bkgCount, bkgOffset } = plan;
+  let src = plan.src;
   let sR = 0;
   for (let e = 0; e < rows; e++) {
-    const x = X[e];
-    if (!(x >= x0 && x < x1)) continue;
-    if ((DQ[e] & sdq) !== 0) continue;
-    const w = wrow === undefined ? W[e] : wrow[x1dPixel(x)];
-    if (!(w > w0 && w < w1)) continue;
-    if (airglow && ((w >= LA0 && w <= LA1) || (w >= OI0 && w <= OI1))) continue;
+    const w = selectedWavelength(b, X[e], DQ[e], W[e]);
+    if (w !== w) continue;
     const y = Y[e];
     let tds = -1;
     for (let r = 0; r < nr; r++) {
@@ -323,7 +340,8 @@ function accumulateChunk(
       }
     }
   }
-  return { src, sumR: sR };
+  plan.src = src;
+  plan.sumR += sR;
 }
 
 /** Pass 2: histograms per plan. `float32Weights` when EPSILON is float32 (COS), as numpy sums. */
@@ -336,59 +354,64 @@ export async function accumulate(
   step: number,
 ): Promise<PlanSums[]> {
   const perEvent = algorithm.sourceSensitivity === 'per-event';
-  const hists: Hists[] = [];
-  const counters = plans.map((p) => ({ src: 0, bkg: p.backgrounds.map(() => 0) }));
-  const offsets = plans.map((_, i) => {
-    const o: number[] = [];
-    let acc = 0;
-    for (const s of scan.backgrounds[i]) {
-      o.push(acc);
-      acc += s.count;
-    }
-    return { offsets: o, total: acc };
-  });
-  const sumR = plans.map(() => 0);
+  const passes: PlanPass[] = [];
   let epsIsF32: boolean | undefined;
 
-  const ensure = (i: number, f32: boolean): void => {
-    if (hists[i] !== undefined) return;
+  // The histograms take the dtype of the first chunk's weights (numpy sums float32 ε in float32).
+  const ensure = (i: number, f32: boolean): PlanPass => {
+    const made = passes[i];
+    if (made !== undefined) return made;
+    const bkgOffset: number[] = [];
+    let nBkg = 0;
+    for (const s of scan.backgrounds[i]) {
+      bkgOffset.push(nBkg);
+      nBkg += s.count;
+    }
     const nSrc = scan.spectrum[i].count;
-    const nBkg = offsets[i].total;
-    hists[i] = {
-      gross: makeHistogram(grid.edges, nSrc, f32, algorithm.summation),
-      flux: makeHistogram(grid.edges, nSrc, false, algorithm.summation),
-      bkg: makeHistogram(grid.edges, nBkg, f32, algorithm.summation),
-      bflux: makeHistogram(grid.edges, nBkg, false, algorithm.summation),
+    const hist = (n: number, weights32: boolean): EventHistogram => makeHistogram(grid.edges, n, weights32, algorithm.summation);
+    const pass: PlanPass = {
+      bounds: boundsOf(plans[i], false),
+      cal: cals[i],
+      hists: { gross: hist(nSrc, f32), flux: hist(nSrc, false), bkg: hist(nBkg, f32), bflux: hist(nBkg, false) },
+      src: 0,
+      bkgCount: plans[i].backgrounds.map(() => 0),
+      bkgOffset,
+      sumR: 0,
     };
+    passes[i] = pass;
+    return pass;
   };
 
   for (const [table, idx] of byTable(plans)) {
     for await (const ch of table.chunks()) {
-      const T = ch.col('TIME');
-      const X = ch.col(plans[idx[0]].xColumn);
-      const Y = ch.col(plans[idx[0]].yColumn);
-      const W = ch.col('WAVELENGTH');
-      const DQ = ch.col('DQ');
-      const EPS = ch.col('EPSILON');
       const f32 = ch.isFloat32('EPSILON');
       epsIsF32 = f32;
-      const bounds = idx.map((i) => boundsOf(plans[i], ch.isFloat32(plans[idx[0]].yColumn)));
-      for (const i of idx) ensure(i, f32);
-      for (let k = 0; k < idx.length; k++) {
-        const i = idx[k];
-        const c = counters[i];
-        const done = accumulateChunk(bounds[k], cals[i], hists[i], c.src, c.bkg, offsets[i].offsets, perEvent, step, f32, ch.rows, T, X, Y, W, DQ, EPS);
-        c.src = done.src;
-        sumR[i] += done.sumR;
+      const cols: ChunkColumns = {
+        rows: ch.rows,
+        T: ch.col('TIME'),
+        X: ch.col(plans[idx[0]].xColumn),
+        Y: ch.col(plans[idx[0]].yColumn),
+        W: ch.col('WAVELENGTH'),
+        DQ: ch.col('DQ'),
+        EPS: ch.col('EPSILON'),
+        f32,
+        step,
+        perEvent,
+      };
+      const y32 = ch.isFloat32(plans[idx[0]].yColumn);
+      for (const i of idx) {
+        const pass = ensure(i, f32);
+        pass.bounds = boundsOf(plans[i], y32);
+        accumulateChunk(pass, cols);
       }
     }
   }
   const nb = Math.max(0, grid.edges.length - 1);
   return plans.map((_, i) => {
-    if (hists[i] === undefined) ensure(i, epsIsF32 ?? true);
-    const h = hists[i];
+    const pass = ensure(i, epsIsF32 ?? true);
+    const h = pass.hists;
     const n = scan.spectrum[i].count;
-    const mean = !perEvent && n > 0 ? sumR[i] / n : 1;
+    const mean = !perEvent && n > 0 ? pass.sumR / n : 1;
     const out: PlanSums = {
       gross: h.gross.finish(),
       background: h.bkg.finish(),
