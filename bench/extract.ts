@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { FitsReader, writeFits, type HduSpec } from '../src/fits/index.js';
-import { extractCos } from '../src/hst/cos/extract.js';
+import { extractEvents } from '../src/hst/extraction.js';
 import { algorithmParams } from '../src/lightcurve/algorithm.js';
 
 function arg(name: string, dflt: string): string {
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     await decodeOnce([a, b]);
     decode = Math.min(decode, performance.now() - t0);
     t0 = performance.now();
-    const lc = await extractCos(a, { step: 2, algorithm, refs: { env: {}, refDir } });
+    const lc = await extractEvents(a, { step: 2, algorithm, refs: { env: {}, refDir } });
     extract = Math.min(extract, performance.now() - t0);
     bins = lc.columns.times.length;
   }

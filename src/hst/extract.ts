@@ -10,15 +10,15 @@ import type { Lightcurve } from '../lightcurve/table.js';
 import { groupKeyOf, groupMismatch, makeComposite, primaryHeaderOf, type CompositeResult } from '../lightcurve/composite.js';
 import { resolveTarget, type AliasTable } from '../targets/index.js';
 import { compositeMemberRange } from './wavelength-range.js';
-import { extractCos, type ExtractOptions } from './cos/extract.js';
 import { detectFile, type Detection } from './detect.js';
 import { corrtagOf, isListedThroughPartner, stisX1dOf } from './names.js';
 import { corrtagSwitches, stisCorrtag, type CorrtagResult } from './stis/corrtag.js';
+import { extractEvents, type ExtractOptions } from './extraction.js';
 import { extractStis } from './stis/extract.js';
 import { makeScratch } from './stis/scratch.js';
 import { isProductError, locatedIn, ProductError } from '../fits/index.js';
 
-export type { ExtractOptions } from './cos/extract.js';
+export type { ExtractOptions } from './mode.js';
 
 export interface ExtractResult {
   lightcurve: Lightcurve;
@@ -95,7 +95,7 @@ async function extractDetected(path: string, opts: ExtractOptions, place: Corrta
   switch (detection.kind) {
     case 'cos-fuv-corrtag':
     case 'cos-nuv-corrtag':
-      return { lightcurve: await extractCos(path, opts), detection };
+      return { lightcurve: await extractEvents(path, opts), detection };
     case 'stis-corrtag':
       return { lightcurve: await extractStis(path, opts), detection };
     case 'stis-tag':

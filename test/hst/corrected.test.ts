@@ -6,7 +6,7 @@ import { describe, it, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { extractCos } from '../../src/hst/cos/extract.js';
+import { extractEvents } from '../../src/hst/extraction.js';
 import { extractFile } from '../../src/hst/extract.js';
 import { COMPAT, CORRECTED, type AlgorithmParams } from '../../src/lightcurve/algorithm.js';
 import { makeComposite } from '../../src/lightcurve/composite.js';
@@ -56,7 +56,7 @@ describe('corrected background scale (§6.6, §15.14)', () => {
     path = await buildCorrtag({ dir: tmp.dir, name: 'ltst01bgq_corrtag_a.fits', regions: REGIONS, events });
   });
 
-  const run = (algorithm: AlgorithmParams) => extractCos(path, { step: 2, algorithm, refs });
+  const run = (algorithm: AlgorithmParams) => extractEvents(path, { step: 2, algorithm, refs });
 
   it('background within 3σ of the injected 2000 counts in the 20-pixel box; compat misses', async () => {
     const expected = (NB * 20) / 600;
@@ -106,11 +106,11 @@ describe('corrected per-event sensitivity for the source flux (§6.6)', () => {
     // ∫R dx over the 14000 pixels: R runs linearly from R(1400) to R(1700)
     const meanR = (1 + (2 * 10) / 320 + 1 + (2 * 310) / 320) / 2;
     const truth = (F * N) / (T * 14000 * meanR) / F; // flux implied by N events (normalised F)
-    const flux = (await extractCos(path, { step: 2, algorithm: CORRECTED, refs })).columns.flux;
+    const flux = (await extractEvents(path, { step: 2, algorithm: CORRECTED, refs })).columns.flux;
     const mean = sum(flux) / flux.length;
     const sigma = truth / Math.sqrt(N);
     within(mean, truth, sigma, 'corrected mean flux');
-    const compat = (await extractCos(path, { step: 2, algorithm: COMPAT, refs })).columns.flux;
+    const compat = (await extractEvents(path, { step: 2, algorithm: COMPAT, refs })).columns.flux;
     outside(sum(compat) / compat.length, truth, sigma, 'mean flux');
   });
 });
@@ -133,13 +133,13 @@ describe('COS NUV: imaging counted once, FLUXTAB rows per stripe', () => {
       events.push({ t: r() * T, x, y, w: 0 });
     }
     const path = await buildCorrtag({ dir: tmp.dir, name: 'ltst03imq_corrtag.fits', detector: 'NUV', obstype: 'IMAGING', optElem: 'MIRRORA', cenwave: 0, regions: NUV, events });
-    const lc = await extractCos(path, { step: 2, algorithm: CORRECTED, refs });
+    const lc = await extractEvents(path, { step: 2, algorithm: CORRECTED, refs });
     // the last partial bin is dropped; count the events before the last kept bin's end
     const end = lc.columns.times[lc.columns.times.length - 1] + 2;
     const insideKept = events.filter((e) => e.x < 1024 && e.y < 512 && Math.fround(e.t) < end).length;
     assert.ok(inside >= insideKept);
     assert.equal(sum(lc.columns.gross), insideKept);
-    assert.equal(sum((await extractCos(path, { step: 2, algorithm: COMPAT, refs })).columns.gross), 3 * insideKept);
+    assert.equal(sum((await extractEvents(path, { step: 2, algorithm: COMPAT, refs })).columns.gross), 3 * insideKept);
   });
 
   it("IMAGING with FLUXTAB/TDSTAB 'N/A' (imaging has no flux calibration) gives no warning; spectroscopic 'N/A' still does", async () => {
@@ -147,11 +147,11 @@ describe('COS NUV: imaging counted once, FLUXTAB rows per stripe', () => {
     const events = Array.from({ length: 500 }, () => ({ t: r() * T, x: r() * 1000, y: r() * 500, w: 0 }));
     const imaging = await buildCorrtag({ dir: tmp.dir, name: 'ltst04imq_corrtag.fits', detector: 'NUV', obstype: 'IMAGING', optElem: 'MIRRORA', cenwave: 0, regions: NUV, events, fluxtab: 'N/A', tdstab: 'N/A' });
     for (const algorithm of [CORRECTED, COMPAT]) {
-      const lc = await extractCos(imaging, { step: 2, algorithm, refs });
+      const lc = await extractEvents(imaging, { step: 2, algorithm, refs });
       assert.deepEqual(lc.meta.warnings, [], algorithm.name);
     }
     const spectrum = await buildCorrtag({ dir: tmp.dir, name: 'ltst05spq_corrtag.fits', detector: 'NUV', optElem: 'G185M', cenwave: 1786, regions: NUV, events: events.map((e) => ({ ...e, w: 1800 })), fluxtab: 'N/A' });
-    const lc = await extractCos(spectrum, { step: 2, algorithm: CORRECTED, refs });
+    const lc = await extractEvents(spectrum, { step: 2, algorithm: CORRECTED, refs });
     assert.ok(lc.meta.warnings.some((w) => w.startsWith('FLUXTAB')), lc.meta.warnings.join('; '));
   });
 
@@ -178,11 +178,11 @@ describe('COS NUV: imaging counted once, FLUXTAB rows per stripe', () => {
       fluxtab: 'lref$tstnuv_phot.fits',
     });
     const nPix = 900 - 100 + 1;
-    const lc = await extractCos(path, { step: 2, algorithm: CORRECTED, refs });
+    const lc = await extractEvents(path, { step: 2, algorithm: CORRECTED, refs });
     const n = sum(lc.columns.gross);
     // every event is in stripe B: flux summed over bins = N / (step · R_B · N_pix)
     assert.ok(Math.abs(sum(lc.columns.flux) - n / (2 * 2 * nPix)) < 1e-9 * n);
-    const compat = await extractCos(path, { step: 2, algorithm: COMPAT, refs });
+    const compat = await extractEvents(path, { step: 2, algorithm: COMPAT, refs });
     assert.ok(Math.abs(sum(compat.columns.flux) - sum(compat.columns.gross) / (2 * nPix)) < 1e-9 * n);
     assert.ok(compat.meta.warnings.some((w) => /no row .* for N\/A/.test(w)));
   });
@@ -250,7 +250,7 @@ describe('corrected composites: zero-count bins and good time intervals (§9.3(b
       const x = 1000 + r() * 14000;
       events.push({ t, x, y: 490 + r() * 20, w: lambda(x) });
     }
-    const extract = (algorithm: AlgorithmParams) => (f: string, wlim: readonly [number, number]) => extractCos(f, { step: 2, algorithm, refs, wlim, wlimFloat: true });
+    const extract = (algorithm: AlgorithmParams) => (f: string, wlim: readonly [number, number]) => extractEvents(f, { step: 2, algorithm, refs, wlim, wlimFloat: true });
     // The same events with one GTI: the silent stretch is 100 zero-count bins inside the GTI, which
     // corrected keeps (the member stays) and compat rejects.
     const quiet = await buildCorrtag({ dir: tmp.dir, name: 'ltst07gtq_corrtag_a.fits', regions: REGIONS, events, gti: [[0, 1000]] });

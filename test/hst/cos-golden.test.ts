@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { extractCos } from '../../src/hst/cos/extract.js';
+import { extractEvents } from '../../src/hst/extraction.js';
 import { writeIndividual } from '../../src/lightcurve/individual.js';
 import { COMPAT } from '../../src/lightcurve/algorithm.js';
 import { tempDir } from '../helpers/tools.js';
@@ -26,7 +26,7 @@ describe('COS compat extraction reproduces the original (golden)', () => {
   });
   for (const f of cosFiles) {
     it(`${f.file} → ${f.individual_filename}`, async () => {
-      const lc = await extractCos(join(INPUTS, f.extracted_from ?? f.file), { step: 2, algorithm: COMPAT, refs });
+      const lc = await extractEvents(join(INPUTS, f.extracted_from ?? f.file), { step: 2, algorithm: COMPAT, refs });
       const out = join(tmp.dir, `${lc.meta.outname}`);
       await writeIndividual(out, lc);
       const { problems } = await compareLightcurves(out, join(EXPECTED, 'individual', f.individual_filename as string));
@@ -40,8 +40,8 @@ describe('COS compat extraction reproduces the original (golden)', () => {
   }
 
   it('a _b file extracts the same pair as its _a file (§1.3)', async () => {
-    const a = await extractCos(join(INPUTS, 'lc7a0101q_corrtag_a.fits'), { step: 2, algorithm: COMPAT, refs });
-    const b = await extractCos(join(INPUTS, 'lc7a0101q_corrtag_b.fits'), { step: 2, algorithm: COMPAT, refs });
+    const a = await extractEvents(join(INPUTS, 'lc7a0101q_corrtag_a.fits'), { step: 2, algorithm: COMPAT, refs });
+    const b = await extractEvents(join(INPUTS, 'lc7a0101q_corrtag_b.fits'), { step: 2, algorithm: COMPAT, refs });
     assert.deepEqual(b.meta.sourceFiles, ['lc7a0101q_corrtag_a.fits', 'lc7a0101q_corrtag_b.fits']);
     assert.deepEqual(b.columns.gross, a.columns.gross);
   });
@@ -57,7 +57,7 @@ describe('COS compat extraction reproduces the original (golden)', () => {
         else writeFileSync(join(dir, `lc7a0101q_corrtag_${seg}.fits`), src);
       }
       const first = join(dir, gz === 'a' ? 'lc7a0101q_corrtag_a.fits.gz' : 'lc7a0101q_corrtag_a.fits');
-      const lc = await extractCos(first, { step: 2, algorithm: COMPAT, refs });
+      const lc = await extractEvents(first, { step: 2, algorithm: COMPAT, refs });
       assert.equal(lc.meta.sourceFiles?.length, 2, `${gz} gzipped: ${lc.meta.sourceFiles?.join(', ')}`);
       const out = join(dir, 'curve.fits');
       await writeIndividual(out, lc);
@@ -70,12 +70,12 @@ describe('COS compat extraction reproduces the original (golden)', () => {
   });
 
   it('empty and single-event files fail with a clear message (the original raised too)', async () => {
-    await assert.rejects(extractCos(join(INPUTS, 'ld0q0305q_corrtag.fits'), { step: 2, algorithm: COMPAT, refs }), /events table is empty/);
-    await assert.rejects(extractCos(join(INPUTS, 'ld0q0406q_corrtag_a.fits'), { step: 2, algorithm: COMPAT, refs }), /no complete 2 s time bin/);
+    await assert.rejects(extractEvents(join(INPUTS, 'ld0q0305q_corrtag.fits'), { step: 2, algorithm: COMPAT, refs }), /events table is empty/);
+    await assert.rejects(extractEvents(join(INPUTS, 'ld0q0406q_corrtag_a.fits'), { step: 2, algorithm: COMPAT, refs }), /no complete 2 s time bin/);
   });
 
   it('a missing reference file is a recorded unity fallback, not silent', async () => {
-    const lc = await extractCos(join(INPUTS, 'lc7a0101q_corrtag_a.fits'), { step: 2, algorithm: COMPAT, refs: { env: {} } });
+    const lc = await extractEvents(join(INPUTS, 'lc7a0101q_corrtag_a.fits'), { step: 2, algorithm: COMPAT, refs: { env: {} } });
     assert.ok(lc.meta.warnings.some((w) => /FLUXTAB: reference file lref\$x6q17586l_phot.fits not found/.test(w)), lc.meta.warnings.join('\n'));
     assert.ok(lc.meta.warnings.some((w) => /TDSTAB/.test(w)));
     const out = join(tmp.dir, 'unity.fits');

@@ -1,7 +1,7 @@
 /** §6.3 event selection on hand-placed events: airglow windows as coded, SDQFLAGS, strict λ bounds. */
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractCos } from '../../src/hst/cos/extract.js';
+import { extractEvents } from '../../src/hst/extraction.js';
 import { COMPAT, CORRECTED } from '../../src/lightcurve/algorithm.js';
 import { groupFiles } from '../../src/lightcurve/composite.js';
 import { tempDir } from '../helpers/tools.js';
@@ -40,8 +40,8 @@ describe('event selection (§6.3)', () => {
     events.push({ t: 0.5, x: 5000, y: 100, w: 1400, dq: 0 }, { t: 200, x: 5000, y: 100, w: 1400, dq: 0 });
     const path = await buildCorrtag({ dir: tmp.dir, name: 'ltst07slq_corrtag_a.fits', regions: REGIONS, events, exptime: 200 });
     for (const algorithm of [COMPAT, CORRECTED]) {
-      const on = await extractCos(path, { step: 2, algorithm });
-      const off = await extractCos(path, { step: 2, algorithm, filterAirglow: false });
+      const on = await extractEvents(path, { step: 2, algorithm });
+      const off = await extractEvents(path, { step: 2, algorithm, filterAirglow: false });
       assert.equal(sum(on.columns.gross), table.filter((r) => r[2]).length);
       assert.equal(sum(off.columns.gross), table.filter((r) => r[3]).length);
       assert.equal(on.meta.sourceEvents, table.filter((r) => r[2]).length);

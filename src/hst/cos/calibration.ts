@@ -33,7 +33,7 @@ function strings(table: Table, name: string): string[] {
   throw new Error(`reference table column ${name} is not scalar`);
 }
 
-function numericCell(table: Table, name: string, row: number): Float64Array {
+export function numericCell(table: Table, name: string, row: number): Float64Array {
   const c = table.columns.get(name);
   if (c === undefined || c.kind !== 'numeric') throw new Error(`reference table has no numeric column ${name}`);
   const data = c.data as ArrayLike<number>;
@@ -130,17 +130,32 @@ function notApplicable(primary: Header, name: string): boolean {
   return name.trim().toUpperCase() === 'N/A' && (primary.string('OBSTYPE') ?? '').trim().toUpperCase() === 'IMAGING';
 }
 
-/** §6.7: the FLUXTAB row for a setting, or undefined (unity) with the reason logged. */
-export async function loadSensitivity(primary: Header, key: RowKey, refs: RefContext, log: RefLog): Promise<Sensitivity | undefined> {
-  const name = primary.string('FLUXTAB') ?? '';
-  if (notApplicable(primary, name)) return undefined;
+/**
+ * A reference table named by a primary-header keyword (FLUXTAB, TDSTAB), resolved (§6.9) and read; or
+ * undefined, with the unity fallback recorded, when the keyword is empty or the file is not there.
+ */
+export async function keywordRefTable(
+  primary: Header,
+  keyword: string,
+  refs: RefContext,
+  log: RefLog,
+): Promise<{ name: string; path: string; table: Table; header: Header } | undefined> {
+  const name = primary.string(keyword) ?? '';
   const ref = resolveRefFile(name, refs);
   if (!ref.exists) {
-    log.fallback('FLUXTAB', name === '' ? 'no FLUXTAB keyword' : `reference file ${name} not found (tried ${ref.path})`);
+    log.fallback(keyword, name === '' ? `no ${keyword} keyword` : `reference file ${name} not found (tried ${ref.path})`);
     return undefined;
   }
-  log.use('FLUXTAB', ref.path);
-  const { table } = await readRefTable(ref.path);
+  log.use(keyword, ref.path);
+  return { name, path: ref.path, ...(await readRefTable(ref.path)) };
+}
+
+/** §6.7: the FLUXTAB row for a setting, or undefined (unity) with the reason logged. */
+export async function loadSensitivity(primary: Header, key: RowKey, refs: RefContext, log: RefLog): Promise<Sensitivity | undefined> {
+  if (notApplicable(primary, primary.string('FLUXTAB') ?? '')) return undefined;
+  const ref = await keywordRefTable(primary, 'FLUXTAB', refs, log);
+  if (ref === undefined) return undefined;
+  const { name, table } = ref;
   const rows = matchRows(table, { SEGMENT: key.segment, OPT_ELEM: key.opt_elem, CENWAVE: key.cenwave, APERTURE: key.aperture });
   if (rows.length === 0) {
     log.fallback('FLUXTAB', `no row in ${name} for ${key.segment}/${key.opt_elem}/${key.cenwave}/${key.aperture}`);
@@ -183,15 +198,10 @@ export async function loadTds(
   refs: RefContext,
   log: RefLog,
 ): Promise<TdsCorrection | undefined> {
-  const name = primary.string('TDSTAB') ?? '';
-  if (notApplicable(primary, name)) return undefined;
-  const ref = resolveRefFile(name, refs);
-  if (!ref.exists) {
-    log.fallback('TDSTAB', name === '' ? 'no TDSTAB keyword' : `reference file ${name} not found (tried ${ref.path})`);
-    return undefined;
-  }
-  log.use('TDSTAB', ref.path);
-  const { table, header } = await readRefTable(ref.path);
+  if (notApplicable(primary, primary.string('TDSTAB') ?? '')) return undefined;
+  const ref = await keywordRefTable(primary, 'TDSTAB', refs, log);
+  if (ref === undefined) return undefined;
+  const { name, table, header } = ref;
   const rows = matchRows(table, { OPT_ELEM: key.opt_elem, APERTURE: key.aperture, SEGMENT: key.segment });
   if (rows.length === 0) {
     log.fallback('TDSTAB', `no row in ${name} for ${key.segment}/${key.opt_elem}/${key.aperture}`);

@@ -5,32 +5,22 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { FitsReader, type Header, ProductError } from '../../fits/index.js';
+import type { ModeInputs, SegmentInput } from '../mode.js';
 import { fuvSegmentPair } from '../names.js';
-
 
 export type SegmentLetter = 'A' | 'B' | 'C';
 
-export interface SegmentInput {
-  letter: SegmentLetter;
-  path: string;
-  reader: FitsReader;
-  primary: Header;
-  events: Header;
-}
-
-export interface CosInputs {
+export interface CosInputs extends ModeInputs {
   detector: 'FUV' | 'NUV';
-  primary: Header;
-  segments: SegmentInput[];
-  /** Distinct open files (NUV stripes share one). */
-  readers: FitsReader[];
   /** Base names of the files used, `_a` first (§6.6 source_files). */
   sourceFiles: string[];
 }
 
-/** §6.1 collect_inputs. The caller closes `readers`. */
-export async function collectInputs(path: string): Promise<CosInputs> {
-  const first = await FitsReader.open(path);
+/**
+ * §6.1 collect_inputs from the opened `first` file: its NUV stripes, or the FUV a/b pair. The caller
+ * closes `readers` (`first` among them); on an error here the readers opened here are closed, `first` is not.
+ */
+export async function collectInputs(path: string, first: FitsReader): Promise<CosInputs> {
   const primary = first.hdus[0].header;
   const detector = (primary.string('DETECTOR') ?? '').trim().toUpperCase();
   if (detector === 'NUV') {
@@ -46,7 +36,6 @@ export async function collectInputs(path: string): Promise<CosInputs> {
     };
   }
   if (detector !== 'FUV') {
-    await first.close();
     throw new ProductError(`${path}: COS DETECTOR is '${detector}', expected FUV or NUV`);
   }
   const [a, b] = fuvSegmentPair(path, existsSync);
@@ -63,8 +52,7 @@ export async function collectInputs(path: string): Promise<CosInputs> {
       segments.push({ letter, path: name, reader, primary: reader.hdus[0].header, events: eventsHeader(reader) });
     }
   } catch (e) {
-    for (const r of readers) await r.close();
-    if (!readers.includes(first)) await first.close();
+    for (const r of readers) if (r !== first) await r.close();
     throw e;
   }
   if (!readers.includes(first)) readers.push(first);
@@ -86,7 +74,7 @@ const REGION_KEYS: Record<RegionKind, [string, string]> = {
 };
 
 /** §6.4: [centre − floor(height/2), centre + floor(height/2)) from the events header. */
-export function extractionRegion(events: Header, letter: SegmentLetter, kind: RegionKind, file: string): [number, number] {
+export function extractionRegion(events: Header, letter: string, kind: RegionKind, file: string): [number, number] {
   const [hk, ck] = REGION_KEYS[kind];
   const height = events.number(`${hk}_${letter}`);
   const centre = events.number(`${ck}_${letter}`);

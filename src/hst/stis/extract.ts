@@ -11,8 +11,7 @@ import { cutWarning, droppedTimeWarnings, gridCut, keepBinsInsideGti, readGti } 
 import { deriveColumns, pyInt, pyFloat, type Lightcurve, type PyNumber } from '../../lightcurve/table.js';
 import { FitsReader, type Header, ProductError } from '../../fits/index.js';
 import { matchRows, readRefTable, Sensitivity } from '../cos/calibration.js';
-import type { ExtractOptions } from '../cos/extract.js';
-import { describeFrom } from '../cos/extract.js';
+import { describeFrom, type ExtractOptions } from '../mode.js';
 import { individualLightcurveName, stisX1dOf } from '../names.js';
 import { BadDataError } from '../../quality/reasons.js';
 import { EventTable, exposureStartMjd } from '../events.js';
