@@ -14,7 +14,6 @@ import { detectFile, type Detection } from './detect.js';
 import { corrtagOf, isListedThroughPartner, stisX1dOf } from './names.js';
 import { corrtagSwitches, stisCorrtag, type CorrtagResult } from './stis/corrtag.js';
 import { extractEvents, type ExtractOptions } from './extraction.js';
-import { extractStis } from './stis/extract.js';
 import { makeScratch } from './stis/scratch.js';
 import { isProductError, locatedIn, ProductError } from '../fits/index.js';
 
@@ -95,15 +94,14 @@ async function extractDetected(path: string, opts: ExtractOptions, place: Corrta
   switch (detection.kind) {
     case 'cos-fuv-corrtag':
     case 'cos-nuv-corrtag':
-      return { lightcurve: await extractEvents(path, opts), detection };
     case 'stis-corrtag':
-      return { lightcurve: await extractStis(path, opts), detection };
+      return { lightcurve: await extractEvents(path, opts), detection };
     case 'stis-tag':
       return withCorrtag(
         path,
         opts,
         async (corrtag, made) => {
-          const lc = await extractStis(corrtag, opts);
+          const lc = await extractEvents(corrtag, opts);
           // Point back at the user's file rather than the corrtag made from it, and keep the
           // conversion's reference files and fallbacks (flats, BPIXTAB, x1d) with the lightcurve.
           lc.meta.source = path;

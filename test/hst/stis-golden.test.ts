@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { stisCorrtag, x1dPixel } from '../../src/hst/stis/corrtag.js';
-import { extractStis } from '../../src/hst/stis/extract.js';
+import { extractEvents } from '../../src/hst/extraction.js';
 import { extractFile } from '../../src/hst/extract.js';
 import { detectFile } from '../../src/hst/detect.js';
 import { writeIndividual } from '../../src/lightcurve/individual.js';
@@ -61,7 +61,7 @@ describe('STIS compat extraction reproduces the original (golden)', () => {
     it(`${r}`, async () => {
       const corrtag = join(tmp.dir, `${r}_corrtag.fits`);
       await stisCorrtag(join(INPUTS, `${r}_tag.fits`), { refs, output: corrtag });
-      const lc = await extractStis(corrtag, { step: 2, algorithm: COMPAT, refs });
+      const lc = await extractEvents(corrtag, { step: 2, algorithm: COMPAT, refs });
       const out = join(tmp.dir, `${r}_curve.fits`);
       await writeIndividual(out, lc);
       const { problems } = await compareLightcurves(out, join(EXPECTED, 'individual', `${r}_curve.fits`));

@@ -8,8 +8,10 @@ import type { Detection } from '../detect.js';
 import type { ExtractionMode } from '../mode.js';
 import { COS_FUV } from './cos-fuv.js';
 import { COS_NUV } from './cos-nuv.js';
+import { STIS_ECHELLE } from './stis-echelle.js';
+import { STIS_FIRST_ORDER } from './stis-first-order.js';
 
-export const MODES: readonly ExtractionMode[] = [COS_FUV, COS_NUV];
+export const MODES: readonly ExtractionMode[] = [COS_FUV, COS_NUV, STIS_FIRST_ORDER, STIS_ECHELLE];
 
 /** The mode that extracts a detected event file, or a ProductError naming why none does. */
 export function modeFor(detection: Detection, primary: Header, path: string): ExtractionMode {
