@@ -163,3 +163,16 @@ export function shellWord(word: string): string {
 export function resumeCommand(configPath: string | undefined, command: string): string {
   return configPath === undefined ? `hstlc ${command}` : `hstlc --config ${shellWord(configPath)} ${command}`;
 }
+
+/**
+ * Run a one-shot command (extract, composite) under the Ctrl-C handler: its cleanups (a STIS scratch
+ * corrtag) run, the one line names the command to run again, exit 130.
+ */
+export async function guarded<T>(stderr: Writer, fn: () => Promise<T>, argv: readonly string[] = process.argv.slice(2)): Promise<T> {
+  const guard = guardInterrupts(stderr, `hstlc ${argv.map(shellWord).join(' ')}`);
+  try {
+    return await fn();
+  } finally {
+    guard.release();
+  }
+}

@@ -37,12 +37,17 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
   let code: number;
   // Ctrl-C (cli/interrupt.ts): the log file is flushed last, after the stage's own cleanups.
   const unregister = atInterrupt(() => ctx.close());
+  // A STIS tag extraction under way leaves its scratch corrtag in $TMPDIR: removed on the way out.
+  const unregisterScratch = atInterrupt(async () => {
+    await (await import('../hst/stis/scratch.js')).removeOwnScratch();
+  });
   try {
     await program.parseAsync(toCommandArgs(argv), { from: 'user' });
     code = ctx.exitCode;
   } catch (err) {
     code = report(err, ctx);
   } finally {
+    unregisterScratch();
     unregister();
     await ctx.close();
   }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
+import { guarded } from '../interrupt.js';
 import { examples } from '../examples.js';
 import { extractionAlgorithmOption, stepOption } from '../options.js';
 import { algorithmParams, type AlgorithmName } from '../../lightcurve/algorithm.js';
@@ -32,7 +33,8 @@ export function registerComposite(program: Command, ctx: CliContext): void {
     .addOption(extractionAlgorithmOption("'corrected' (default: the config algorithm) or 'compat'"))
     .option('--force', 'combine members of different targets or settings')
     .addHelpText('after', examples('$ hstlc composite a_corrtag_a.fits b_corrtag_a.fits -o composite.fits'))
-    .action(async (files: string[], opts: CompositeCliOptions) => {
+    .action((files: string[], opts: CompositeCliOptions) =>
+      guarded(ctx.io.stderr, async () => {
       const [{ CompositeSettingError, compositeFromFiles }, { loadAliasFile }] = await Promise.all([import('../../hst/extract.js'), import('../../targets/aliases.js')]);
       const cfg = await ctx.config();
       const output = path.resolve(ctx.io.cwd, opts.output);
@@ -62,5 +64,6 @@ export function registerComposite(program: Command, ctx: CliContext): void {
         ctx.out.error(`composite: ${aboutOnce(opts.output, err instanceof Error ? err.message : String(err))}`);
         ctx.setExitCode(ExitCode.ITEMS_FAILED);
       }
-    });
+      }),
+    );
 }

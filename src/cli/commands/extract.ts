@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../errors.js';
+import { guarded } from '../interrupt.js';
 import { examples } from '../examples.js';
 import { wavelengthRange } from '../parsers.js';
 import { extractionAlgorithmOption, stepOption } from '../options.js';
@@ -40,7 +41,8 @@ export function registerExtract(program: Command, ctx: CliContext): void {
         '$ hstlc extract lb4m01a1q_corrtag_b.fits --algorithm compat --step 2 -o lb4m01a1q_curve.fits',
       ),
     )
-    .action(async (file: string, opts: ExtractCliOptions) => {
+    .action((file: string, opts: ExtractCliOptions) =>
+      guarded(ctx.io.stderr, async () => {
       const [{ extractFile }, { writeIndividual }, { verifyInputChecksums }, { individualLightcurveName }] = await Promise.all([
         import('../../hst/extract.js'),
         import('../../lightcurve/individual.js'),
@@ -84,5 +86,6 @@ export function registerExtract(program: Command, ctx: CliContext): void {
         ctx.out.error(aboutOnce(file, err instanceof Error ? err.message : String(err)));
         ctx.setExitCode(ExitCode.ITEMS_FAILED);
       }
-    });
+      }),
+    );
 }
