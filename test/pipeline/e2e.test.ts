@@ -186,7 +186,7 @@ for (const dialect of DIALECTS) {
       assert.equal(s.ok, true);
       assert.deepEqual(s.totals.files, { done: goodFiles(manifest), bad, failed: 0, skipped: 0 });
       assert.deepEqual(s.totals.composites, { done: manifest.composites.length, failed: 0 });
-      assert.deepEqual(s.totals.lightcurves, { done: goodFiles(manifest) + manifest.composites.length, failed: 0 });
+      assert.deepEqual(s.totals.lightcurves, { done: goodFiles(manifest) + manifest.composites.length, failed: 0, unchanged: 0 });
       assert.deepEqual(s.stages.map((x) => [x.stage, x.status]), [['ingest', 'ok'], ['stats', 'ok'], ['plots', 'ok']]);
       assert.equal(s.totals.site, path.join(cfg.plot_dir, 'index.html'));
       assert.equal(s.totals.plots.failed, 0);
