@@ -52,7 +52,7 @@ for (const dialect of DIALECTS) {
       assert.equal(rows.length, 2);
       assert.deepEqual(
         { ...rows[0], id: 0 },
-        { id: 0, lightcurve_path: '/o/GD71', lightcurve_filename: 'a_curve.fits', total: 10, mean: 2.5, mu: null, stdev: 1, poisson_factor: 1, pearson_r: 0.25, pearson_p: 1e-200, periodogram: true, deliver: false, best_period: null, best_power: null, false_alarm_probability: null },
+        { id: 0, lightcurve_path: '/o/GD71', lightcurve_filename: 'a_curve.fits', total: 10, mean: 2.5, mu: null, stdev: 1, poisson_factor: 1, pearson_r: 0.25, pearson_p: 1e-200, periodogram: true, deliver: false, best_period: null, best_power: null, false_alarm_probability: null, content_key: null },
       );
     });
 
