@@ -3,8 +3,8 @@
  * durable replace (temporary file in the same directory, fsync, rename) that keeps a crash from ever
  * leaving a partial file under a final name. Below everything but config and log; imports only node:.
  */
-import { randomBytes } from 'node:crypto';
-import { constants as fsConstants, type Dirent } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { constants as fsConstants, createReadStream, type Dirent } from 'node:fs';
 import { access, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -144,4 +144,11 @@ export async function writeFileAtomic(final: string, chunks: Iterable<Uint8Array
     await unlink(tmp).catch(() => undefined);
     throw e;
   }
+}
+
+/** Hex digest of a file, streamed (files can be hundreds of MB). */
+export async function fileDigest(file: string, algorithm: 'sha256' | 'sha1'): Promise<string> {
+  const hash = createHash(algorithm);
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }

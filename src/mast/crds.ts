@@ -12,7 +12,8 @@ import { FitsReader } from '../fits/index.js';
 import { requestJson, withoutToken, type HttpOptions } from './http.js';
 import { parseReferenceName, trimmed, type ReferenceName } from './names.js';
 import { transferFile, type TransferOptions } from './transfer.js';
-import { fileDigest, verifyFitsFile } from './verify.js';
+import { fileDigest } from '../files/index.js';
+import { verifyFitsFile } from './verify.js';
 
 /**
  * The keywords whose tables the pipeline reads: COS FLUXTAB and TDSTAB (§6.7, §6.8); STIS flats and

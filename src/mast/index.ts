@@ -4,7 +4,7 @@ export { writeReport, reportName } from './report.js';
 export { searchTimeTag, checkSearchColumns, missingColumns, searchBody, parseSearchRow, filterProblem, EXCLUDED_TARGETS, SEARCH_COLUMNS, type SearchRow, type SearchResult, type SearchOptions, type SearchFilters } from './search.js';
 export { listProducts, parseProductList, downloadUrl, chunk, MAX_BATCH, type Product, type ProductListResult } from './products.js';
 export { transferFile, partPath, parseContentRange, type TransferSpec, type TransferOptions, type TransferOutcome } from './transfer.js';
-export { verifyFitsFile, fileDigest, type Verdict } from './verify.js';
+export { verifyFitsFile, type Verdict } from './verify.js';
 export { fetchReferences, referencesNamedIn, getFileInfo, decodeCrdsResult, REFERENCE_KEYWORDS, type ReferenceResult, type WantedReference, type CrdsFileInfo } from './crds.js';
 export { MemoryLedger, JsonlLedger, ledgerPath, applyRecord, normalizeListing, LEDGER_STATES, type DownloadLedger, type LedgerRecord, type LedgerInput, type LedgerState, type Listing, type ListingInput, type ListedFile, type ReprocessingInput } from './ledger.js';
 export { fixedKnown, ingestDirKnown, gatherKnown, type KnownDatasets } from './known.js';

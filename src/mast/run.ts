@@ -16,7 +16,8 @@ import { hasWantedSuffix } from './names.js';
 import { downloadUrl, listProducts, type Product } from './products.js';
 import { checkSearchColumns, searchTimeTag, type SearchFilters, type SearchRow } from './search.js';
 import { transferFile } from './transfer.js';
-import { fileDigest, verifyFitsFile } from './verify.js';
+import { fileDigest } from '../files/index.js';
+import { verifyFitsFile } from './verify.js';
 
 import { DEFAULT_LIMIT } from './summary.js';
 

@@ -3,8 +3,6 @@
  * the size the product list promised, a FITS structure that walks to the end (every HDU's data
  * present), and DATASUM/CHECKSUM wherever the headers carry them. Also the digests the ledger and CRDS use.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { FitsError, FitsReader } from '../fits/index.js';
 
@@ -41,9 +39,3 @@ export async function verifyFitsFile(file: string, expectedSize: number): Promis
   }
 }
 
-/** Hex digest of a file, streamed (files can be hundreds of MB). */
-export async function fileDigest(file: string, algorithm: 'sha256' | 'sha1'): Promise<string> {
-  const hash = createHash(algorithm);
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}

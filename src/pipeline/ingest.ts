@@ -46,7 +46,7 @@ import {
   DatabaseUnreachableError,
 } from '../db/index.js';
 import { fileDicts } from '../archive/metadata.js';
-import { fileDigest } from '../mast/verify.js';
+import { fileDigest } from '../files/index.js';
 import { gatherIngestFiles } from '../archive/gather.js';
 import { individualDir, layoutFromSettings, targetDir, type ArchiveLayout } from '../archive/layout.js';
 import { moveBadFile } from '../archive/companions.js';
