@@ -6,14 +6,12 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describeDone, resumeCommand, shellWord } from '../../src/cli/interrupt.js';
+import { hstlcArgv, REPO } from '../helpers/cli-process.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const CHILD = path.join(REPO, 'test', 'cli', 'cli-child.ts');
 const root = mkdtempSync(path.join(tmpdir(), 'hstlc-interrupt-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -21,17 +19,28 @@ after(() => rmSync(root, { recursive: true, force: true }));
 const KEEP = new Set(['lbal0108q_corrtag.fits', 'lbal0206q_corrtag.fits', 'lbal0304q_corrtag.fits', 'lc9h0108q_corrtag.fits', 'lc9h0206q_corrtag.fits']);
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, CI: '1' } });
+  const r = spawnSync(...hstlcArgv(args), { cwd: REPO, encoding: 'utf8', env: { ...process.env, CI: '1' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function demoHome(name: string): string {
-  const dir = path.join(root, name);
-  const made = cli(['demo', dir, '--size', 'tiny', '--no-run']);
-  assert.equal(made.status, 0, made.stderr);
-  const ingest = path.join(dir, 'ingest');
+/**
+ * Homes made by one `hstlc demo`, each a copy of its folder with the demo's hstlc.yaml pointing at the
+ * copy. The compat grids: the same phases at a fraction of the corrected grids' periodogram cost.
+ */
+function demoHomes(...names: string[]): string[] {
+  const made = path.join(root, 'demo');
+  const r = cli(['demo', made, '--size', 'tiny', '--no-run']);
+  assert.equal(r.status, 0, r.stderr);
+  const ingest = path.join(made, 'ingest');
   for (const f of readdirSync(ingest)) if (!KEEP.has(f)) rmSync(path.join(ingest, f));
-  return dir;
+  const yaml = readFileSync(path.join(made, 'hstlc.yaml'), 'utf8');
+  assert.ok(yaml.includes(`home_dir: ${made}\n`), yaml);
+  return names.map((name) => {
+    const dir = path.join(root, name);
+    cpSync(made, dir, { recursive: true });
+    writeFileSync(path.join(dir, 'hstlc.yaml'), `${yaml.replaceAll(made, dir)}algorithm: compat\n`);
+    return dir;
+  });
 }
 
 /** Rows per table, counted by Python's sqlite3 (not by hstlc's database layer). */
@@ -63,11 +72,10 @@ test('the one line: what was done, the command that resumes', () => {
 });
 
 test('SIGINT during the pipeline: exit 130, one line, lock released; the printed command finishes the run', { timeout: 20 * 60_000 }, async () => {
-  const interrupted = demoHome('interrupted');
-  const clean = demoHome('clean');
+  const [interrupted, clean] = demoHomes('interrupted', 'clean') as [string, string];
   const config = path.join(interrupted, 'hstlc.yaml');
 
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, '--config', config, 'pipeline'], { cwd: REPO, env: { ...process.env, CI: '1' } });
+  const child = spawn(...hstlcArgv(['--config', config, 'pipeline']), { cwd: REPO, env: { ...process.env, CI: '1' } });
   let stderr = '';
   let sent = false;
   child.stdout.resume();
@@ -93,7 +101,7 @@ test('SIGINT during the pipeline: exit 130, one line, lock released; the printed
   assert.equal(stderr.trimEnd().split('\n').at(-1), lines[0], 'the line is the last thing said');
   assert.ok(!existsSync(path.join(interrupted, '.hstlc.lock')), 'the home_dir lock is released');
 
-  // The printed command, as printed (hstlc → the CLI from source).
+  // The printed command, as printed (hstlc → the CLI of this checkout).
   const resumed = cli(resume.split(' ').slice(1));
   assert.equal(resumed.status, 0, resumed.stderr);
   const uninterrupted = cli(['--config', path.join(clean, 'hstlc.yaml'), 'pipeline']);
