@@ -204,7 +204,7 @@ export const CONFIG_KEYS = {
     expected: 'a number of seconds, 0 for no limit',
     defaultText: '`600`',
     meaning:
-      'seconds one file\'s extraction at ingest may take; a file that takes longer is reported as failed ("took longer than N s"), its worker thread is stopped and replaced, the file stays in ingest_dir (a slow file is not bad data), and the run goes on. `0`: no limit. Applies to worker threads (`num_cores` ≥ 2); with one core the work runs in the main thread, where it cannot be stopped',
+      'seconds one file\'s extraction at ingest may take; a file that takes longer is reported as failed ("took longer than N s"), its worker thread is stopped and replaced, the file stays in ingest_dir (a slow file is not bad data), and the run goes on. `0`: no limit. With `num_cores: 1` the limit runs ingest\'s work in one worker thread (it cannot be stopped in the main thread); `0` keeps it in the main thread',
     default: () => 600,
     show: (v) => (v === 0 ? 'none' : `${v} s`),
   }),

@@ -58,7 +58,7 @@ import type { AliasTable } from '../targets/aliases.js';
 import { makeComposites, type CompositeItem } from './composites.js';
 import { intentIsCompletable, journalDir, pendingIntents, readIntent, removeIntent, writeIntent, type IngestIntent, type MoveStep } from './journal.js';
 import { SILENT, type StageLogger } from './log.js';
-import { createPool, forEachInOrder, type Pool } from './pool.js';
+import { createPool, forEachInOrder, type Pool, type PoolOptions } from './pool.js';
 import { retryWrite } from './db-retry.js';
 import { itemResult, type Stage, type StageProgress } from './stage.js';
 import { drawQuicklook, prepareFile, type PrepareInput, type PrepareResult, type UnitOptions } from './units.js';
@@ -106,7 +106,10 @@ export interface IngestOptions {
   onProgress?: (p: IngestProgress) => void;
   /** Fault injection for tests: called at each step; if it throws, the run stops there like a crash. */
   onStep?: (step: IngestStep, file: string) => void | Promise<void>;
-  /** Where units run; default a pool of settings.num_cores, stopped at the end. A given pool is not stopped. */
+  /**
+   * Where units run; default the pool of ingestPoolOptions, stopped at the end. A given pool is not
+   * stopped; an in-process one cannot enforce file_time_limit.
+   */
   pool?: Pool;
   /** Write each individual lightcurve's quicklook PNG beside it (default true). */
   quicklook?: boolean;
@@ -467,7 +470,7 @@ export async function runIngest(handle: HstlcDb, options: IngestOptions): Promis
       options: units,
       quicklook: options.quicklook !== false,
     }));
-    pool = options.pool ?? createPool({ numCores });
+    pool = options.pool ?? createPool(ingestPoolOptions(settings));
     let failures = 0;
     let events = 0;
     const timeLimitMs = settings.file_time_limit * 1000;
@@ -643,10 +646,20 @@ export function shownIngestProgress(p: IngestProgress): StageProgress {
   return { ...p, phase: p.phase === 'files' ? 'ingest' : 'composites' };
 }
 
+/**
+ * The pool ingest runs its units in: num_cores threads, and with one core a single worker thread
+ * whenever file_time_limit is set, since only a thread can be stopped in the middle of a computation
+ * (§9). With no limit to enforce, one core runs the units in this thread.
+ */
+export function ingestPoolOptions(settings: Pick<HstlcSettings, 'num_cores' | 'file_time_limit'>): PoolOptions {
+  return { numCores: Math.max(1, settings.num_cores), threads: settings.file_time_limit > 0 };
+}
+
 /** The ingest stage (§5.1): one item per file of ingest_dir (done, bad, failed) and per composite group. */
 export const ingestStage: Stage<IngestRequest, IngestSummary> = {
   name: 'ingest',
   lock: () => 'home',
+  poolOptions: ingestPoolOptions,
   run: (ctx, input) =>
     runIngest(ctx.db, {
       ...input,

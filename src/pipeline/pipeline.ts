@@ -267,6 +267,8 @@ export type PipelineRequest = Pick<PipelineOptions, 'corrtagExtract' | 'aliases'
 export const pipelineStage: Stage<PipelineRequest, PipelineSummary> = {
   name: 'pipeline',
   lock: () => 'home',
+  // One pool for all three stages, as ingest needs it (its time limit).
+  poolOptions: ingestStage.poolOptions!,
   run: (ctx, input) =>
     runPipeline(ctx.db, {
       ...input,

@@ -1,7 +1,7 @@
 /**
  * The worker pool of a stage (DESIGN §9): units of work (units.ts, exported by worker.ts) run in a
  * piscina pool of `num_cores` threads, or, with num_cores = 1, in this very thread (no worker: easy
- * to debug, and what most tests use). Results come back per item — a unit that throws is that item's
+ * to debug) unless the caller asks for threads (a time limit needs one it can stop). Results come back per item — a unit that throws is that item's
  * failure, never the run's — in input order, so the caller can commit them deterministically while
  * later items are still being computed.
  *
@@ -23,8 +23,9 @@ export interface RunOptions {
   /**
    * Stop the unit after this many ms (config file_time_limit): its worker thread is terminated and
    * replaced, and the unit rejects with a TimeLimitError. The clock starts when the unit is handed to
-   * the pool, so a caller bounds what is in flight to the threads (forEachInOrder does). In-process
-   * (num_cores = 1) a running computation cannot be stopped: the limit does not apply.
+   * the pool, so a caller bounds what is in flight to the threads (forEachInOrder does). An
+   * in-process pool cannot stop a running computation and ignores it: a caller that needs the limit
+   * with one core asks for `threads: true` (ingest does, ingestPoolOptions).
    */
   timeLimitMs?: number;
 }
@@ -54,8 +55,8 @@ export interface PoolOptions {
   /** JavaScript heap limit of each worker thread, MiB (default workerMemoryLimitMb). */
   memoryLimitMb?: number;
   /**
-   * Worker threads even for one core: the job engine's main thread must keep answering (heartbeats,
-   * lock renewals) while a unit computes.
+   * Worker threads even for one core: where a unit must be stoppable (a time limit) or the main
+   * thread must keep answering while it computes (the job engine's heartbeats and lock renewals).
    */
   threads?: boolean;
 }

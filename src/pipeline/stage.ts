@@ -15,7 +15,7 @@ import type { HstlcSettings } from '../config/types.js';
 import { countByStatus, type HstlcDb, type ItemResult, type ItemStatus } from '../db/index.js';
 import { acquireRunLock, LockedError } from '../mast/lock.js';
 import { SILENT, type StageLogger } from './log.js';
-import { createPool, type Pool } from './pool.js';
+import { createPool, type Pool, type PoolOptions } from './pool.js';
 
 export type { ItemResult, ItemStatus } from '../db/index.js';
 
@@ -44,7 +44,7 @@ export interface StageContext {
   readonly progress: ProgressSink;
   /** lref/oref and the like (§6.9); process.env unless given. */
   readonly env: Record<string, string | undefined>;
-  /** The worker pool of settings.num_cores threads (in-process for one), started on first use; runStage stops it. */
+  /** The stage's worker pool (Stage.poolOptions), started on first use; runStage stops it. */
   pool(): Pool;
   /** The lock runStage took for this run (undefined for a stage that takes none). */
   readonly lock: HomeLock | undefined;
@@ -60,6 +60,8 @@ export interface Stage<Input, Summary> {
   /** The command it is: owner of the lock, name in the runs table and the log file. */
   readonly name: string;
   lock(input: Input): StageLock;
+  /** The pool ctx.pool() starts; default num_cores threads, in-process for one. */
+  poolOptions?(settings: HstlcSettings): PoolOptions;
   /** Run it. Throws only when the stage cannot run at all (database gone); items fail one by one. */
   run(ctx: StageContext, input: Input): Promise<Summary>;
   /** The per-item results of a finished run. */
@@ -145,7 +147,7 @@ export async function runStage<Input, Summary>(stage: Stage<Input, Summary>, env
     progress: environment.progress ?? NO_PROGRESS,
     env: environment.env ?? process.env,
     lock,
-    pool: () => environment.pool ?? (started ??= createPool({ numCores: settings.num_cores })),
+    pool: () => environment.pool ?? (started ??= createPool(stage.poolOptions?.(settings) ?? { numCores: settings.num_cores })),
   };
   try {
     const summary = await stage.run(ctx, input);

@@ -38,8 +38,8 @@ before(async () => {
   }
   const ref = path.join(archive, 'ref');
   config = path.join(root, 'hstlc.yaml');
-  writeFileSync(config, `home_dir: ${home}\nref_dir: ${ref}\nnum_cores: 1\n`);
-  const settings = resolveSettings({ home_dir: home, ref_dir: ref, num_cores: 1 }, { baseDir: home, homedir: home, cores: 1 });
+  writeFileSync(config, `home_dir: ${home}\nref_dir: ${ref}\nnum_cores: 1\nfile_time_limit: 0\n`);
+  const settings = resolveSettings({ home_dir: home, ref_dir: ref, num_cores: 1, file_time_limit: 0 }, { baseDir: home, homedir: home, cores: 1 });
   const handle = await connectDatabase(settings.db);
   try {
     await runIngest(handle, { settings, logger: collectingLogger() });

@@ -25,14 +25,21 @@ export async function tinyArchive(seed = 1): Promise<Archive> {
   return { dir, manifest };
 }
 
-/** A home_dir holding a copy of the archive's ingest/ and ref/, and its settings. */
-export function homeFor(archive: Archive, opts: { numCores?: number; db?: ConnectionInfo; parent?: string } = {}): { home: string; settings: HstlcSettings } {
+/**
+ * A home_dir holding a copy of the archive's ingest/ and ref/, and its settings. file_time_limit is 0
+ * unless given: with one core a limit moves ingest into a worker thread, which under tsx takes a second
+ * or two to start for every ingest; the tests of the limit set it.
+ */
+export function homeFor(
+  archive: Archive,
+  opts: { numCores?: number; db?: ConnectionInfo; parent?: string; fileTimeLimit?: number } = {},
+): { home: string; settings: HstlcSettings } {
   const home = mkdtempSync(path.join(opts.parent ?? tmpdir(), 'hstlc-home-'));
   made.push(home);
   cpSync(path.join(archive.dir, 'ingest'), path.join(home, 'ingest'), { recursive: true });
   cpSync(path.join(archive.dir, 'ref'), path.join(home, 'ref'), { recursive: true });
   const settings = resolveSettings(
-    { home_dir: home, num_cores: opts.numCores ?? 1, bad_proposals: archive.manifest.bad_proposals },
+    { home_dir: home, num_cores: opts.numCores ?? 1, file_time_limit: opts.fileTimeLimit ?? 0, bad_proposals: archive.manifest.bad_proposals },
     { baseDir: home, homedir: home, cores: 2 },
   );
   if (opts.db !== undefined) settings.db = opts.db;

@@ -168,7 +168,7 @@ describe('hstlc ingest (CLI)', () => {
     const dirs = await sandbox();
     const home = path.join(dirs.cwd, 'hstlc-home');
     const config = path.join(dirs.cwd, 'hstlc.yaml');
-    await writeFile(config, `home_dir: ${home}\nnum_cores: 1\nbad_proposals: [${archive.manifest.bad_proposals.join(', ')}]\n`);
+    await writeFile(config, `home_dir: ${home}\nnum_cores: 1\nfile_time_limit: 0\nbad_proposals: [${archive.manifest.bad_proposals.join(', ')}]\n`);
     const { settings } = homeFor(archive);
     cpSync(settings.ingest_dir, path.join(home, 'ingest'), { recursive: true });
     return { ...dirs, home };
@@ -214,7 +214,7 @@ describe('ingest of a file ingested before', () => {
     mkdirSync(path.join(home, 'ingest'), { recursive: true });
     cpSync(path.join(archive.dir, 'ref'), path.join(home, 'ref'), { recursive: true });
     copyFileSync(path.join(archive.dir, 'ingest', FILE), path.join(home, 'ingest', FILE));
-    await writeFile(path.join(dirs.cwd, 'hstlc.yaml'), `home_dir: ${home}\nnum_cores: 1\n`);
+    await writeFile(path.join(dirs.cwd, 'hstlc.yaml'), `home_dir: ${home}\nnum_cores: 1\nfile_time_limit: 0\n`);
 
     const first = await run(['ingest'], dirs);
     assert.equal(first.code, 0, first.stderr);

@@ -22,7 +22,7 @@ async function configured(dbLine?: string) {
   const dirs = await sandbox();
   const home = path.join(dirs.cwd, 'hstlc-home');
   const config = path.join(dirs.cwd, 'hstlc.yaml');
-  await writeFile(config, `home_dir: ${home}\nnum_cores: 1\n${dbLine !== undefined ? `db_connection_string: ${dbLine}\n` : ''}`);
+  await writeFile(config, `home_dir: ${home}\nnum_cores: 1\nfile_time_limit: 0\n${dbLine !== undefined ? `db_connection_string: ${dbLine}\n` : ''}`);
   return { ...dirs, home, config, ingest: path.join(home, 'ingest') };
 }
 
@@ -31,7 +31,7 @@ const NO_PLOTS: PlotsStage = async () => ({ status: 'done', written: 0, unchange
 describe('runPipeline', () => {
   it('runs ingest, stats and plots in order under the home_dir lock', async () => {
     const s = await configured();
-    const settings = resolveSettings({ home_dir: s.home, num_cores: 1 }, { baseDir: s.home, homedir: s.homedir, cores: 1 });
+    const settings = resolveSettings({ home_dir: s.home, num_cores: 1, file_time_limit: 0 }, { baseDir: s.home, homedir: s.homedir, cores: 1 });
     const handle = await connectDatabase(settings.db);
     try {
       const order: string[] = [];
@@ -65,7 +65,7 @@ describe('runPipeline', () => {
 
   it('stops at a stage that cannot run, naming it, and releases the lock', async () => {
     const s = await configured();
-    const settings = resolveSettings({ home_dir: s.home, num_cores: 1 }, { baseDir: s.home, homedir: s.homedir, cores: 1 });
+    const settings = resolveSettings({ home_dir: s.home, num_cores: 1, file_time_limit: 0 }, { baseDir: s.home, homedir: s.homedir, cores: 1 });
     const handle = await connectDatabase(settings.db);
     try {
       const broken: PlotsStage = async () => {

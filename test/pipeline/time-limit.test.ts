@@ -1,18 +1,46 @@
 /**
  * file_time_limit: a unit that outlives it is stopped (its worker thread terminated and replaced), the
  * item fails with "took longer than N s", and the rest goes on — in the pool, and in ingest, where the
- * slow file stays in ingest_dir and every other file is ingested.
+ * slow file stays in ingest_dir and every other file is ingested, with two cores and with one (a single
+ * worker thread then, since the main thread cannot be stopped).
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { connectDatabase } from '../../src/db/index.js';
-import { filesToIngest, runIngest } from '../../src/pipeline/index.js';
+import { connectDatabase, type HstlcDb } from '../../src/db/index.js';
+import { collectingLogger, filesToIngest, ingestPoolOptions, ingestStage, runIngest, runStage, type FileResult, type Stage } from '../../src/pipeline/index.js';
+import { pipelineStage } from '../../src/pipeline/pipeline.js';
 import { createPool, forEachInOrder, TimeLimitError, type Outcome, type Pool } from '../../src/pipeline/pool.js';
 import { cleanupHomes, homeFor, tinyArchive } from './helpers.js';
 
 const HOUR = 3_600_000;
+const LIMIT_S = 20;
+const REASON = `took longer than ${LIMIT_S} s (file_time_limit); its worker thread was stopped`;
+
+/** `real`, except that the work of `slow` is replaced by one that never ends in time. */
+function slowFor(real: Pool, slow: string): Pool {
+  return {
+    size: real.size,
+    inProcess: real.inProcess,
+    ready: () => real.ready(),
+    close: (o) => real.close(o),
+    run: ((name: 'prepare', input: { file: string }, o?: { timeLimitMs?: number }) =>
+      input.file === slow ? real.run('ping', { delayMs: HOUR }, o) : real.run(name, input as never, o)) as Pool['run'],
+  };
+}
+
+/** The slow file failed by its limit and is still in ingest_dir, unrecorded; every other file was ingested. */
+async function assertSlowFileAlone(handle: HstlcDb, results: FileResult[], all: string[], slow: string): Promise<void> {
+  assert.deepEqual(results.find((f) => f.file === slow), { file: slow, status: 'failed', reason: REASON });
+  assert.ok(existsSync(slow), `${path.basename(slow)} stays in ingest_dir`);
+  const others = results.filter((f) => f.file !== slow);
+  assert.equal(others.length, all.length - 1);
+  assert.deepEqual(others.filter((f) => f.status === 'failed'), []);
+  assert.ok(others.some((f) => f.status === 'done'));
+  const rows = await handle.db.selectFrom('metadata').select('filename').execute();
+  assert.ok(!rows.some((r) => r.filename === path.basename(slow)), 'no metadata row for the slow file');
+}
 
 describe('file_time_limit', () => {
   after(cleanupHomes);
@@ -37,35 +65,78 @@ describe('file_time_limit', () => {
 
   it('ingest reports the slow file by name, leaves it in ingest_dir, and ingests the others', async () => {
     const archive = await tinyArchive();
-    const { settings } = homeFor(archive, { numCores: 2 });
-    settings.file_time_limit = 20;
+    const { settings } = homeFor(archive, { numCores: 2, fileTimeLimit: LIMIT_S });
     const { files } = await filesToIngest(settings.ingest_dir);
     const slow = files[0]!;
-    // The real pool, with the first file's work replaced by one that never ends in time.
     const real = createPool({ numCores: 2 });
-    const pool: Pool = {
-      size: real.size,
-      inProcess: false,
-      ready: () => real.ready(),
-      close: (o) => real.close(o),
-      run: ((name: 'prepare', input: { file: string }, o?: { timeLimitMs?: number }) =>
-        input.file === slow ? real.run('ping', { delayMs: HOUR }, o) : real.run(name, input as never, o)) as Pool['run'],
-    };
     const handle = await connectDatabase(settings.db);
     try {
-      const summary = await runIngest(handle, { settings, pool });
-      const mine = summary.files.find((f) => f.file === slow);
-      assert.deepEqual(mine, { file: slow, status: 'failed', reason: 'took longer than 20 s (file_time_limit); its worker thread was stopped' });
-      assert.ok(existsSync(slow), `${path.basename(slow)} stays in ingest_dir`);
-      const others = summary.files.filter((f) => f.file !== slow);
-      assert.equal(others.length, files.length - 1);
-      assert.deepEqual(others.filter((f) => f.status === 'failed'), []);
-      assert.ok(others.some((f) => f.status === 'done'));
-      const rows = await handle.db.selectFrom('metadata').select('filename').execute();
-      assert.ok(!rows.some((r) => r.filename === path.basename(slow)), 'no metadata row for the slow file');
+      const summary = await runIngest(handle, { settings, pool: slowFor(real, slow) });
+      await assertSlowFileAlone(handle, summary.files, files, slow);
     } finally {
       await handle.close();
       await real.close({ force: true });
+    }
+  });
+
+  it('with one core, ingest and the pipeline run their units in one worker thread while a limit is set', async () => {
+    assert.deepEqual(ingestPoolOptions({ num_cores: 1, file_time_limit: 600 }), { numCores: 1, threads: true });
+    assert.deepEqual(ingestPoolOptions({ num_cores: 1, file_time_limit: 0 }), { numCores: 1, threads: false });
+    assert.deepEqual(ingestPoolOptions({ num_cores: 3, file_time_limit: 0 }), { numCores: 3, threads: false });
+    // What runStage starts for the stage, seen from inside it.
+    const archive = await tinyArchive();
+    for (const [stage, limit, inProcess] of [
+      [ingestStage, 600, false],
+      [pipelineStage, 600, false],
+      [ingestStage, 0, true],
+    ] as const) {
+      const { settings } = homeFor(archive, { numCores: 1, fileTimeLimit: limit });
+      const handle = await connectDatabase(settings.db);
+      try {
+        let seen: Pool | undefined;
+        // The stage's own lock and pool options; its body only looks at the pool.
+        const probe: Stage<object, undefined> = {
+          ...stage,
+          run: async (ctx) => void (seen = ctx.pool()),
+          results: () => [],
+          ok: () => true,
+        };
+        await runStage(probe, { db: handle, settings }, {});
+        assert.equal(seen?.inProcess, inProcess, `${stage.name}, file_time_limit ${limit}`);
+        assert.equal(seen?.size, 1);
+      } finally {
+        await handle.close();
+      }
+    }
+  });
+
+  it('with one core, ingest stops the slow file in its worker thread, reports it by name, and ingests the others', async () => {
+    const archive = await tinyArchive();
+    const { settings } = homeFor(archive, { numCores: 1, fileTimeLimit: LIMIT_S });
+    const { files } = await filesToIngest(settings.ingest_dir);
+    const slow = files[0]!;
+    const logger = collectingLogger();
+    const handle = await connectDatabase(settings.db);
+    try {
+      // The stage as the CLI runs it, on the pool runStage starts for one core.
+      let pool: Pool | undefined;
+      const stage = { ...ingestStage, run: (ctx: Parameters<typeof ingestStage.run>[0], input: Parameters<typeof ingestStage.run>[1]) => {
+        pool = ctx.pool();
+        // In this thread the slow unit could not be stopped (the test would wait an hour): fail first.
+        assert.equal(pool.inProcess, false, 'one core with a time limit: a worker thread');
+        return ingestStage.run({ ...ctx, pool: () => slowFor(pool!, slow) }, input);
+      } };
+      const result = await runStage(stage, { db: handle, settings, logger }, {});
+      assert.equal(pool?.size, 1);
+      await assertSlowFileAlone(handle, result.summary.files, files, slow);
+      assert.deepEqual(result.results.find((r) => r.key === slow), { key: slow, status: 'failed', reason: REASON });
+      assert.ok(
+        logger.lines.some((l) => l.level === 'error' && l.message === `Failed to ingest ${slow}: ${REASON}`),
+        logger.lines.map((l) => l.message).join('\n'),
+      );
+      assert.equal(result.ok, false);
+    } finally {
+      await handle.close();
     }
   });
 });
