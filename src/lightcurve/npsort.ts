@@ -47,10 +47,18 @@ function aheapsort(v: ArrayLike<number>, tosort: Int32Array, offset: number, n: 
 
 /** Indices that sort `v`, in the order numpy 1.24 `np.argsort(v)` (kind 'quicksort') returns them. */
 export function npArgsort(v: ArrayLike<number>): Int32Array {
-  const num = v.length;
-  const tosort = new Int32Array(num);
+  const tosort = new Int32Array(v.length);
+  npArgsortInto(v, v.length, tosort);
+  return tosort;
+}
+
+/**
+ * `npArgsort` of the first `num` values of `v`, into `tosort` (≥ num long): the histogram sorts one
+ * block after another into the same buffer instead of allocating one per block.
+ */
+export function npArgsortInto(v: ArrayLike<number>, num: number, tosort: Int32Array): void {
   for (let i = 0; i < num; i++) tosort[i] = i;
-  if (num < 2) return tosort;
+  if (num < 2) return;
   let pl = 0;
   let pr = num - 1;
   const stack: number[] = [];
@@ -109,5 +117,4 @@ export function npArgsort(v: ArrayLike<number>): Int32Array {
     pl = stack.pop() as number;
     cdepth = depthStack.pop() as number;
   }
-  return tosort;
 }

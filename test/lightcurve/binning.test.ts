@@ -33,8 +33,13 @@ describe('numpy-compatible sort and histogram', { skip: skipUnlessAstropy() }, (
     const { t } = sample(5000, 7);
     const rev = Float32Array.from(t).reverse();
     const mixed = Float32Array.from(t, (v, i) => (i % 7 === 0 ? t[(i * 31) % t.length] : v));
-    for (const data of [t, rev, mixed]) {
-      const want = numpy<number[]>(`print(json.dumps(np.argsort(np.array(${JSON.stringify(Array.from(data))}, dtype=np.float32)).tolist()))`);
+    // A median-of-3 killer (Musser's sequence): quicksort goes past introsort's depth limit and the
+    // partitions left are heapsorted, numpy's fallback path.
+    const killer = Float32Array.from({ length: 4000 }, (_, i) => (i < 2000 ? (i % 2 === 0 ? i + 1 : 2000 + i) : 2 * (i - 2000 + 1)));
+    const withNan = Float32Array.from(mixed, (v, i) => (i % 97 === 0 ? NaN : v));
+    for (const data of [t, rev, mixed, killer, withNan]) {
+      // JSON has no NaN: null, which numpy reads as NaN in a float array
+      const want = numpy<number[]>(`null = None\nprint(json.dumps(np.argsort(np.array(${JSON.stringify(Array.from(data))}, dtype=np.float32)).tolist()))`);
       assert.deepEqual(Array.from(npArgsort(data)), want);
     }
   });
