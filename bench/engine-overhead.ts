@@ -32,7 +32,7 @@ import { SILENT } from '../src/pipeline/log.js';
 import { submitRun, waitForRun } from '../src/pipeline/engine/submit.js';
 import { runIngest } from '../src/pipeline/ingest.js';
 import { runStats } from '../src/pipeline/stats.js';
-import { buildExposure, buildReferenceSet, planArchive, SIZE_PRESETS } from '../src/synthetic/index.js';
+import { buildExposure, buildReferenceSet, planArchive, SIZE_PRESETS, type ExposurePlan } from '../src/synthetic/index.js';
 import { writeProduct } from '../src/synthetic/fitsio.js';
 
 function arg(name: string, dflt: string): string {
@@ -124,8 +124,19 @@ async function overhead(): Promise<void> {
   });
 }
 
+/**
+ * Seed `seed`'s copy of a plan under a rootname of its own: every seed plans the same rootnames (the
+ * visit counter restarts), so the visit code (two characters, base 36 as HST's) is moved on by seed.
+ */
+function renamed(plan: ExposurePlan, seed: number): ExposurePlan {
+  const visit = (seed - 1) * 40 + plan.visit;
+  if (visit >= 36 * 36) throw new Error(`seed ${seed}: out of visit codes`);
+  const code = visit.toString(36).padStart(2, '0');
+  return { ...plan, rootname: `${plan.rootname.slice(0, 4)}${code}${plan.rootname.slice(6)}` };
+}
+
 /** An ingest_dir of ≥ n tiny exposures: several seeds' plans, all on seed 1's reference files. */
-async function bigArchive(dir: string, n: number): Promise<number> {
+async function bigArchive(dir: string, n: number): Promise<{ exposures: number; files: number }> {
   const ingest = path.join(dir, 'ingest');
   mkdirSync(ingest, { recursive: true });
   const { files: refFiles, refs } = buildReferenceSet(1, SIZE_PRESETS.tiny);
@@ -134,15 +145,17 @@ async function bigArchive(dir: string, n: number): Promise<number> {
     await writeProduct(path.join(dir, 'ref', f.dir, f.name), f.hdus);
   }
   let exposures = 0;
+  let files = 0;
   for (let seed = 1; exposures < n; seed++) {
-    for (const plan of planArchive(seed, 'tiny')) {
+    for (const plan of planArchive(seed, 'tiny').map((p) => renamed(p, seed))) {
       const products = buildExposure(plan, refs, seed);
-      if (products.some((p) => existsSync(path.join(ingest, p.name)))) continue; // a rootname another seed drew
+      if (products.some((p) => existsSync(path.join(ingest, p.name)))) throw new Error(`${plan.rootname} drawn twice`);
       for (const p of products) await writeProduct(path.join(ingest, p.name), p.hdus);
       exposures++;
+      files += products.length;
     }
   }
-  return exposures;
+  return { exposures, files };
 }
 
 function cli(config: string, args: string[]): Promise<number | null> {
@@ -153,22 +166,31 @@ function cli(config: string, args: string[]): Promise<number | null> {
 async function throughput(): Promise<void> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'hstlc-bench-engine-'));
   try {
-    const exposures = await bigArchive(path.join(scratch, 'archive'), EXPOSURES);
+    const rows: Array<{ engine: string; n: number; seconds: number; stages: string }> = [];
+    const g0 = performance.now();
+    const { exposures, files: archiveFiles } = await bigArchive(path.join(scratch, 'archive'), EXPOSURES);
+    console.log(`throughput, ingest (with composites) + stats of ${exposures} exposures (${archiveFiles} files, generated in ${((performance.now() - g0) / 1000).toFixed(1)} s):`);
+    const report = (r: { engine: string; n: number; seconds: number; stages: string }): void => {
+      rows.push(r);
+      console.log(`  ${r.engine.padEnd(8)} ${r.engine === 'local' ? 'num_cores' : 'workers  '} ${r.n}: ${r.seconds.toFixed(1)} s (${r.stages}), ${(archiveFiles / r.seconds).toFixed(2)} files/s`);
+    };
+    const since = (t: number): number => (performance.now() - t) / 1000;
     const home = (name: string): string => {
       const h = path.join(scratch, name);
       cpSync(path.join(scratch, 'archive'), h, { recursive: true });
       return h;
     };
-    const rows: Array<{ engine: string; n: number; seconds: number; files: number }> = [];
     for (const cores of [1, 2]) {
       await withSchema(async (_schema, url) => {
         const h = home(`local-${cores}`);
         const settings = resolveSettings({ home_dir: h, db_connection_string: url, num_cores: cores }, { baseDir: h, homedir: h, cores: 2 });
         const handle = await connectDatabase(settings.db);
         const t0 = performance.now();
-        const ingest = await runIngest(handle, { settings, quicklook: true });
+        await runIngest(handle, { settings, quicklook: true });
+        const ingestSeconds = since(t0);
+        const t1 = performance.now();
         await runStats(handle, { type: 'both', grid: settings.algorithm, numCores: cores });
-        rows.push({ engine: 'local', n: cores, seconds: (performance.now() - t0) / 1000, files: ingest.files.length });
+        report({ engine: 'local', n: cores, seconds: since(t0), stages: `ingest ${ingestSeconds.toFixed(1)} s, stats ${since(t1).toFixed(1)} s` });
         await handle.close();
       });
     }
@@ -181,20 +203,19 @@ async function throughput(): Promise<void> {
         const handle = await connectDatabase(cfg.db);
         const engine = await openEngine(cfg, handle);
         const t0 = performance.now();
-        let files = 0;
+        const stages: string[] = [];
         for (const command of ['ingest', 'stats'] as const) {
+          const t1 = performance.now();
           const s = await submitRun(handle, engine, { settings: cfg, command });
-          files += s.files;
           await Promise.all(Array.from({ length: workers }, () => cli(config, ['worker', '--once', '--concurrency', '1'])));
           await waitForRun(handle, engine, s.run);
+          stages.push(`${command} ${since(t1).toFixed(1)} s`);
         }
-        rows.push({ engine: 'graphile', n: workers, seconds: (performance.now() - t0) / 1000, files });
+        report({ engine: 'graphile', n: workers, seconds: since(t0), stages: stages.join(', ') });
         await engine.close();
         await handle.close();
       });
     }
-    console.log(`throughput, ingest (with composites) + stats of ${exposures} exposures:`);
-    for (const r of rows) console.log(`  ${r.engine.padEnd(8)} ${r.engine === 'local' ? 'num_cores' : 'workers  '} ${r.n}: ${r.seconds.toFixed(1)} s, ${(r.files / r.seconds).toFixed(2)} files/s`);
     for (const e of ['local', 'graphile']) {
       const one = rows.find((r) => r.engine === e && r.n === 1)!;
       const two = rows.find((r) => r.engine === e && r.n === 2)!;
