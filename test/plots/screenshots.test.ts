@@ -53,6 +53,42 @@ function drawnTexts(page: Page): Promise<string[][]> {
     .map((el) => el.style && el.style.text).filter((t) => typeof t === 'string' && t !== ''))`);
 }
 
+type Box = { left: number; right: number; top: number; bottom: number };
+
+/**
+ * Per sortable column header: the boxes of its title's text (one per line, the glyphs as laid out, so
+ * text overflowing its box counts), of its sort arrow, and of the header cell.
+ */
+function headerBoxes(page: Page): Promise<Array<{ title: string; text: Box[]; arrow: Box; cell: Box }>> {
+  return js(page, `[...document.querySelectorAll('.tabulator-col.tabulator-sortable')].map((col) => {
+    const box = (r) => ({ left: r.left, right: r.right, top: r.top, bottom: r.bottom });
+    const title = col.querySelector('.tabulator-col-title');
+    const range = document.createRange();
+    range.selectNodeContents(title);
+    return {
+      title: title.textContent.trim(),
+      text: [...range.getClientRects()].filter((r) => r.width > 0).map(box),
+      arrow: box(col.querySelector('.tabulator-arrow').getBoundingClientRect()),
+      cell: box(col.getBoundingClientRect()),
+    };
+  })`);
+}
+
+/** No header's text touches its sort arrow or leaves its cell. */
+async function assertHeadersClear(page: Page, name: string): Promise<void> {
+  const headers = await headerBoxes(page);
+  assert.ok(headers.length >= 10, `${name}: sortable headers`);
+  const meet = (a: Box, b: Box): boolean => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  for (const h of headers) {
+    assert.ok(h.text.length > 0 && h.arrow.right > h.arrow.left, `${name} "${h.title}": text and arrow are drawn`);
+    for (const t of h.text) {
+      assert.ok(!meet(t, h.arrow), `${name} "${h.title}": text ${JSON.stringify(t)} under the arrow ${JSON.stringify(h.arrow)}`);
+      assert.ok(t.left >= h.cell.left && t.right <= h.cell.right, `${name} "${h.title}": text ${JSON.stringify(t)} leaves its cell ${JSON.stringify(h.cell)}`);
+    }
+    assert.ok(h.arrow.left >= h.cell.left && h.arrow.right <= h.cell.right, `${name} "${h.title}": the arrow inside its cell`);
+  }
+}
+
 describe('screenshots of every page kind', { skip, timeout: 300_000 }, () => {
   let site: { dir: string; cleanup: () => void };
   let browser: Browser;
@@ -129,6 +165,7 @@ describe('screenshots of every page kind', { skip, timeout: 300_000 }, () => {
     const table = await shoot(PAGES.boring, 'table', 'data-table-ready');
     assert.ok(table.width <= 1400, `the table page is ${table.width} px wide`);
     const headers = await js<string[]>(table.page, `[...document.querySelectorAll('.tabulator-col-title')].map((e) => e.textContent.trim())`);
+    await assertHeadersClear(table.page, 'table');
     for (const h of ['rank', 'cenwave (Å)', 'exptime (s)', 'total (counts)', 'mean (counts/bin)', 'σ of poisson factor', 'false-alarm prob.', 'file']) assert.ok(headers.includes(h), `header "${h}" in ${headers.join(' | ')}`);
     // Every column shows: the table itself does not scroll sideways within the 1400 px window.
     const holder = await js<{ scroll: number; client: number }>(table.page, `(() => { const h = document.querySelector('.tabulator-tableholder'); return { scroll: h.scrollWidth, client: h.clientWidth }; })()`);
@@ -146,6 +183,7 @@ describe('screenshots of every page kind', { skip, timeout: 300_000 }, () => {
     // The interesting table opens most interesting first (index.html's order), ranks 1, 2, 3 …
     const interesting = await shoot(PAGES.interesting, 'table-interesting', 'data-table-ready');
     assert.ok(interesting.width <= 1400, `the table page is ${interesting.width} px wide`);
+    await assertHeadersClear(interesting.page, 'table-interesting');
     const order = await js<Array<{ rank: number; target: string }>>(interesting.page, `window.hstlcTable.getRows('active').map((r) => ({ rank: r.getData().rank, target: r.getData().target }))`);
     const want = records.filter((r) => interestOf(r.stats).kind === 'interesting').sort((a, b) => byInterest(a.stats, b.stats)).map((r) => r.stats.targname);
     assert.ok(want.length >= 2, 'at least two interesting golden composites');

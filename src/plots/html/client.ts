@@ -214,9 +214,15 @@ ul.cards li { background: #fff; border: 1px solid #ddd; padding: 0.5rem; width: 
 ul.cards img { width: 300px; height: auto; display: block; }
 #hstlc-search { margin: 0 0 0.6rem; padding: 0.3rem; width: 20rem; }
 .tabulator { font-size: 13px; }
-.tabulator .tabulator-header .tabulator-col .tabulator-col-content { padding: 4px; }
-.tabulator .tabulator-header .tabulator-col.tabulator-sortable .tabulator-col-title { padding-right: 14px; }
-.tabulator .tabulator-header .tabulator-col .tabulator-col-content .tabulator-col-sorter { right: 2px; }
+/* Titles at the top, every filter box on one line at the bottom of the header, however the titles wrap. */
+.tabulator .tabulator-header .tabulator-col .tabulator-col-content { padding: 4px; flex: 1; display: flex; flex-direction: column; }
+.tabulator .tabulator-header .tabulator-col .tabulator-col-content .tabulator-header-filter { margin-top: auto; padding-top: 2px; }
+/* The sort arrow follows the title's last word in the text flow (wrapping to the next line when the word
+   fills the column) instead of floating over the title's right edge: the columns are narrow to fit 1400 px,
+   and a floating arrow covered the end of "rank", "grating", "instrument". */
+.tabulator .tabulator-header .tabulator-col .tabulator-col-content .tabulator-col-title { display: inline; padding-right: 0; }
+.tabulator .tabulator-header .tabulator-col .tabulator-col-content .tabulator-col-title::after { content: "\\200B"; }
+.tabulator .tabulator-header .tabulator-col .tabulator-col-content .tabulator-col-sorter { position: static; display: inline-flex; vertical-align: middle; margin-left: 4px; height: 1em; }
 .tabulator-row .tabulator-cell { padding: 4px; }
 .tabulator img { display: block; }
 .tabulator img.thumbnail { cursor: zoom-in; }

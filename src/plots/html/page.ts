@@ -44,7 +44,8 @@ export function assetUrl(root: string, asset: AssetName): string {
 }
 
 export function page(spec: PageSpec): string {
-  const styles = ['css' as AssetName, ...(spec.styles ?? [])]
+  // The site's own sheet last: its rules override the libraries' (Tabulator's) at equal specificity.
+  const styles = [...(spec.styles ?? []), 'css' as AssetName]
     .map((a) => `<link rel="stylesheet" href="${escapeHtml(assetUrl(spec.root, a))}">`)
     .join('\n');
   const scripts = (spec.scripts ?? []).map((a) => `<script src="${escapeHtml(assetUrl(spec.root, a))}"></script>`).join('\n');
