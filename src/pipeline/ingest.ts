@@ -60,7 +60,7 @@ import { intentIsCompletable, journalDir, pendingIntents, readIntent, removeInte
 import { SILENT, type StageLogger } from './log.js';
 import { createPool, forEachInOrder, type Pool, type PoolOptions } from './pool.js';
 import { retryWrite } from './db-retry.js';
-import { itemResult, type Stage, type StageProgress } from './stage.js';
+import { homeStage, itemResult, stageBasics, type Stage, type StageProgress } from './stage.js';
 import { drawQuicklook, prepareFile, type PrepareInput, type PrepareResult, type UnitOptions } from './units.js';
 
 export type IngestSettings = Pick<
@@ -656,22 +656,9 @@ export function ingestPoolOptions(settings: Pick<HstlcSettings, 'num_cores' | 'f
 }
 
 /** The ingest stage (§5.1): one item per file of ingest_dir (done, bad, failed) and per composite group. */
-export const ingestStage: Stage<IngestRequest, IngestSummary> = {
-  name: 'ingest',
-  lock: () => 'home',
-  poolOptions: ingestPoolOptions,
-  run: (ctx, input) =>
-    runIngest(ctx.db, {
-      ...input,
-      settings: ctx.settings,
-      env: ctx.env,
-      logger: ctx.logger,
-      pool: ctx.pool(),
-      onProgress: (p) => ctx.progress.update(shownIngestProgress(p)),
-    }),
-  results: (s) => [
-    ...s.files.map((f) => itemResult(f.file, f.status, f.reason)),
-    ...s.composites.map((c) => itemResult(c.name, c.status, c.reason)),
-  ],
-  ok: (s) => s.ok,
-};
+export const ingestStage: Stage<IngestRequest, IngestSummary> = homeStage(
+  'ingest',
+  (ctx, input) => runIngest(ctx.db, { ...input, ...stageBasics(ctx), env: ctx.env, onProgress: (p) => ctx.progress.update(shownIngestProgress(p)) }),
+  (s) => [...s.files.map((f) => itemResult(f.file, f.status, f.reason)), ...s.composites.map((c) => itemResult(c.name, c.status, c.reason))],
+  { poolOptions: ingestPoolOptions },
+);

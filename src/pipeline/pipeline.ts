@@ -18,9 +18,9 @@ import type { ImageCache } from '../plots/image-cache.js';
 import type { AliasTable } from '../targets/aliases.js';
 import { ingestStage, runIngest, shownIngestProgress, type IngestProgress, type IngestSettings, type IngestSummary } from './ingest.js';
 import { SILENT, type StageLogger } from './log.js';
-import { runPlots, type PlotsProgress } from './plots.js';
+import { plotsStage, runPlots, type PlotsProgress } from './plots.js';
 import type { Pool } from './pool.js';
-import type { Stage } from './stage.js';
+import { homeStage, stageBasics, type ItemResult, type Stage } from './stage.js';
 import { runStats, statsStage, type StatsProgress, type StatsSummary } from './stats.js';
 import { poolAnalyzer } from './stats-runner.js';
 
@@ -46,6 +46,8 @@ export interface PlotsStageSummary {
   elapsedMs: number;
   /** The stage's own result, for --json. */
   detail?: unknown;
+  /** Its per-item results (plotsStage's: one per lightcurve and per failed page); a substitute stage may give none. */
+  results?: ItemResult[];
 }
 
 export interface PlotsStageInput {
@@ -84,6 +86,7 @@ export const pipelinePlots: PlotsStage = async ({ handle, settings, logger, meth
     site: s.site,
     elapsedMs: Math.round(s.elapsedMs),
     detail: s,
+    results: plotsStage.results(s),
   };
 };
 
@@ -264,18 +267,13 @@ export async function runPipeline(handle: HstlcDb, options: PipelineOptions): Pr
 export type PipelineRequest = Pick<PipelineOptions, 'corrtagExtract' | 'aliases' | 'matchRadiusArcsec' | 'method' | 'plots'>;
 
 /** The pipeline as a stage: its items are its stages' items; one lock and one pool for all three. */
-export const pipelineStage: Stage<PipelineRequest, PipelineSummary> = {
-  name: 'pipeline',
-  lock: () => 'home',
-  // One pool for all three stages, as ingest needs it (its time limit).
-  poolOptions: ingestStage.poolOptions!,
-  run: (ctx, input) =>
+export const pipelineStage: Stage<PipelineRequest, PipelineSummary> = homeStage(
+  'pipeline',
+  (ctx, input) =>
     runPipeline(ctx.db, {
       ...input,
-      settings: ctx.settings,
+      ...stageBasics(ctx),
       env: ctx.env,
-      logger: ctx.logger,
-      pool: ctx.pool(),
       onStage: (_stage, event) => {
         if (event === 'end') ctx.progress.stop();
       },
@@ -283,7 +281,7 @@ export const pipelineStage: Stage<PipelineRequest, PipelineSummary> = {
       onStatsProgress: (p) => ctx.progress.update({ ...p, phase: 'stats' }),
       onPlotsProgress: (phase, done, total) => ctx.progress.update({ phase, done, total }),
     }),
-  results: (s) => [
-...ingestStage.results(s.ingest), ...statsStage.results(s.stats)],
-  ok: (s) => s.ok,
-};
+  (s) => [...ingestStage.results(s.ingest), ...statsStage.results(s.stats), ...(s.plots.results ?? [])],
+  // One pool for all three stages, as ingest needs it (its time limit).
+  { poolOptions: ingestStage.poolOptions! },
+);

@@ -30,7 +30,7 @@ import type { ImageCache } from '../plots/image-cache.js';
 import { SILENT, type StageLogger } from './log.js';
 import { DEFAULT_MAX_POINTS, PeriodogramCache, periodogramKey } from './plots-periodogram.js';
 import { createPool, type Pool } from './pool.js';
-import { itemResult, type Stage } from './stage.js';
+import { homeStage, itemResult, stageBasics, type Stage } from './stage.js';
 import { unsettledTargetPairs } from './status.js';
 
 export type PlotsSettings = Pick<HstlcSettings, 'home_dir' | 'plot_dir' | 'num_cores' | 'algorithm'> &
@@ -391,20 +391,11 @@ export async function runPlots(handle: HstlcDb, options: PlotsOptions): Promise<
 export type PlotsRequest = Pick<PlotsOptions, 'plotDir' | 'force' | 'prune' | 'grid' | 'method' | 'maxPoints'>;
 
 /** The plots stage (§12): one item per lightcurve (done, unchanged as done, failed, skipped) and per failed page. */
-export const plotsStage: Stage<PlotsRequest, PlotsSummary> = {
-  name: 'plots',
-  lock: () => 'home',
-  run: (ctx, input) =>
-    runPlots(ctx.db, {
-      ...input,
-      settings: ctx.settings,
-      pool: ctx.pool(),
-      logger: ctx.logger,
-      onProgress: (p) => ctx.progress.update(p),
-    }),
-  results: (s) => [
+export const plotsStage: Stage<PlotsRequest, PlotsSummary> = homeStage(
+  'plots',
+  (ctx, input) => runPlots(ctx.db, { ...input, ...stageBasics(ctx), onProgress: (p) => ctx.progress.update(p) }),
+  (s) => [
     ...s.items.map((x) => itemResult(x.path, x.status === 'unchanged' ? 'done' : x.status, x.reason)),
     ...s.pages.filter((p) => p.status === 'failed').map((p) => itemResult(p.path, 'failed', p.error)),
   ],
-  ok: (s) => s.ok,
-};
+);

@@ -70,6 +70,25 @@ export interface Stage<Input, Summary> {
   ok(summary: Summary): boolean;
 }
 
+/**
+ * The stage of a command that works in home_dir (ingest, stats, plots, the pipeline): it takes the
+ * home_dir lock and its summary says itself whether the run succeeded (`ok`), so only the body and
+ * the per-item results differ from one such stage to the next.
+ */
+export function homeStage<Input, Summary extends { readonly ok: boolean }>(
+  name: string,
+  run: Stage<Input, Summary>['run'],
+  results: Stage<Input, Summary>['results'],
+  more: Pick<Stage<Input, Summary>, 'poolOptions'> = {},
+): Stage<Input, Summary> {
+  return { name, lock: () => 'home', ...more, run, results, ok: (s) => s.ok };
+}
+
+/** What a stage body takes from its context unchanged: the settings, the logger and the worker pool (started on this call). */
+export function stageBasics(ctx: StageContext): { settings: HstlcSettings; logger: StageLogger; pool: Pool } {
+  return { settings: ctx.settings, logger: ctx.logger, pool: ctx.pool() };
+}
+
 /** One item's result (the optional reason left out when there is none, as exactOptionalPropertyTypes wants). */
 export function itemResult(key: string, status: ItemStatus, reason?: string): ItemResult {
   return reason === undefined ? { key, status } : { key, status, reason };

@@ -14,7 +14,7 @@ import { interestOf, type GridKind, type Interest, type PeriodogramMethod } from
 import { retryWrite } from './db-retry.js';
 import { finishRun, listOutputs, listStats, startRun, upsertStatsBatch, type HstlcDb, type Stats, type StatsInput } from '../db/index.js';
 import { SILENT, type StageLogger } from './log.js';
-import { itemResult, type Stage } from './stage.js';
+import { homeStage, itemResult, type Stage } from './stage.js';
 import { createStatsAnalyzer, poolAnalyzer, type StatsAnalyzer } from './stats-runner.js';
 import type { LightcurveKind, ProductType, StatsUnitInput, StatsUnitResult } from './stats-unit.js';
 
@@ -294,10 +294,9 @@ export type StatsRequest = Pick<StatsOptions, 'type' | 'grid' | 'method' | 'forc
  * The stats stage (§11): one item per lightcurve (done or failed with why). It takes the home_dir lock
  * like every stage, so no ingest or reset rewrites the lightcurves while they are read.
  */
-export const statsStage: Stage<StatsRequest, StatsSummary> = {
-  name: 'stats',
-  lock: () => 'home',
-  run: (ctx, input) =>
+export const statsStage: Stage<StatsRequest, StatsSummary> = homeStage(
+  'stats',
+  (ctx, input) =>
     runStats(ctx.db, {
       ...input,
       grid: input.grid ?? ctx.settings.algorithm,
@@ -307,6 +306,5 @@ export const statsStage: Stage<StatsRequest, StatsSummary> = {
       logger: ctx.logger,
       onProgress: (p) => ctx.progress.update({ phase: 'stats', ...p }),
     }),
-  results: (s) => s.files.map((f) => itemResult(f.path, f.status, f.reason)),
-  ok: (s) => s.ok,
-};
+  (s) => s.files.map((f) => itemResult(f.path, f.status, f.reason)),
+);

@@ -40,9 +40,14 @@ describe('runPipeline', () => {
         // The pipeline holds the lock: nothing else may start in this home_dir meanwhile.
         await assert.rejects(lockHome(settings.home_dir, 'reset-database'), /pipeline \(pid \d+/);
         assert.equal(input.settings.plot_dir, settings.plot_dir);
-        return { status: 'done', written: 2, unchanged: 1, failed: 0, site: path.join(settings.plot_dir, 'index.html'), elapsedMs: 1 };
+        const results = [{ key: 'a.fits', status: 'done' as const }, { key: 'b.fits', status: 'skipped' as const, reason: 'no statistics yet' }];
+        return { status: 'done', written: 2, unchanged: 1, failed: 0, site: path.join(settings.plot_dir, 'index.html'), elapsedMs: 1, results };
       };
-      const { summary } = await runStage(pipelineStage, { db: handle, settings, progress: { update: () => undefined, stop: () => order.push('stop') } }, { plots });
+      const set = await runStage(pipelineStage, { db: handle, settings, progress: { update: () => undefined, stop: () => order.push('stop') } }, { plots });
+      const { summary } = set;
+      // Nothing to ingest or analyse in an empty home: the run's items are the plots stage's two.
+      assert.deepEqual(set.results.map((x) => [x.key, x.status]), [['a.fits', 'done'], ['b.fits', 'skipped']]);
+      assert.deepEqual(set.counts, { done: 1, bad: 0, failed: 0, skipped: 1 });
       // The progress view is finished at the end of each stage.
       assert.deepEqual(order, ['stop', 'stop', 'plots', 'stop']);
       assert.equal(summary.ok, true);

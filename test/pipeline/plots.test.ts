@@ -181,6 +181,14 @@ describe('hstlc plots stage (golden archive in SQLite)', { skip: fonts, timeout:
       assert.equal(r.site, path.join(plotDir, 'index.html'));
       // The individual lightcurve without a stats row.
       assert.equal(r.skipped, 1);
+      // Its per-item results, which the pipeline stage reports beside ingest's and stats': one per
+      // lightcurve the database still lists (an earlier case may have pruned one), all drawn but the one
+      // without stats.
+      const rows = await handle.db.selectFrom('outputs').select(['individual_filename', 'composite_filename']).execute();
+      const kept = new Set(rows.flatMap((o) => [o.individual_filename, o.composite_filename]));
+      const listed = [...seeded.composites, ...seeded.individuals].filter((p) => kept.has(path.basename(p))).sort();
+      assert.deepEqual(r.results?.map((x) => x.key).sort(), listed);
+      assert.deepEqual(r.results?.filter((x) => x.status !== 'done').map((x) => [x.key, x.status]), [[seeded.individuals[0], 'skipped']]);
     } finally {
       await lock.release();
     }
