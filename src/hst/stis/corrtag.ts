@@ -169,7 +169,22 @@ export async function stisCorrtag(input: string, opts: CorrtagOptions = {}): Pro
     const raw = names.has('DETAXIS1');
     const cols = raw ? ['TIME', 'DETAXIS1', 'AXIS1', 'AXIS2'] : ['TIME', 'RAWX', 'RAWY', 'XCORR', 'YCORR'];
     const t = await f.readTable(1, { columns: cols });
-    const get = (k: string): Float64Array => Float64Array.from(t.columns.get(k)?.data as ArrayLike<number>);
+    // TypedArray.set converts natively; Float64Array.from would go through the iterator (10^6 events)
+    const get = (k: string): Float64Array => {
+      const data = t.columns.get(k)?.data as ArrayLike<number>;
+      const out = new Float64Array(data.length);
+      out.set(data);
+      return out;
+    };
+    const truncated = (a: Float64Array): Float64Array => {
+      for (let i = 0; i < a.length; i++) a[i] = Math.trunc(a[i]);
+      return a;
+    };
+    const minusOne = (a: Float64Array): Int32Array => {
+      const out = new Int32Array(a.length);
+      for (let i = 0; i < a.length; i++) out[i] = a[i] - 1;
+      return out;
+    };
     time = get('TIME');
     if (raw) {
       rawx = get('DETAXIS1');
@@ -180,11 +195,11 @@ export async function stisCorrtag(input: string, opts: CorrtagOptions = {}): Pro
       // re-processing a corrtag: coordinates truncated to int32 (§7.1 step 2)
       rawx = get('RAWX');
       rawy = get('RAWY');
-      xcorr = get('XCORR').map((v) => Math.trunc(v));
-      ycorr = get('YCORR').map((v) => Math.trunc(v));
+      xcorr = truncated(get('XCORR'));
+      ycorr = truncated(get('YCORR'));
     }
     // AXIS1/AXIS2 for a tag; int32(XCORR/YCORR) otherwise — both equal the xcorr/ycorr above
-    pos = { x: Int32Array.from(xcorr, (v) => v - 1), y: Int32Array.from(ycorr, (v) => v - 1) };
+    pos = { x: minusOne(xcorr), y: minusOne(ycorr) };
   } finally {
     await f.close();
   }
