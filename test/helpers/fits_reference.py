@@ -1,6 +1,9 @@
 """Second, independent FITS implementation (astropy) for hstlc's tests.
 
-  fits_reference.py dump FILE        -> JSON: every HDU's cards, columns and values as astropy reads them
+  fits_reference.py dump FILE...     -> JSON: every HDU's cards, columns and values as astropy reads them,
+                                        one document per line for each FILE in turn (one process
+                                        for many files: starting Python and astropy costs more than a
+                                        small file's dump)
   fits_reference.py checksum FILE    -> JSON: astropy's DATASUM/CHECKSUM computed for every HDU
   fits_reference.py write DIR        -> writes reference files with astropy into DIR, prints their names
 """
@@ -121,5 +124,9 @@ def write(d):
 
 
 if __name__ == '__main__':
-    cmd, arg = sys.argv[1], sys.argv[2]
-    {'dump': dump, 'checksum': checksum, 'write': write}[cmd](arg)
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == 'dump':
+        for path in args:
+            dump(path)
+    else:
+        {'checksum': checksum, 'write': write}[cmd](*args)

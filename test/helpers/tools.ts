@@ -43,6 +43,21 @@ export function astropy<T>(command: 'dump' | 'checksum' | 'write', arg: string):
   return JSON.parse(out) as T;
 }
 
+/**
+ * astropy's dump of each file, from one Python process (its start and astropy's import cost more than
+ * most dumps), in the order given; each document is parsed when the caller reaches it.
+ */
+export function* astropyDumps<T>(paths: readonly string[]): Generator<T> {
+  const out = execFileSync(PYTHON, ['-W', 'ignore', FITS_REFERENCE, 'dump', ...paths], { maxBuffer: 1 << 30 });
+  let start = 0;
+  for (let i = 0; i < paths.length; i++) {
+    const end = out.indexOf(0x0a, start);
+    if (end < 0) throw new Error(`astropy dumped ${i} of ${paths.length} files`);
+    yield JSON.parse(out.toString('utf8', start, end)) as T;
+    start = end + 1;
+  }
+}
+
 export interface FitsverifyResult {
   ok: boolean;
   errors: number;
