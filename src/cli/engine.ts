@@ -42,6 +42,7 @@ export interface EngineRunOptions {
   corrtagExtract?: boolean;
   type?: SubmitOptions['type'];
   method?: SubmitOptions['method'];
+  force?: boolean;
   /** What to print: a stage command's own summary out of the run's (default the pipeline's). */
   report?: (s: PipelineSummary) => { summary: { ok: boolean }; lines: string[] };
 }
@@ -60,6 +61,7 @@ export async function runOnEngine(ctx: CliContext, cfg: LoadedConfig, o: EngineR
       ...(o.corrtagExtract !== undefined ? { corrtagExtract: o.corrtagExtract } : {}),
       ...(o.type !== undefined ? { type: o.type } : {}),
       ...(o.method !== undefined ? { method: o.method } : {}),
+      ...(o.force === true ? { force: true } : {}),
     });
     const queued = `run ${submitted.run}: ${submitted.files} file(s) queued${submitted.composites > 0 ? `, ${submitted.composites} waiting composite group(s)` : ''} on ${engine.schema}`;
     log.info(queued);

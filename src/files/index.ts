@@ -79,6 +79,16 @@ export async function pathExists(p: string): Promise<boolean> {
   }
 }
 
+/** The size of a file in bytes; undefined when it does not exist. */
+export async function fileSizeIfPresent(p: string): Promise<number | undefined> {
+  try {
+    return (await stat(p)).size;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 /** The names in `dir`, sorted; none when the folder does not exist. */
 export async function listDirIfPresent(dir: string): Promise<string[]> {
   try {

@@ -19,6 +19,7 @@ import type { LoadedConfig } from '../../src/config/types.js';
 import { connectDatabase, engineDb, type HstlcDb } from '../../src/db/index.js';
 import { openEngine } from '../../src/pipeline/engine/graphile.js';
 import { submitRun, waitForRun } from '../../src/pipeline/engine/submit.js';
+import { runWorker } from '../../src/pipeline/engine/worker.js';
 import { runIngest } from '../../src/pipeline/ingest.js';
 import { runPlots } from '../../src/pipeline/plots.js';
 import { runStats } from '../../src/pipeline/stats.js';
@@ -160,6 +161,25 @@ describe('the graphile engine on PostgreSQL', { skip }, () => {
     });
     try {
       assert.deepEqual(await stateOf(cfg, handle), local);
+      // Stats again: every lightcurve's content key is its stored row's, so each job keeps the row
+      // (reported unchanged) and the table is as it was, ids included; --force computes every row again.
+      const before = await handle.db.selectFrom('stats').selectAll().orderBy('id').execute();
+      const engine = await openEngine(cfg, handle);
+      try {
+        for (const force of [false, true]) {
+          const s = await submitRun(handle, engine, { settings: cfg, command: 'stats', force });
+          await runWorker({ settings: cfg, once: true, heartbeatMs: 250 });
+          await waitForRun(handle, engine, s.run, { pollMs: 200, signal: AbortSignal.timeout(120_000) });
+          const results = await pgQuery(cfg, `select status from ${engine.schema}.hstlc_results where run = $1 and kind = 'stats'`, [s.run]);
+          assert.equal(results.length, before.length);
+          assert.deepEqual(new Set(results.map((r) => r['status'])), new Set([force ? 'done' : 'unchanged']));
+          const after = await handle.db.selectFrom('stats').selectAll().orderBy('id').execute();
+          if (!force) assert.deepEqual(after, before);
+          else assert.deepEqual(after.map(({ id: _id, ...r }) => r), before.map(({ id: _id, ...r }) => r));
+        }
+      } finally {
+        await engine.close();
+      }
     } finally {
       await handle.close();
     }

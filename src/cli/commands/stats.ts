@@ -68,7 +68,7 @@ export function registerStats(program: Command, ctx: CliContext): void {
       const cfg = await ctx.config();
       // DESIGN §9: with engine graphile, one job per lightcurve for hstlc worker processes.
       if (cfg.engine === 'graphile') {
-        await (await import('../engine.js')).runOnEngine(ctx, { ...cfg, algorithm: opts.algorithm ?? cfg.algorithm }, { command: 'stats', wait: opts.wait, type, method: opts.method, report: (s) => ({ summary: s.stats, lines: describeStatsSummary(s.stats) }) });
+        await (await import('../engine.js')).runOnEngine(ctx, { ...cfg, algorithm: opts.algorithm ?? cfg.algorithm }, { command: 'stats', wait: opts.wait, type, method: opts.method, force: opts.force === true, report: (s) => ({ summary: s.stats, lines: describeStatsSummary(s.stats) }) });
         return;
       }
       await runStageCommand(ctx, {

@@ -38,12 +38,16 @@ export interface PlanJob extends JobCommon {
   method: PeriodogramMethod;
   /** Stages to plan after this one. */
   then: PlannedStage[];
+  /** Stats: recompute rows whose lightcurve content is unchanged too (`stats --force`). */
+  force?: boolean;
 }
 
 export interface StatsJob extends JobCommon {
   path: string;
   kind: LightcurveKind;
   method: PeriodogramMethod;
+  /** Recompute even if the stored row's content key is the file's. */
+  force?: boolean;
 }
 
 export interface PlotJob extends JobCommon {

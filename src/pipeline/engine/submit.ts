@@ -7,6 +7,7 @@
  */
 import type { PeriodogramMethod } from '../../analysis/index.js';
 import { countByStatus, engineDb, finishRun, pendingCompositeGroups, startRun, type HstlcDb } from '../../db/index.js';
+import { fileSizeIfPresent } from '../../files/index.js';
 import { hlspName } from '../../lightcurve/composite.js';
 import type { CompositeItem } from '../composites.js';
 import { filesToIngest, type FileResult, type IngestSummary } from '../ingest.js';
@@ -16,7 +17,7 @@ import type { ProductType } from '../stats-unit.js';
 import { configDigest, JOB_KINDS, kindOfTask, TASK_PREFIX, type Engine, type JobKind } from './graphile.js';
 import { jobKey, type CompositeJob, type FinishJob, type IngestJob, type JobCommon, type PlannedStage, type PlanJob } from './jobs.js';
 import { ensureMarker } from './marker.js';
-import { enqueue, type WorkerSettings } from './tasks.js';
+import { enqueue, enqueueMany, type WorkerSettings } from './tasks.js';
 
 export type SubmitCommand = 'pipeline' | 'ingest' | 'stats' | 'plots';
 
@@ -27,6 +28,8 @@ export interface SubmitOptions {
   /** Stats: which lightcurves (default both). */
   type?: ProductType;
   method?: PeriodogramMethod;
+  /** Stats: recompute rows whose lightcurve content is unchanged too. */
+  force?: boolean;
 }
 
 export interface Submitted {
@@ -47,10 +50,14 @@ export async function submitRun(handle: HstlcDb, engine: Engine, o: SubmitOption
   try {
     if (o.command === 'pipeline' || o.command === 'ingest') {
       const { files: todo, superseded } = await filesToIngest(s.ingest_dir);
-      for (const file of todo) {
-        const sup = superseded.get(file);
-        await enqueue(engine, 'ingest', { ...common, file, corrtagExtract: o.corrtagExtract === true, ...(sup !== undefined ? { superseded: sup } : {}) } satisfies IngestJob, jobKey.ingest(file));
-      }
+      const jobs = await Promise.all(
+        todo.map(async (file) => {
+          const sup = superseded.get(file);
+          const payload = { ...common, file, corrtagExtract: o.corrtagExtract === true, ...(sup !== undefined ? { superseded: sup } : {}) } satisfies IngestJob;
+          return { payload, key: jobKey.ingest(file), bytes: await fileSizeIfPresent(file) };
+        }),
+      );
+      await enqueueMany(engine, 'ingest', jobs);
       files = todo.length;
       // Groups left pending by an earlier run (a failed build) are rebuilt too, as the local engine does.
       for (const group of await pendingCompositeGroups(handle.db)) {
@@ -59,7 +66,7 @@ export async function submitRun(handle: HstlcDb, engine: Engine, o: SubmitOption
       }
     }
     const plan = (stage: PlannedStage, then: PlannedStage[]) =>
-      enqueue(engine, 'plan', { ...common, stage, then, type: o.type ?? 'both', method } satisfies PlanJob, jobKey.plan(run, stage));
+      enqueue(engine, 'plan', { ...common, stage, then, type: o.type ?? 'both', method, ...(o.force === true ? { force: true } : {}) } satisfies PlanJob, jobKey.plan(run, stage));
     if (o.command === 'pipeline') await plan('stats', ['plots']);
     else if (o.command === 'stats') await plan('stats', []);
     else if (o.command === 'plots') await plan('plots', []);
@@ -195,7 +202,7 @@ export async function pipelineSummaryOf(
     numCores: settings.num_cores,
     parallel: true,
     files: statsFiles,
-    counts: { done: statsDone.length, failed: statsFiles.length - statsDone.length, unchanged: 0 },
+    counts: { done: statsDone.length, failed: statsFiles.length - statsDone.length, unchanged: statsDone.filter((f) => f.unchanged === true).length },
     ...interestCounts(statsDone),
     deliverable: statsDone.filter((f) => f.deliver === true).length,
     pendingComposites: 0,

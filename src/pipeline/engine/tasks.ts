@@ -11,7 +11,7 @@ import path from 'node:path';
 import { interestOf } from '../../analysis/index.js';
 import type { JobHelpers, Task, TaskList } from 'graphile-worker';
 import { compositePath, layoutFromSettings, UnsafePathError } from '../../archive/layout.js';
-import { listDirIfPresent } from '../../files/index.js';
+import { fileSizeIfPresent, listDirIfPresent } from '../../files/index.js';
 import { makeDirectory, setPermissions } from '../../archive/permissions.js';
 import type { HstlcSettings } from '../../config/types.js';
 import {
@@ -71,6 +71,45 @@ type Outcome = { status: string; detail: unknown } | 'deferred';
 /** Add (or replace, under its key) a job of the engine. */
 export async function enqueue<P extends JobCommon>(engine: Engine, kind: JobKind, payload: P, key: string, runAt?: Date): Promise<void> {
   await engine.utils.addJob(taskName(kind), payload, { jobKey: boundedKey(key), jobKeyMode: 'replace', maxAttempts: MAX_ATTEMPTS, ...(runAt !== undefined ? { runAt } : {}) });
+}
+
+/** One job of a batch: its payload, key and how much work it is (bytes of input; larger runs first). */
+export interface BatchJob<P extends JobCommon> {
+  payload: P;
+  key: string;
+  bytes?: number;
+}
+
+/**
+ * Add (or replace) many jobs of one kind, `ENQUEUE_BATCH` to a statement (graphile-worker's addJobs,
+ * with add_job's 'replace' semantics for keys), so submitting an archive of 60,000 files costs ~120
+ * round trips instead of 60,000. Larger inputs get a smaller priority number, which graphile-worker runs
+ * first: the longest jobs start early and the short ones fill in behind them, so the last job to finish
+ * is a short one and N workers are not left waiting on one long composite (longest processing time first).
+ */
+export async function enqueueMany<P extends JobCommon>(engine: Engine, kind: JobKind, jobs: ReadonlyArray<BatchJob<P>>): Promise<void> {
+  for (let i = 0; i < jobs.length; i += ENQUEUE_BATCH) {
+    await engine.utils.addJobs(
+      jobs.slice(i, i + ENQUEUE_BATCH).map((j) => ({
+        identifier: taskName(kind),
+        payload: j.payload,
+        jobKey: boundedKey(j.key),
+        maxAttempts: MAX_ATTEMPTS,
+        ...(j.bytes !== undefined ? { priority: sizePriority(j.bytes) } : {}),
+      })),
+    );
+  }
+}
+
+const ENQUEUE_BATCH = 500;
+
+/**
+ * graphile-worker's priority (a smallint, ascending order runs first) for a job reading `bytes`: minus
+ * 256 × log2(bytes), so 1 kB → −2560, 1 GB → −7680; jobs without a size (plans, the site, the run's end)
+ * keep 0 and run when no sized job is ready — they wait for those anyway.
+ */
+export function sizePriority(bytes: number): number {
+  return -Math.round(256 * Math.log2(Math.max(2, bytes)));
 }
 
 /** graphile-worker keys are at most 512 characters: a longer one is hashed (still unique per item). */
@@ -163,19 +202,24 @@ async function planJob(ctx: TaskContext, p: PlanJob): Promise<Outcome> {
   let queued = 0;
   if (p.stage === 'stats') {
     const { lightcurves, pendingComposites } = await lightcurvesToProcess(ctx.handle, p.type);
-    for (const lc of lightcurves) await enqueue(ctx.engine, 'stats', { ...common, path: lc.path, kind: lc.kind, method: p.method } satisfies StatsJob, jobKey.stats(lc.path));
+    const force = p.force === true ? { force: true } : {};
+    const jobs = await Promise.all(
+      lightcurves.map(async (lc) => ({ payload: { ...common, path: lc.path, kind: lc.kind, method: p.method, ...force } satisfies StatsJob, key: jobKey.stats(lc.path), bytes: await fileSizeIfPresent(lc.path) })),
+    );
+    await enqueueMany(ctx.engine, 'stats', jobs);
     queued = lightcurves.length;
     if (pendingComposites > 0) ctx.logger.warn(`${pendingComposites} composite(s) are being rebuilt and have no file yet: skipped`);
   } else {
     const { candidates } = await lightcurvesToPlot(ctx.handle);
     const stats = new Set<string>();
     for (const row of await listStats(ctx.handle.db)) stats.add(path.join(row.lightcurve_path, row.lightcurve_filename));
-    for (const c of candidates) {
-      // Without statistics the plots stage skips a lightcurve (it reports it); nothing to draw ahead.
-      if (!stats.has(c.path)) continue;
-      await enqueue(ctx.engine, 'plot', { ...common, candidate: c, method: p.method } satisfies PlotJob, jobKey.plot(c.path));
-      queued++;
-    }
+    // Without statistics the plots stage skips a lightcurve (it reports it); nothing to draw ahead.
+    const drawn = candidates.filter((c) => stats.has(c.path));
+    const jobs = await Promise.all(
+      drawn.map(async (c) => ({ payload: { ...common, candidate: c, method: p.method } satisfies PlotJob, key: jobKey.plot(c.path), bytes: await fileSizeIfPresent(c.path) })),
+    );
+    await enqueueMany(ctx.engine, 'plot', jobs);
+    queued = drawn.length;
     await enqueue(ctx.engine, 'site', { ...common, method: p.method } satisfies SiteJob, jobKey.site());
   }
   const [next, ...rest] = p.then;
@@ -184,13 +228,18 @@ async function planJob(ctx: TaskContext, p: PlanJob): Promise<Outcome> {
 }
 
 async function statsJob(ctx: TaskContext, p: StatsJob): Promise<Outcome> {
-  const r = await ctx.pool.run('stats', { path: p.path, kind: p.kind, grid: p.algorithm, method: p.method });
+  // As the local stage: a row whose content key is the file's stands (§11; --force recomputes).
+  const stored = p.force === true ? undefined : await findStats(ctx.handle.db, path.basename(p.path), path.dirname(p.path));
+  const r = await ctx.pool.run('stats', { path: p.path, kind: p.kind, grid: p.algorithm, method: p.method, ...(p.force === true ? {} : { storedKey: stored?.content_key ?? null }) });
   const file: StatsFileResult = { path: r.path, kind: r.kind, status: 'done', ms: Math.round(r.ms) };
   if (r.status !== 'done') {
     ctx.logger.error(`Failed to compute statistics of ${p.path}: ${r.reason}`);
     return { status: 'failed', detail: { ...file, status: 'failed', reason: r.reason } };
   }
-  if (r.unchanged === true) throw new Error(`stats job for ${p.path}: no row (the unit was given no stored key)`);
+  if (r.unchanged === true) {
+    if (stored === undefined) throw new Error(`stats job for ${p.path}: reported unchanged without a stored row`);
+    return { status: 'unchanged', detail: { ...file, unchanged: true, periodogram: stored.periodogram, deliver: stored.deliver, interest: interestOf(stored).kind, bins: r.bins } };
+  }
   await upsertStats(ctx.handle.db, ctx.handle.dialect, { ...r.row, content_key: r.contentKey });
   return { status: 'done', detail: { ...file, periodogram: r.row.periodogram, deliver: r.row.deliver, interest: interestOf(r.row).kind, bins: r.bins } };
 }
