@@ -28,7 +28,7 @@ export { recordBadData, recordBadDataBatch, listBadData, listBadDataFilenames, t
 export { upsertStats, upsertStatsBatch, findStats, listStats, listStatsLocations, deleteStats, type StatsInput, type Stats } from './stats.js';
 export { pendingCompositeGroups, compositeGroupMembers, setCompositeOutput, compareGroups, type CompositeGroup, type CompositeMember } from './composites.js';
 export { recordDownload, listDownloads, findDownload, recordDownloadListings, listDownloadListings, type Download, type DownloadInput, type DownloadListing } from './downloads.js';
-export { startRun, finishRun, recentRuns, runningRuns } from './runs.js';
+export { startRun, finishRun, recordRun, recentRuns, runningRuns } from './runs.js';
 export { recordTargetName, listTargetNames, knownTargets, resolveAndRecordTarget, type TargetNameInput, type KnownTarget } from './target-names.js';
 export { tableCounts, countByValue, statsFlagCounts, type TableCounts, type CountedColumn } from './status.js';
 export { resetDatabase, tablesToReset, RESET_TARGETS, type ResetTarget, type ResetReport, type BadDataBackup } from './reset.js';

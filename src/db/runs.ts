@@ -23,6 +23,26 @@ export async function finishRun(handle: HstlcDb, id: number, status: Exclude<Run
     .execute();
 }
 
+/**
+ * Run a stage body as one row of the runs table: the row is started first, then closed 'ok' or 'failed'
+ * with what `record` picks from the body's result. A body that throws closes it 'failed' with the error
+ * (best effort: the error the caller sees is the body's) and the error goes on; a row never closed
+ * means the process died mid-run (`hstlc status` says interrupted).
+ */
+export async function recordRun<T>(handle: HstlcDb, command: string, body: () => Promise<T>, record: (result: T) => { ok: boolean; summary: unknown }): Promise<T> {
+  let id: number | undefined;
+  try {
+    id = await startRun(handle, command);
+    const result = await body();
+    const { ok, summary } = record(result);
+    await finishRun(handle, id, ok ? 'ok' : 'failed', summary);
+    return result;
+  } catch (err) {
+    if (id !== undefined) await finishRun(handle, id, 'failed', { error: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
+    throw err;
+  }
+}
+
 /** The latest runs, newest first. A 'running' row whose process is gone was interrupted. */
 export async function recentRuns(db: Kysely<Database>, limit = 20): Promise<RunRow[]> {
   return db.selectFrom('runs').selectAll().orderBy('id', 'desc').limit(limit).execute();

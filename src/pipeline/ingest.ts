@@ -27,14 +27,13 @@ import {
   countByStatus,
   findMetadata,
   findOutputs,
-  finishRun,
   findWaitingReprocessing,
   settleReprocessed,
   listBadData,
   recordBadData,
   recordIngestedFile,
   resolveAndRecordTarget,
-  startRun,
+  recordRun,
   todayIsoDate,
   validateMetadata,
   RowValidationError,
@@ -438,7 +437,6 @@ export async function runIngest(handle: HstlcDb, options: IngestOptions): Promis
   const layout = layoutFromSettings(settings);
   const ctx: Context = { handle, layout, journal: journalDir(settings.home_dir), options, logger, ingestDate: todayIsoDate() };
   let pool: Pool | undefined;
-  let runId: number | undefined;
   // Before anything is committed: a row must never say "ingested" for a file whose moves cannot happen
   // (into the archive, or out of ingest_dir: a rename needs both directories writable).
   for (const [role, dir] of [
@@ -450,111 +448,108 @@ export async function runIngest(handle: HstlcDb, options: IngestOptions): Promis
     await assertWritableDirectory(dir, role);
   }
   try {
-    runId = await startRun(handle, 'ingest');
-    const files: FileResult[] = await recover(ctx);
-    const recovered = files.map((f) => f.file);
+    return await recordRun(handle, 'ingest', async () => {
+      const files: FileResult[] = await recover(ctx);
+      const recovered = files.map((f) => f.file);
 
-    // Nothing in staging belongs to a live run (runStage holds the lock, intents are done): start clean.
-    const staging = path.join(settings.home_dir, STAGING_DIR, 'ingest');
-    await rm(staging, { recursive: true, force: true });
-    const { files: todo, superseded } = await filesToIngest(settings.ingest_dir);
-    const numCores = Math.max(1, settings.num_cores);
-    logger.info(`Ingesting ${todo.length} files using ${numCores} core(s)`);
-    const units = unitOptions(settings, options.env ?? process.env);
-    const inputs: PrepareInput[] = todo.map((file, i) => ({
-      file,
-      // Named by position and rootname, never the file name: HST name rules look for `_tag.fits`
-      // anywhere in a path (§7.1), so a directory called `<root>_tag.fits` would misdirect them.
-      stagingDir: path.join(staging, `${String(i).padStart(6, '0')}-${rootnameOf(file)}`),
-      corrtagExtract: options.corrtagExtract === true,
-      options: units,
-      quicklook: options.quicklook !== false,
-    }));
-    pool = options.pool ?? createPool(ingestPoolOptions(settings));
-    let failures = 0;
-    let events = 0;
-    const timeLimitMs = settings.file_time_limit * 1000;
-    await forEachInOrder(pool, 'prepare', inputs, async (i, outcome) => {
-      const file = todo[i]!;
-      logger.info(`Ingesting ${file}`);
-      let result: FileResult;
-      try {
-        if (!outcome.ok) throw outcome.error;
-        const r = outcome.value;
-        await step(ctx, 'prepared', file);
-        // A lost connection is the server's trouble, not the file's: the commit is tried again on a new
-        // connection (it is one transaction plus journalled moves, safe to repeat), and if the server
-        // stays away the stage stops rather than fail every later file.
-        const retried = <T>(op: () => Promise<T>): Promise<T> =>
-          retryWrite(handle, logger, {
-            what: `recording ${path.basename(file)}`,
-            stopped:
-              `Ingest stopped at ${path.basename(file)}, ${i} of ${todo.length} files handled; ` +
-              `run it again when the server is back: nothing done so far is lost, and the rest is still in ${settings.ingest_dir}.`,
-          }, op);
-        if (r.status === 'bad') result = await retried(() => commitBad(ctx, r));
-        else if (r.status === 'failed') {
-          // A programming error is loud (its stack in the log) and leaves the file where it is.
-          if (r.internal === true) logger.error(`Internal error on ${file} (a bug, not bad data):\n${r.stack ?? r.reason}`);
-          result = { file, status: 'failed', reason: r.reason };
+      // Nothing in staging belongs to a live run (runStage holds the lock, intents are done): start clean.
+      const staging = path.join(settings.home_dir, STAGING_DIR, 'ingest');
+      await rm(staging, { recursive: true, force: true });
+      const { files: todo, superseded } = await filesToIngest(settings.ingest_dir);
+      const numCores = Math.max(1, settings.num_cores);
+      logger.info(`Ingesting ${todo.length} files using ${numCores} core(s)`);
+      const units = unitOptions(settings, options.env ?? process.env);
+      const inputs: PrepareInput[] = todo.map((file, i) => ({
+        file,
+        // Named by position and rootname, never the file name: HST name rules look for `_tag.fits`
+        // anywhere in a path (§7.1), so a directory called `<root>_tag.fits` would misdirect them.
+        stagingDir: path.join(staging, `${String(i).padStart(6, '0')}-${rootnameOf(file)}`),
+        corrtagExtract: options.corrtagExtract === true,
+        options: units,
+        quicklook: options.quicklook !== false,
+      }));
+      pool = options.pool ?? createPool(ingestPoolOptions(settings));
+      let failures = 0;
+      let events = 0;
+      const timeLimitMs = settings.file_time_limit * 1000;
+      await forEachInOrder(pool, 'prepare', inputs, async (i, outcome) => {
+        const file = todo[i]!;
+        logger.info(`Ingesting ${file}`);
+        let result: FileResult;
+        try {
+          if (!outcome.ok) throw outcome.error;
+          const r = outcome.value;
+          await step(ctx, 'prepared', file);
+          // A lost connection is the server's trouble, not the file's: the commit is tried again on a new
+          // connection (it is one transaction plus journalled moves, safe to repeat), and if the server
+          // stays away the stage stops rather than fail every later file.
+          const retried = <T>(op: () => Promise<T>): Promise<T> =>
+            retryWrite(handle, logger, {
+              what: `recording ${path.basename(file)}`,
+              stopped:
+                `Ingest stopped at ${path.basename(file)}, ${i} of ${todo.length} files handled; ` +
+                `run it again when the server is back: nothing done so far is lost, and the rest is still in ${settings.ingest_dir}.`,
+            }, op);
+          if (r.status === 'bad') result = await retried(() => commitBad(ctx, r));
+          else if (r.status === 'failed') {
+            // A programming error is loud (its stack in the log) and leaves the file where it is.
+            if (r.internal === true) logger.error(`Internal error on ${file} (a bug, not bad data):\n${r.stack ?? r.reason}`);
+            result = { file, status: 'failed', reason: r.reason };
+          }
+          else {
+            result = await retried(() => commitGood(ctx, r, superseded.get(file)));
+            events += r.events;
+            for (const w of r.warnings) logger.warn(`\t${path.basename(file)}: ${w}`);
+          }
+          await step(ctx, 'done', file);
+        } catch (err) {
+          if (err instanceof IngestAborted || err instanceof DatabaseUnreachableError) throw err;
+          result = { file, status: 'failed', reason: message(err) };
         }
-        else {
-          result = await retried(() => commitGood(ctx, r, superseded.get(file)));
-          events += r.events;
-          for (const w of r.warnings) logger.warn(`\t${path.basename(file)}: ${w}`);
+        if (result.status === 'failed') {
+          failures++;
+          logger.error(`Failed to ingest ${file}: ${result.reason ?? ''}`);
+          await rm(inputs[i]!.stagingDir, { recursive: true, force: true }).catch(() => undefined);
+          // Every later file would fail the same way: stop, keep what is done (each file's rows and moves
+          // are all-or-nothing), and say how to go on.
+          if (isDiskFull(result.reason ?? '')) {
+            throw new DiskFullError(
+              `no space left on the device (${result.reason ?? ''}): ingest stopped at ${path.basename(file)}, ${i} of ${todo.length} files handled. ` +
+                `Free space under ${settings.home_dir} and run again: the files not yet ingested are still in ${settings.ingest_dir}, and nothing done so far is lost.`,
+              result.reason,
+            );
+          }
         }
-        await step(ctx, 'done', file);
-      } catch (err) {
-        if (err instanceof IngestAborted || err instanceof DatabaseUnreachableError) throw err;
-        result = { file, status: 'failed', reason: message(err) };
-      }
-      if (result.status === 'failed') {
-        failures++;
-        logger.error(`Failed to ingest ${file}: ${result.reason ?? ''}`);
-        await rm(inputs[i]!.stagingDir, { recursive: true, force: true }).catch(() => undefined);
-        // Every later file would fail the same way: stop, keep what is done (each file's rows and moves
-        // are all-or-nothing), and say how to go on.
-        if (isDiskFull(result.reason ?? '')) {
-          throw new DiskFullError(
-            `no space left on the device (${result.reason ?? ''}): ingest stopped at ${path.basename(file)}, ${i} of ${todo.length} files handled. ` +
-              `Free space under ${settings.home_dir} and run again: the files not yet ingested are still in ${settings.ingest_dir}, and nothing done so far is lost.`,
-            result.reason,
-          );
-        }
-      }
-      files.push(result);
-      options.onProgress?.({ phase: 'files', done: i + 1, total: todo.length, current: path.basename(file), failures });
-    }, timeLimitMs > 0 ? { timeLimitMs } : {});
-    await rm(staging, { recursive: true, force: true });
-    await step(ctx, 'composites', '');
+        files.push(result);
+        options.onProgress?.({ phase: 'files', done: i + 1, total: todo.length, current: path.basename(file), failures });
+      }, timeLimitMs > 0 ? { timeLimitMs } : {});
+      await rm(staging, { recursive: true, force: true });
+      await step(ctx, 'composites', '');
 
-    const composites = await makeComposites(handle, pool, {
-      layout,
-      unitOptions: units,
-      numCores,
-      logger,
-      onProgress: (done, total, current) =>
-        options.onProgress?.({ phase: 'composites', done, total, current, failures: failures }),
-    });
-    logger.info('Processing complete.');
-    const counts = countByStatus(files.map((f) => ({ key: f.file, status: f.status })));
-    const compositeCounts = { done: composites.filter((c) => c.status === 'done').length, failed: composites.filter((c) => c.status === 'failed').length };
-    const summary: IngestSummary = {
-      numCores,
-      files,
-      composites,
-      counts,
-      compositeCounts,
-      recovered,
-      events,
-      elapsedMs: Date.now() - started,
-      ok: counts.failed === 0 && compositeCounts.failed === 0,
-    };
-    await finishRun(handle, runId, summary.ok ? 'ok' : 'failed', { counts, composites: compositeCounts, recovered: recovered.length });
-    return summary;
-  } catch (err) {
-    if (runId !== undefined) await finishRun(handle, runId, 'failed', { error: message(err) }).catch(() => undefined);
-    throw err;
+      const composites = await makeComposites(handle, pool, {
+        layout,
+        unitOptions: units,
+        numCores,
+        logger,
+        onProgress: (done, total, current) =>
+          options.onProgress?.({ phase: 'composites', done, total, current, failures: failures }),
+      });
+      logger.info('Processing complete.');
+      const counts = countByStatus(files.map((f) => ({ key: f.file, status: f.status })));
+      const compositeCounts = { done: composites.filter((c) => c.status === 'done').length, failed: composites.filter((c) => c.status === 'failed').length };
+      const summary: IngestSummary = {
+        numCores,
+        files,
+        composites,
+        counts,
+        compositeCounts,
+        recovered,
+        events,
+        elapsedMs: Date.now() - started,
+        ok: counts.failed === 0 && compositeCounts.failed === 0,
+      };
+      return summary;
+    }, (s) => ({ ok: s.ok, summary: { counts: s.counts, composites: s.compositeCounts, recovered: s.recovered.length } }));
   } finally {
     if (options.pool === undefined) await pool?.close().catch(() => undefined);
   }

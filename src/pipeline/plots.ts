@@ -18,7 +18,7 @@
 import path from 'node:path';
 import { lightcurveDataHash, readLightcurveColumns, type GridKind, type PeriodogramMethod } from '../analysis/index.js';
 import type { HstlcSettings } from '../config/types.js';
-import { finishRun, listOutputsWithMetadata, listStats, startRun, type HstlcDb, type Stats } from '../db/index.js';
+import { listOutputsWithMetadata, listStats, recordRun, type HstlcDb, type Stats } from '../db/index.js';
 import { metaFromHeaders } from '../plots/read.js';
 import { datasetCount, readLightcurveProduct } from '../lightcurve/product.js';
 import { buildSite, type ItemResult, type OutputResult, type SiteRecord } from '../plots/site.js';
@@ -267,121 +267,117 @@ export async function runPlots(handle: HstlcDb, options: PlotsOptions): Promise<
   const maxPoints = options.maxPoints ?? DEFAULT_MAX_POINTS;
   const numCores = Math.max(1, Math.floor(settings.num_cores));
   let pool: Pool | undefined = options.pool;
-  let runId: number | undefined;
   try {
-    runId = await startRun(handle, 'plots');
-    pool ??= createPool({ numCores });
-    const { candidates, pendingComposites } = await lightcurvesToPlot(handle);
-    const stats = new Map<string, Stats>();
-    for (const row of await listStats(handle.db)) stats.set(path.join(row.lightcurve_path, row.lightcurve_filename), row);
+    return await recordRun(handle, 'plots', async () => {
+      pool ??= createPool({ numCores });
+      const { candidates, pendingComposites } = await lightcurvesToPlot(handle);
+      const stats = new Map<string, Stats>();
+      for (const row of await listStats(handle.db)) stats.set(path.join(row.lightcurve_path, row.lightcurve_filename), row);
 
-    const items = new Map<string, PlotsItem>();
-    const planned: Array<{ c: PlotCandidate; row: Stats }> = [];
-    for (const c of candidates) {
-      const row = stats.get(c.path);
-      if (row === undefined) items.set(c.path, { name: c.filename, path: c.path, kind: c.kind, status: 'skipped', reason: 'no statistics yet (run hstlc stats)', outputs: [] });
-      else planned.push({ c, row });
-    }
-    const skipped = candidates.length - planned.length;
-    logger.info(`Creating plots for ${planned.length} lightcurves (${planned.filter((p) => p.c.kind === 'composite').length} composites) in ${plotDir} using ${pool.size} core(s)`);
-    if (skipped > 0) logger.warn(`${skipped} lightcurve(s) have no statistics yet and are not plotted (run hstlc stats first)`);
-    if (pendingComposites > 0) logger.warn(`${pendingComposites} composite(s) are being rebuilt and have no file yet: skipped`);
-
-    // Headers, content hashes and periodograms (cached by content, computed in the pool).
-    const cache = new PeriodogramCache(plotDir);
-    const pgCounts = { computed: 0, cached: 0, failed: 0, none: 0 };
-    const prepErrors = new Map<string, string>();
-    const records: SiteRecord[] = new Array<SiteRecord>(planned.length);
-    let prepared = 0;
-    logger.info(`Making periodograms for ${planned.length} datasets (${grid} grid)`);
-    await inWindow(planned, pool.inProcess ? 1 : pool.size * 2, async ({ c, row }, i) => {
-      const one = await prepareRecord(c, row, { cache, pool: pool!, grid, method, maxPoints });
-      if (one.periodogram !== 'unread') pgCounts[one.periodogram]++;
-      if (one.error !== undefined) prepErrors.set(c.path, one.error);
-      records[i] = one.record;
-      options.onProgress?.({ phase: 'periodograms', done: ++prepared, total: planned.length, current: c.filename, failures: prepErrors.size });
-    });
-
-    const threads = pool;
-    const drawn = options.imageCache;
-    const inPool = async (job: ImageJob): Promise<Uint8Array> => {
-      const r = await threads.run('renderImage', job);
-      if (r.status !== 'done') throw new Error(r.reason);
-      return r.png;
-    };
-    const render = drawn !== undefined
-      ? async (job: ImageJob): Promise<Uint8Array> => (await drawn.take(job)) ?? (threads.inProcess ? renderImage(job) : inPool(job))
-      : threads.inProcess
-        ? undefined
-        : inPool;
-    let failures = 0;
-    const targetPairs = await unsettledTargetPairs(handle, settings);
-    const site = await buildSite({
-      plotDir,
-      records,
-      targetPairs,
-      force: options.force === true,
-      prune: options.prune ?? true,
-      concurrency: pool.inProcess ? 1 : pool.size * 2,
-      ...(render ? { renderImage: render } : {}),
-      onItem: (item, done, total) => {
-        if (item.status === 'failed') failures++;
-        options.onProgress?.({ phase: 'plots', done, total, current: item.name, failures });
-      },
-    });
-    if (options.prune ?? true) cache.prune();
-
-    site.items.forEach((result: ItemResult, i) => {
-      const { c } = planned[i]!;
-      const record = records[i]!;
-      const item: PlotsItem = { name: result.name, path: c.path, kind: result.kind, status: result.status, outputs: result.outputs };
-      if (result.error !== undefined) item.reason = result.error;
-      const prep = prepErrors.get(c.path);
-      if (prep !== undefined) {
-        item.status = 'failed';
-        item.reason = item.reason !== undefined && item.reason !== prep ? `${prep}; ${item.reason}` : prep;
+      const items = new Map<string, PlotsItem>();
+      const planned: Array<{ c: PlotCandidate; row: Stats }> = [];
+      for (const c of candidates) {
+        const row = stats.get(c.path);
+        if (row === undefined) items.set(c.path, { name: c.filename, path: c.path, kind: c.kind, status: 'skipped', reason: 'no statistics yet (run hstlc stats)', outputs: [] });
+        else planned.push({ c, row });
       }
-      if (c.kind === 'composite') item.table = classify(record.stats);
-      items.set(c.path, item);
-      if (item.status === 'failed') logger.error(`Failed to plot ${c.path}: ${item.reason ?? ''}`);
-    });
-    for (const page of site.pages) if (page.status === 'failed') logger.error(`Failed to write ${page.path}: ${page.error ?? ''}`);
-    logger.info('Processing complete');
+      const skipped = candidates.length - planned.length;
+      logger.info(`Creating plots for ${planned.length} lightcurves (${planned.filter((p) => p.c.kind === 'composite').length} composites) in ${plotDir} using ${pool.size} core(s)`);
+      if (skipped > 0) logger.warn(`${skipped} lightcurve(s) have no statistics yet and are not plotted (run hstlc stats first)`);
+      if (pendingComposites > 0) logger.warn(`${pendingComposites} composite(s) are being rebuilt and have no file yet: skipped`);
 
-    const all = [...items.values()].sort((a, b) => byText(a.path, b.path));
-    const count = (s: PlotsItem['status']): number => all.filter((x) => x.status === s).length;
-    const tables: Record<TableKind, number> = { interesting: 0, boring: 0, low_counts: 0, null: 0 };
-    for (const x of all) if (x.table) tables[x.table]++;
-    const pageFailures = site.pages.filter((p) => p.status === 'failed').length;
-    const summary: PlotsSummary = {
-      plotDir,
-      site: path.join(plotDir, PAGES.index),
-      grid,
-      method,
-      numCores: pool.size,
-      parallel: !pool.inProcess,
-      items: all,
-      pages: site.pages,
-      counts: {
-        composites: all.filter((x) => x.kind === 'composite').length,
-        individuals: all.filter((x) => x.kind === 'individual').length,
-        done: count('done'),
-        unchanged: count('unchanged'),
-        failed: count('failed'),
-        skipped: count('skipped'),
-      },
-      tables,
-      outputs: { written: site.written, unchanged: site.unchanged, failed: site.failed, removed: site.removed },
-      periodograms: pgCounts,
-      pendingComposites,
-      elapsedMs: Math.round(performance.now() - started),
-      ok: count('failed') === 0 && pageFailures === 0,
-    };
-    await finishRun(handle, runId, summary.ok ? 'ok' : 'failed', { counts: summary.counts, outputs: summary.outputs, tables });
-    return summary;
-  } catch (err) {
-    if (runId !== undefined) await finishRun(handle, runId, 'failed', { error: message(err) }).catch(() => undefined);
-    throw err;
+      // Headers, content hashes and periodograms (cached by content, computed in the pool).
+      const cache = new PeriodogramCache(plotDir);
+      const pgCounts = { computed: 0, cached: 0, failed: 0, none: 0 };
+      const prepErrors = new Map<string, string>();
+      const records: SiteRecord[] = new Array<SiteRecord>(planned.length);
+      let prepared = 0;
+      logger.info(`Making periodograms for ${planned.length} datasets (${grid} grid)`);
+      await inWindow(planned, pool.inProcess ? 1 : pool.size * 2, async ({ c, row }, i) => {
+        const one = await prepareRecord(c, row, { cache, pool: pool!, grid, method, maxPoints });
+        if (one.periodogram !== 'unread') pgCounts[one.periodogram]++;
+        if (one.error !== undefined) prepErrors.set(c.path, one.error);
+        records[i] = one.record;
+        options.onProgress?.({ phase: 'periodograms', done: ++prepared, total: planned.length, current: c.filename, failures: prepErrors.size });
+      });
+
+      const threads = pool;
+      const drawn = options.imageCache;
+      const inPool = async (job: ImageJob): Promise<Uint8Array> => {
+        const r = await threads.run('renderImage', job);
+        if (r.status !== 'done') throw new Error(r.reason);
+        return r.png;
+      };
+      const render = drawn !== undefined
+        ? async (job: ImageJob): Promise<Uint8Array> => (await drawn.take(job)) ?? (threads.inProcess ? renderImage(job) : inPool(job))
+        : threads.inProcess
+          ? undefined
+          : inPool;
+      let failures = 0;
+      const targetPairs = await unsettledTargetPairs(handle, settings);
+      const site = await buildSite({
+        plotDir,
+        records,
+        targetPairs,
+        force: options.force === true,
+        prune: options.prune ?? true,
+        concurrency: pool.inProcess ? 1 : pool.size * 2,
+        ...(render ? { renderImage: render } : {}),
+        onItem: (item, done, total) => {
+          if (item.status === 'failed') failures++;
+          options.onProgress?.({ phase: 'plots', done, total, current: item.name, failures });
+        },
+      });
+      if (options.prune ?? true) cache.prune();
+
+      site.items.forEach((result: ItemResult, i) => {
+        const { c } = planned[i]!;
+        const record = records[i]!;
+        const item: PlotsItem = { name: result.name, path: c.path, kind: result.kind, status: result.status, outputs: result.outputs };
+        if (result.error !== undefined) item.reason = result.error;
+        const prep = prepErrors.get(c.path);
+        if (prep !== undefined) {
+          item.status = 'failed';
+          item.reason = item.reason !== undefined && item.reason !== prep ? `${prep}; ${item.reason}` : prep;
+        }
+        if (c.kind === 'composite') item.table = classify(record.stats);
+        items.set(c.path, item);
+        if (item.status === 'failed') logger.error(`Failed to plot ${c.path}: ${item.reason ?? ''}`);
+      });
+      for (const page of site.pages) if (page.status === 'failed') logger.error(`Failed to write ${page.path}: ${page.error ?? ''}`);
+      logger.info('Processing complete');
+
+      const all = [...items.values()].sort((a, b) => byText(a.path, b.path));
+      const count = (s: PlotsItem['status']): number => all.filter((x) => x.status === s).length;
+      const tables: Record<TableKind, number> = { interesting: 0, boring: 0, low_counts: 0, null: 0 };
+      for (const x of all) if (x.table) tables[x.table]++;
+      const pageFailures = site.pages.filter((p) => p.status === 'failed').length;
+      const summary: PlotsSummary = {
+        plotDir,
+        site: path.join(plotDir, PAGES.index),
+        grid,
+        method,
+        numCores: pool.size,
+        parallel: !pool.inProcess,
+        items: all,
+        pages: site.pages,
+        counts: {
+          composites: all.filter((x) => x.kind === 'composite').length,
+          individuals: all.filter((x) => x.kind === 'individual').length,
+          done: count('done'),
+          unchanged: count('unchanged'),
+          failed: count('failed'),
+          skipped: count('skipped'),
+        },
+        tables,
+        outputs: { written: site.written, unchanged: site.unchanged, failed: site.failed, removed: site.removed },
+        periodograms: pgCounts,
+        pendingComposites,
+        elapsedMs: Math.round(performance.now() - started),
+        ok: count('failed') === 0 && pageFailures === 0,
+      };
+      return summary;
+    }, (s) => ({ ok: s.ok, summary: { counts: s.counts, outputs: s.outputs, tables: s.tables } }));
   } finally {
     if (options.pool === undefined) await pool?.close().catch(() => undefined);
   }

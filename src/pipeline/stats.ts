@@ -12,7 +12,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { interestOf, type GridKind, type Interest, type PeriodogramMethod } from '../analysis/index.js';
 import { retryWrite } from './db-retry.js';
-import { finishRun, listOutputs, listStats, startRun, upsertStatsBatch, type HstlcDb, type Stats, type StatsInput } from '../db/index.js';
+import { listOutputs, listStats, recordRun, upsertStatsBatch, type HstlcDb, type Stats, type StatsInput } from '../db/index.js';
 import { SILENT, type StageLogger } from './log.js';
 import { homeStage, itemResult, type Stage } from './stage.js';
 import { createStatsAnalyzer, poolAnalyzer, type StatsAnalyzer } from './stats-runner.js';
@@ -191,97 +191,93 @@ export async function runStats(handle: HstlcDb, options: StatsOptions): Promise<
   const batchSize = Math.max(1, options.batchSize ?? 50);
   const flushMs = options.flushMs ?? 2000;
   const files: StatsFileResult[] = [];
-  let runId: number | undefined;
   let opened: StatsAnalyzer | undefined = options.analyzer;
   try {
-    runId = await startRun(handle, 'stats');
-    const analyzer = opened ?? createStatsAnalyzer(numCores);
-    opened = analyzer;
-    const { lightcurves, pendingComposites } = await lightcurvesToProcess(handle, options.type);
-    logger.info(`${lightcurves.length} datasets to process`);
-    if (!analyzer.inProcess) logger.info(`Computing statistics on ${analyzer.size} threads`);
-    if (pendingComposites > 0) logger.warn(`${pendingComposites} composite(s) are being rebuilt and have no file yet: skipped`);
+    return await recordRun(handle, 'stats', async () => {
+      const analyzer = opened ?? createStatsAnalyzer(numCores);
+      opened = analyzer;
+      const { lightcurves, pendingComposites } = await lightcurvesToProcess(handle, options.type);
+      logger.info(`${lightcurves.length} datasets to process`);
+      if (!analyzer.inProcess) logger.info(`Computing statistics on ${analyzer.size} threads`);
+      if (pendingComposites > 0) logger.warn(`${pendingComposites} composite(s) are being rebuilt and have no file yet: skipped`);
 
-    // The stored rows: a file whose content key is its row's is not analysed again (--force: all are).
-    const stored = new Map<string, Stats>();
-    for (const row of await listStats(handle.db)) stored.set(path.join(row.lightcurve_path, row.lightcurve_filename), row);
+      // The stored rows: a file whose content key is its row's is not analysed again (--force: all are).
+      const stored = new Map<string, Stats>();
+      for (const row of await listStats(handle.db)) stored.set(path.join(row.lightcurve_path, row.lightcurve_filename), row);
 
-    let pending: Array<{ result: Extract<StatsUnitResult, { status: 'done'; row: unknown }>; file: StatsFileResult }> = [];
-    let oldest = 0;
-    let failures = 0;
-    const fail = (file: StatsFileResult, reason: string): void => {
-      file.status = 'failed';
-      file.reason = reason;
-      delete file.periodogram;
-      delete file.deliver;
-      failures++;
-      logger.error(`Failed to compute statistics of ${file.path}: ${reason}`);
-    };
-    const flush = async (): Promise<void> => {
-      if (pending.length === 0) return;
-      const batch = pending;
-      pending = [];
-      const written = await retryWrite(handle, logger, {
-        what: `recording the stats of ${batch.length} lightcurve(s)`,
-        stopped: 'Stats stopped; run it again when the server is back: the rows written so far are kept, and the rest is computed again.',
-      }, () => upsertStatsBatch(handle, batch.map((p) => toInput(p.result)), batch.length));
-      written.forEach((w, k) => {
-        if (w.status === 'failed') fail(batch[k]!.file, `not stored: ${w.reason ?? 'database error'}`);
+      let pending: Array<{ result: Extract<StatsUnitResult, { status: 'done'; row: unknown }>; file: StatsFileResult }> = [];
+      let oldest = 0;
+      let failures = 0;
+      const fail = (file: StatsFileResult, reason: string): void => {
+        file.status = 'failed';
+        file.reason = reason;
+        delete file.periodogram;
+        delete file.deliver;
+        failures++;
+        logger.error(`Failed to compute statistics of ${file.path}: ${reason}`);
+      };
+      const flush = async (): Promise<void> => {
+        if (pending.length === 0) return;
+        const batch = pending;
+        pending = [];
+        const written = await retryWrite(handle, logger, {
+          what: `recording the stats of ${batch.length} lightcurve(s)`,
+          stopped: 'Stats stopped; run it again when the server is back: the rows written so far are kept, and the rest is computed again.',
+        }, () => upsertStatsBatch(handle, batch.map((p) => toInput(p.result)), batch.length));
+        written.forEach((w, k) => {
+          if (w.status === 'failed') fail(batch[k]!.file, `not stored: ${w.reason ?? 'database error'}`);
+        });
+      };
+
+      const inputs: StatsUnitInput[] = (await largestFirst(lightcurves)).map((lc) => ({
+        path: lc.path,
+        kind: lc.kind,
+        grid,
+        method,
+        ...(options.force !== true ? { storedKey: stored.get(lc.path)?.content_key ?? null } : {}),
+        ...(options.plotDir !== undefined ? { plotDir: options.plotDir } : {}),
+      }));
+      await analyzeAll(analyzer, inputs, async (result) => {
+        logger.info(`Processing ${result.path}`);
+        const file: StatsFileResult = { path: result.path, kind: result.kind, status: 'done', ms: Math.round(result.ms) };
+        files.push(file);
+        if (result.status === 'done' && result.unchanged === true) {
+          const row = stored.get(result.path)!;
+          Object.assign(file, { unchanged: true, periodogram: row.periodogram, deliver: row.deliver, interest: interestOf(row).kind, bins: result.bins });
+        } else if (result.status === 'done') {
+          Object.assign(file, { periodogram: result.row.periodogram, deliver: result.row.deliver, interest: interestOf(result.row).kind, bins: result.bins });
+          if (pending.length === 0) oldest = performance.now();
+          pending.push({ result, file });
+          if (pending.length >= batchSize || performance.now() - oldest >= flushMs) await flush();
+        } else {
+          fail(file, result.reason);
+        }
+        options.onProgress?.({ done: files.length, total: inputs.length, current: path.basename(result.path), failures });
       });
-    };
+      await flush();
+      logger.info('Processing complete');
 
-    const inputs: StatsUnitInput[] = (await largestFirst(lightcurves)).map((lc) => ({
-      path: lc.path,
-      kind: lc.kind,
-      grid,
-      method,
-      ...(options.force !== true ? { storedKey: stored.get(lc.path)?.content_key ?? null } : {}),
-      ...(options.plotDir !== undefined ? { plotDir: options.plotDir } : {}),
-    }));
-    await analyzeAll(analyzer, inputs, async (result) => {
-      logger.info(`Processing ${result.path}`);
-      const file: StatsFileResult = { path: result.path, kind: result.kind, status: 'done', ms: Math.round(result.ms) };
-      files.push(file);
-      if (result.status === 'done' && result.unchanged === true) {
-        const row = stored.get(result.path)!;
-        Object.assign(file, { unchanged: true, periodogram: row.periodogram, deliver: row.deliver, interest: interestOf(row).kind, bins: result.bins });
-      } else if (result.status === 'done') {
-        Object.assign(file, { periodogram: result.row.periodogram, deliver: result.row.deliver, interest: interestOf(result.row).kind, bins: result.bins });
-        if (pending.length === 0) oldest = performance.now();
-        pending.push({ result, file });
-        if (pending.length >= batchSize || performance.now() - oldest >= flushMs) await flush();
-      } else {
-        fail(file, result.reason);
-      }
-      options.onProgress?.({ done: files.length, total: inputs.length, current: path.basename(result.path), failures });
-    });
-    await flush();
-    logger.info('Processing complete');
-
-    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const done = files.filter((f) => f.status === 'done');
-    const elapsedMs = performance.now() - started;
-    const summary: StatsSummary = {
-      type: options.type,
-      grid,
-      method,
-      numCores,
-      parallel: !analyzer.inProcess,
-      files,
-      counts: { done: done.length, failed: files.length - done.length, unchanged: done.filter((f) => f.unchanged === true).length },
-      ...interestCounts(done),
-      deliverable: done.filter((f) => f.deliver === true).length,
-      pendingComposites,
-      bins: done.reduce((n, f) => n + (f.bins ?? 0), 0),
-      elapsedMs: Math.round(elapsedMs),
-      filesPerSecond: files.length / Math.max(elapsedMs / 1000, 1e-3),
-      ok: done.length === files.length,
-    };
-    await finishRun(handle, runId, summary.ok ? 'ok' : 'failed', { type: summary.type, counts: summary.counts, interesting: summary.interesting });
-    return summary;
-  } catch (err) {
-    if (runId !== undefined) await finishRun(handle, runId, 'failed', { error: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
-    throw err;
+      files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      const done = files.filter((f) => f.status === 'done');
+      const elapsedMs = performance.now() - started;
+      const summary: StatsSummary = {
+        type: options.type,
+        grid,
+        method,
+        numCores,
+        parallel: !analyzer.inProcess,
+        files,
+        counts: { done: done.length, failed: files.length - done.length, unchanged: done.filter((f) => f.unchanged === true).length },
+        ...interestCounts(done),
+        deliverable: done.filter((f) => f.deliver === true).length,
+        pendingComposites,
+        bins: done.reduce((n, f) => n + (f.bins ?? 0), 0),
+        elapsedMs: Math.round(elapsedMs),
+        filesPerSecond: files.length / Math.max(elapsedMs / 1000, 1e-3),
+        ok: done.length === files.length,
+      };
+      return summary;
+    }, (s) => ({ ok: s.ok, summary: { type: s.type, counts: s.counts, interesting: s.interesting } }));
   } finally {
     await opened?.close();
   }

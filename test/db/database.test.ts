@@ -25,6 +25,7 @@ import {
   migrateToLatest,
   pendingCompositeGroups,
   recentRuns,
+  recordRun,
   recordBadData,
   recordBadDataBatch,
   recordDownload,
@@ -259,6 +260,23 @@ for (const dialect of DIALECTS) {
       const hd = known.find((k) => k.name === 'HD209458');
       assert.ok(hd && Math.abs(hd.ra! - 330.8) < 1e-9 && Math.abs(hd.dec! - 18.89) < 1e-9);
       assert.ok(known.some((k) => k.name === 'WD0308-565' && k.ra === undefined));
+    });
+
+    it('records a stage body as one run: ok or failed as its result says, failed with the error when it throws', async () => {
+      const done = await recordRun(handle, 'stats', async () => ({ ok: true, n: 4 }), (r) => ({ ok: r.ok, summary: { n: r.n } }));
+      assert.deepEqual(done, { ok: true, n: 4 });
+      const [ok] = await recentRuns(handle.db, 1);
+      assert.deepEqual([ok?.command, ok?.status, JSON.parse(ok!.summary!)], ['stats', 'ok', { n: 4 }]);
+      assert.ok(ok?.finished_at);
+      await recordRun(handle, 'plots', async () => ({ ok: false }), (r) => ({ ok: r.ok, summary: { pages: 1 } }));
+      const [failed] = await recentRuns(handle.db, 1);
+      assert.deepEqual([failed?.command, failed?.status, JSON.parse(failed!.summary!)], ['plots', 'failed', { pages: 1 }]);
+      await assert.rejects(
+        recordRun(handle, 'ingest', async () => Promise.reject(new Error('database gone')), () => assert.fail('no result to record')),
+        /^Error: database gone$/,
+      );
+      const [thrown] = await recentRuns(handle.db, 1);
+      assert.deepEqual([thrown?.command, thrown?.status, JSON.parse(thrown!.summary!)], ['ingest', 'failed', { error: 'database gone' }]);
     });
 
     it('keeps a new name near a known target as its own, reported as a candidate pair, and records the mapping', async () => {
