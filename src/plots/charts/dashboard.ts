@@ -11,7 +11,11 @@ import { timeAxis, valueAxisName } from './lightcurve.js';
 import { periodogramLegend, periodSpacePanels } from './periodogram.js';
 import { datasetLabels, exponentFor, finiteExtent, roundSig } from './scale.js';
 
-export const DASHBOARD_PANEL = { height: 200, gap: 58, top: 70, bottom: 70, left: 90, right: 40 } as const;
+export const DASHBOARD_PANEL = { height: 200, gap: 58, top: 70, bottom: 78, left: 90, right: 40 } as const;
+
+/** Bottom axes of the page's charts: tick length and the distance of its labels from the axis, px. */
+const X_TICK_LENGTH = 5;
+const X_LABEL_MARGIN = 11;
 
 /** Total height of the five-panel chart, for its container. */
 export function dashboardHeight(): number {
@@ -81,13 +85,14 @@ export function dashboardChart(lc: LightcurveData): EChartsOption {
     max: time.extent.max,
     name: i === panels.length - 1 ? 'MJD' : '',
     nameLocation: 'middle',
-    nameGap: 28,
+    nameGap: 30,
     // The months between visits collapsed, as in the static PNG; ticks chosen per visit.
     breaks: time.breaks,
     breakArea: { itemStyle: { opacity: 0.6 }, zigzagAmplitude: 2, zigzagMinSpan: 8, zigzagMaxSpan: 8 },
     axisLine: { onZero: false },
-    axisLabel: { hideOverlap: true, formatter: browserMjdFormatter(time.decimals), customValues: time.ticks },
-    axisTick: { customValues: time.ticks },
+    // Labels clear of the tick marks: at ECharts' margin of 8 px the 5 px ticks touch the digits' tops.
+    axisLabel: { hideOverlap: true, formatter: browserMjdFormatter(time.decimals), customValues: time.ticks, margin: X_LABEL_MARGIN },
+    axisTick: { customValues: time.ticks, length: X_TICK_LENGTH },
     splitLine: { show: false },
   }));
   const yAxis: YAXisComponentOption[] = LIGHTCURVE_COLUMNS.map((column, i) => ({
@@ -160,7 +165,7 @@ export function dashboardPeriodogramChart(pg: PeriodogramData): EChartsOption {
   const gap = 70;
   const top = 50;
   const boxes = [0, 1, 2].map((i) => ({ top: top + i * (height + gap), height }));
-  const panels = periodSpacePanels(pg, boxes, 0, { left: DASHBOARD_PANEL.left, right: DASHBOARD_PANEL.right });
+  const panels = periodSpacePanels(pg, boxes, 0, { left: DASHBOARD_PANEL.left, right: DASHBOARD_PANEL.right }, { margin: X_LABEL_MARGIN, tickLength: X_TICK_LENGTH, nameGap: 27 });
   return {
     ...BASE_OPTION,
     title: panels.title,

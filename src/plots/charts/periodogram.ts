@@ -87,7 +87,20 @@ export interface PeriodogramPanels {
  * The three period-space panels on grids `first`, `first+1`, `first+2` — shared by the PNG and the
  * dashboard page so both show the same figure.
  */
-export function periodSpacePanels(pg: PeriodogramData, boxes: Array<{ top: number; height: number }>, first: number, side: { left: number; right: number }): PeriodogramPanels {
+/** Where a period axis puts its tick labels and title: px from the axis line (ECharts' defaults here). */
+export interface PeriodAxisSpacing {
+  margin: number;
+  tickLength: number;
+  nameGap: number;
+}
+
+export function periodSpacePanels(
+  pg: PeriodogramData,
+  boxes: Array<{ top: number; height: number }>,
+  first: number,
+  side: { left: number; right: number },
+  spacing: PeriodAxisSpacing = { margin: 8, tickLength: 5, nameGap: 24 },
+): PeriodogramPanels {
   const panels: PeriodogramPanels = { grid: [], xAxis: [], yAxis: [], series: [], title: [] };
   PERIOD_SPACES.forEach((name, j) => {
     const space = pg[name];
@@ -112,12 +125,12 @@ export function periodSpacePanels(pg: PeriodogramData, boxes: Array<{ top: numbe
       max: xMax,
       name: `Period (${unit.name})`,
       nameLocation: 'middle',
-      nameGap: 24,
+      nameGap: spacing.nameGap,
       nameMoveOverlap: false,
       axisLine: { onZero: false },
       // A decade alone labels one or two ticks per panel: label the 1-2-5 sequence instead.
-      axisLabel: { hideOverlap: true, customValues: ticks },
-      axisTick: { customValues: ticks },
+      axisLabel: { hideOverlap: true, customValues: ticks, margin: spacing.margin },
+      axisTick: { customValues: ticks, length: spacing.tickLength },
       splitLine: { show: false },
     });
     panels.yAxis.push({
