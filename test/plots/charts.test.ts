@@ -135,9 +135,11 @@ test('periodogram SVG: period on a log axis per range, thresholds in a legend, a
   const at = (lo: number, hi: number, i: number) => Math.log((lo + ((hi - lo) * i) / 10) / lo) / Math.log(hi / lo);
   close(lines[0][0], layout.left + at(5 / 86400, 10 / 1440, 5) * width, 1);
   close(lines[1][0], layout.left + at(1 / 24, 10 / 24, 3) * width, 1);
-  for (const title of ['Periods 5 s – 10 min', 'Periods 10 min – 1 h', 'Periods 1 h – 10 h', 'Period (s)', 'Period (min)', 'Period (h)', 'Lomb-Scargle Power', 'MJD', 'mean', 'mean + 3σ', 'significant peak']) {
+  for (const title of ['Periods 5 s – 10 min', 'Periods 10 min – 1 h', 'Periods 1 h – 10 h', 'Period (s)', 'Period (min)', 'Period (h)', 'MJD', 'mean', 'mean + 3σ', 'significant peak']) {
     assert.ok(svg.includes(`>${title}<`), title);
   }
+  // Each of the three period panels has its y-axis title.
+  assert.equal(svg.split('>Power<').length - 1, 3, 'three "Power" axis titles');
   // The peak's period as text in the axis unit: grid point 5 of 5 s … 600 s is 302.5 s.
   assert.ok(svg.includes('>303 s<'), 'short peak labelled');
   assert.equal(svgPoints(svg).filter((p) => p.series === 0).length, 8, 'the lightcurve panel has one marker per bin');

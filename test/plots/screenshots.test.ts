@@ -152,10 +152,21 @@ describe('screenshots of every page kind', { skip, timeout: 300_000 }, () => {
       assert.ok(periodogram.includes(t), `periodogram draws "${t}"`);
     }
     assert.ok(!periodogram.some((t) => /Frequency Space|Days/.test(t)));
+    // Every period panel has its y-axis title, beside its own panel, all at one distance from the axes.
+    const powerTitles = await js<Array<{ x: number; y: number }>>(page, `window.hstlcCharts[1].getZr().storage.getDisplayList(true)
+      .filter((el) => el.style && el.style.text === 'Power').map((el) => ({ x: el.transform ? el.transform[4] : el.x, y: el.transform ? el.transform[5] : el.y }))`);
+    const grids = await js<Array<{ x: number; y: number; height: number }>>(page, `[0, 1, 2].map((i) => window.hstlcCharts[1].getModel().getComponent('grid', i).coordinateSystem.getRect())`);
+    assert.equal(powerTitles.length, 3, `"Power" titles: ${JSON.stringify(powerTitles)}`);
+    grids.forEach((g, i) => {
+      const mine = powerTitles.filter((t) => t.y > g.y && t.y < g.y + g.height);
+      assert.equal(mine.length, 1, `panel ${i + 1} has one y-axis title: ${JSON.stringify(powerTitles)} for ${JSON.stringify(g)}`);
+      assert.ok(mine[0]!.x < g.x, `panel ${i + 1}'s title left of its axis`);
+    });
+    assert.ok(Math.max(...powerTitles.map((t) => t.x)) - Math.min(...powerTitles.map((t) => t.x)) < 0.5, 'the titles line up');
     // The DOM says the same: each chart's aria-label names its axes and units.
     assert.match(labels[0], /x: MJD/);
     assert.match(labels[0], /Flux \(10[⁻¹²³⁴⁵⁶⁷⁸⁹⁰]+ erg s⁻¹ cm⁻² Å⁻¹\)/);
-    assert.match(labels[1], /Periods 5 s – 10 min.*x: Period \(s\), Period \(min\), Period \(h\)/);
+    assert.match(labels[1], /Periods 5 s – 10 min.*x: Period \(s\), Period \(min\), Period \(h\); y: Power$/);
     await page.close();
   });
 

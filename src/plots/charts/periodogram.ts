@@ -138,7 +138,8 @@ export function periodSpacePanels(
       gridIndex: index,
       min: 0,
       max: yMax,
-      name: j === 1 ? 'Lomb-Scargle Power' : '',
+      // Every panel names its axis (each has its own power scale); the legend names the method.
+      name: 'Power',
       nameLocation: 'middle',
       nameGap: 55,
       nameMoveOverlap: false,
