@@ -4,6 +4,8 @@
  * same files (raw files by bytes, products by table digest) — with three workers at once, with a worker
  * killed (-9) in the middle of a job, and with every database connection of the workers terminated
  * mid-run (pg_terminate_backend). Each case has a schema of its own (and its `_jobs` schema), dropped after.
+ * Every case uses the compat grids: the same engine paths (jobs, retries, results) at a fraction of the
+ * corrected grids' periodogram cost; the workers run the compiled CLI when dist/ is current (cli-process.ts).
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -11,7 +13,6 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { loadConfig } from '../../src/config/index.js';
@@ -25,11 +26,11 @@ import { runPlots } from '../../src/pipeline/plots.js';
 import { runStats } from '../../src/pipeline/stats.js';
 import { IMAGE_CACHE_DIR } from '../../src/plots/image-cache.js';
 import { DIALECTS, type TestDatabase } from '../db/dialects.js';
+import { hstlcArgv } from '../helpers/cli-process.js';
 import { cleanupHomes, homeFor, listTree, snapshot, tinyArchive, type Archive } from '../pipeline/helpers.js';
 
 const postgres = DIALECTS.find((d) => d.name === 'postgresql');
 const skip = postgres === undefined ? 'PostgreSQL not in HSTLC_TEST_DIALECTS' : postgres.skip;
-const CHILD = fileURLToPath(new URL('./cli-child.ts', import.meta.url));
 
 let archive: Archive;
 const databases: TestDatabase[] = [];
@@ -42,12 +43,12 @@ async function database(): Promise<TestDatabase> {
 }
 
 /** A home with the archive's files and an hstlc.yaml for engine graphile on its own schema. */
-async function graphileHome(db: TestDatabase, extra: readonly string[] = []): Promise<{ config: string; cfg: LoadedConfig }> {
+async function graphileHome(db: TestDatabase): Promise<{ config: string; cfg: LoadedConfig }> {
   const { home } = homeFor(archive);
   const i = db.info;
   const url = `postgresql://${encodeURIComponent(i.user ?? '')}${i.password ? `:${encodeURIComponent(i.password)}` : ''}@${i.host ?? '127.0.0.1'}:${i.port ?? 5432}/${i.database ?? ''}?schema=${i.params['schema']}`;
   const config = path.join(home, 'hstlc.yaml');
-  writeFileSync(config, [`home_dir: ${home}`, `db_connection_string: ${url}`, 'engine: graphile', 'num_cores: 1', `bad_proposals: [${archive.manifest.bad_proposals.join(', ')}]`, ...extra, ''].join('\n'));
+  writeFileSync(config, [`home_dir: ${home}`, `db_connection_string: ${url}`, 'engine: graphile', 'num_cores: 1', 'algorithm: compat', `bad_proposals: [${archive.manifest.bad_proposals.join(', ')}]`, ''].join('\n'));
   return { config, cfg: await loadConfig({ configPath: config, env: {} }) };
 }
 
@@ -56,7 +57,7 @@ async function graphileHome(db: TestDatabase, extra: readonly string[] = []): Pr
  * network namespace when `netns` is given.
  */
 function worker(config: string, args: string[], appName: string, netns?: string): ChildProcess & { done: Promise<number | null>; output: () => string } {
-  const argv = [process.execPath, '--import', 'tsx', CHILD, '--quiet', '--config', config, 'worker', ...args];
+  const argv = hstlcArgv(['--quiet', '--config', config, 'worker', ...args]).flat();
   const [cmd, ...rest] = netns !== undefined ? ['ip', 'netns', 'exec', netns, ...argv] : argv;
   const child = spawn(cmd!, rest, {
     env: { ...process.env, PGAPPNAME: appName, CI: 'true' },
@@ -79,7 +80,7 @@ async function stateOf(cfg: LoadedConfig, handle: HstlcDb): Promise<unknown> {
   return { ...snap, stats };
 }
 
-/** The local engine's end state: ingest then stats, one core, on its own schema. */
+/** The local engine's end state: ingest then stats (compat grids), one core, on its own schema. */
 let local: unknown;
 
 before(async () => {
@@ -87,6 +88,7 @@ before(async () => {
   archive = await tinyArchive(2);
   const db = await database();
   const { settings } = homeFor(archive, { db: db.info });
+  settings.algorithm = 'compat';
   const handle = await connectDatabase(settings.db);
   try {
     await runIngest(handle, { settings });
@@ -228,7 +230,6 @@ describe('the graphile engine on PostgreSQL', { skip }, () => {
     const db = await database();
     const { settings } = homeFor(archive, { db: db.info });
     keepOnly(settings.home_dir);
-    // The compat grids: the same code paths at a fraction of the corrected grids' periodogram cost.
     settings.algorithm = 'compat';
     const localHandle = await connectDatabase(settings.db);
     try {
@@ -239,7 +240,7 @@ describe('the graphile engine on PostgreSQL', { skip }, () => {
     } finally {
       await localHandle.close();
     }
-    const { config, cfg } = await graphileHome(await database(), ['algorithm: compat']);
+    const { config, cfg } = await graphileHome(await database());
     keepOnly(cfg.home_dir);
     const app = `hstlc-t-${randomBytes(4).toString('hex')}`;
     const handle = await connectDatabase(cfg.db);
