@@ -68,13 +68,30 @@ export function searchLeft(x: Float64Array, v: number, x0: number, inv: number):
   return i;
 }
 
-function outOfRange(what: string, lambda: number, x: Float64Array): never {
-  throw new RangeError(`event wavelength ${lambda} outside ${what} ${x[0]}–${x[x.length - 1]}`);
+/** Where searchLeft starts on a reference table's wavelength grid: its first point and inverse spacing. */
+interface GridGuess {
+  readonly x0: number;
+  readonly inv: number;
+}
+
+/** The spacing guess comes from the interior points: the end points may have been stretched. */
+function gridGuess(w: Float64Array): GridGuess {
+  const n = w.length;
+  return { x0: n > 3 ? w[1] : w[0], inv: n > 3 ? (n - 3) / (w[n - 2] - w[1]) : 0 };
+}
+
+/**
+ * The interval [x[j−1], x[j]] holding lambda, as its upper index j: searchsorted left, clipped to
+ * [1, n−1] (scipy interp1d). A wavelength outside the grid is an error (no extrapolation), `what` says of which table.
+ */
+function intervalOf(x: Float64Array, lambda: number, guess: GridGuess, what: string): number {
+  const n = x.length;
+  if (!(lambda >= x[0] && lambda <= x[n - 1])) throw new RangeError(`event wavelength ${lambda} outside ${what} ${x[0]}–${x[n - 1]}`);
+  return Math.min(Math.max(searchLeft(x, lambda, guess.x0, guess.inv), 1), n - 1);
 }
 
 export class Sensitivity {
-  private readonly x0: number;
-  private readonly inv: number;
+  private readonly guess: GridGuess;
   /** slope[j] of interval [j−1, j], as scipy computes it: float32 Δy over float64 Δx. */
   private readonly slope: Float64Array;
   constructor(
@@ -83,9 +100,7 @@ export class Sensitivity {
     readonly sensitivity: Float64Array,
   ) {
     const n = wavelength.length;
-    // the spacing guess comes from the interior points: the end points may have been stretched
-    this.x0 = n > 3 ? wavelength[1] : wavelength[0];
-    this.inv = n > 3 ? (n - 3) / (wavelength[n - 2] - wavelength[1]) : 0;
+    this.guess = gridGuess(wavelength);
     this.slope = new Float64Array(n);
     for (let j = 1; j < n; j++) this.slope[j] = Math.fround(sensitivity[j] - sensitivity[j - 1]) / (wavelength[j] - wavelength[j - 1]);
   }
@@ -105,13 +120,8 @@ export class Sensitivity {
   }
 
   at(lambda: number): number {
-    const x = this.wavelength;
-    const n = x.length;
-    if (!(lambda >= x[0] && lambda <= x[n - 1])) outOfRange('the sensitivity curve', lambda, x);
-    // searchsorted left, clipped to [1, n-1] (scipy interp1d)
-    const lo = searchLeft(x, lambda, this.x0, this.inv);
-    const j = Math.min(Math.max(lo, 1), n - 1);
-    return this.slope[j] * (lambda - x[j - 1]) + this.sensitivity[j - 1];
+    const j = intervalOf(this.wavelength, lambda, this.guess, 'the sensitivity curve');
+    return this.slope[j] * (lambda - this.wavelength[j - 1]) + this.sensitivity[j - 1];
   }
 }
 
@@ -167,23 +177,17 @@ export async function loadSensitivity(primary: Header, key: RowKey, refs: RefCon
 
 /** §6.8 TDS factors on the table's wavelength grid, interpolated linearly per event. */
 export class TdsCorrection {
-  private readonly x0: number;
-  private readonly inv: number;
+  private readonly guess: GridGuess;
   constructor(
     readonly wavelength: Float64Array,
     readonly factor: Float64Array,
   ) {
-    const n = wavelength.length;
-    this.x0 = n > 3 ? wavelength[1] : wavelength[0];
-    this.inv = n > 3 ? (n - 3) / (wavelength[n - 2] - wavelength[1]) : 0;
+    this.guess = gridGuess(wavelength);
   }
   at(lambda: number): number {
     const x = this.wavelength;
-    const n = x.length;
-    if (!(lambda >= x[0] && lambda <= x[n - 1])) outOfRange('the TDSTAB wavelength grid (§6.8: no extrapolation)', lambda, x);
     // the interval [x[lo], x[hi]] holding lambda (hi = lo + 1)
-    const left = searchLeft(x, lambda, this.x0, this.inv);
-    const hi = Math.min(Math.max(left, 1), n - 1);
+    const hi = intervalOf(x, lambda, this.guess, 'the TDSTAB wavelength grid (§6.8: no extrapolation)');
     const lo = hi - 1;
     const t = (lambda - x[lo]) / (x[hi] - x[lo]);
     return this.factor[lo] + t * (this.factor[hi] - this.factor[lo]);
