@@ -16,6 +16,14 @@ export interface RefFile {
   hdus: HduSpec[];
 }
 
+/** The primary header of a reference file: FILETYPE, INSTRUME, DETECTOR, DESCRIP (refPrimaryCards). */
+type RefPrimary = Parameters<typeof refPrimaryCards>;
+
+/** A reference table as CRDS lays it out: its primary header, then one BINTABLE (FLUXTAB, TDSTAB, BPIXTAB, PHOTTAB). */
+function refTable(dir: RefFile['dir'], name: string, primary: RefPrimary, table: Omit<Extract<HduSpec, { type: 'BINTABLE' }>, 'type'>): RefFile {
+  return { dir, name, hdus: [{ type: 'PRIMARY', cards: refPrimaryCards(...primary) }, { type: 'BINTABLE', ...table }] };
+}
+
 /** Header value naming a reference file: `lref$x6q17586l_phot.fits`. */
 export function refValue(f: Pick<RefFile, 'dir' | 'name'>): string {
   return `${f.dir}$${f.name}`;
@@ -65,32 +73,24 @@ export function cosFluxtab(name: string, detector: 'FUV' | 'NUV', nelem: number)
     rows.forEach((r, i) => out.set(pick(r), i * nelem));
     return out;
   };
-  return {
-    dir: 'lref',
-    name,
-    hdus: [
-      { type: 'PRIMARY', cards: refPrimaryCards('PHOTOMETRIC SENSITIVITY REFERENCE TABLE', 'COS', detector, `Synthetic ${detector} sensitivity curves`) },
+  return refTable('lref', name, ['PHOTOMETRIC SENSITIVITY REFERENCE TABLE', 'COS', detector, `Synthetic ${detector} sensitivity curves`], {
+    name: 'PHOT',
+    columns: [
+      { name: 'SEGMENT', data: rows.map((r) => r.seg), format: '4A', disp: 'A4' },
+      { name: 'OPT_ELEM', data: rows.map((r) => r.opt), format: '5A', disp: 'A5' },
+      { name: 'CENWAVE', data: Int32Array.from(rows.map((r) => r.cen)), format: '1J', unit: 'angstrom', disp: 'I5' },
+      { name: 'APERTURE', data: rows.map((r) => r.ap), format: '3A', disp: 'A3' },
+      { name: 'NELEM', data: Int32Array.from(rows.map(() => nelem)), format: '1J', disp: 'I6' },
+      { name: 'WAVELENGTH', data: flat(Float64Array, (r) => r.wl), format: `${nelem}D`, unit: 'angstrom', disp: 'F10.4' },
       {
-        type: 'BINTABLE',
-        name: 'PHOT',
-        columns: [
-          { name: 'SEGMENT', data: rows.map((r) => r.seg), format: '4A', disp: 'A4' },
-          { name: 'OPT_ELEM', data: rows.map((r) => r.opt), format: '5A', disp: 'A5' },
-          { name: 'CENWAVE', data: Int32Array.from(rows.map((r) => r.cen)), format: '1J', unit: 'angstrom', disp: 'I5' },
-          { name: 'APERTURE', data: rows.map((r) => r.ap), format: '3A', disp: 'A3' },
-          { name: 'NELEM', data: Int32Array.from(rows.map(() => nelem)), format: '1J', disp: 'I6' },
-          { name: 'WAVELENGTH', data: flat(Float64Array, (r) => r.wl), format: `${nelem}D`, unit: 'angstrom', disp: 'F10.4' },
-          {
-            name: 'SENSITIVITY',
-            data: flat(Float32Array, (r) => r.sens),
-            format: `${nelem}E`,
-            unit: 'count /s /pixel / (erg /s /cm**2 /angstrom)',
-            disp: 'G15.6',
-          },
-        ],
+        name: 'SENSITIVITY',
+        data: flat(Float32Array, (r) => r.sens),
+        format: `${nelem}E`,
+        unit: 'count /s /pixel / (erg /s /cm**2 /angstrom)',
+        disp: 'G15.6',
       },
     ],
-  };
+  });
 }
 
 /** TDSTAB reference time and the epochs of its piecewise-linear segments (MJD). */
@@ -122,29 +122,21 @@ export function cosTdstab(name: string, detector: 'FUV' | 'NUV', rng: Rng): RefF
       }
     }
   }
-  return {
-    dir: 'lref',
-    name,
-    hdus: [
-      { type: 'PRIMARY', cards: refPrimaryCards('TIME DEPENDENT SENSITIVITY TABLE', 'COS', detector, `Synthetic ${detector} TDS table`) },
-      {
-        type: 'BINTABLE',
-        name: 'TDS',
-        cards: [fcard('REF_TIME', TDS_REF_TIME, 'reference time (MJD) for slopes')],
-        columns: [
-          { name: 'SEGMENT', data: rows.map((r) => r.seg), format: '4A', disp: 'A4' },
-          { name: 'OPT_ELEM', data: rows.map((r) => r.opt), format: '5A', disp: 'A5' },
-          { name: 'APERTURE', data: rows.map((r) => r.ap), format: '3A', disp: 'A3' },
-          { name: 'NWL', data: Int32Array.from(rows.map(() => TDS_NWL)), format: '1J', disp: 'I4' },
-          { name: 'NT', data: Int32Array.from(rows.map(() => TDS_TIMES.length)), format: '1J', disp: 'I4' },
-          { name: 'WAVELENGTH', data: wave, format: `${TDS_NWL}D`, unit: 'angstrom', disp: 'F9.3' },
-          { name: 'TIME', data: time, format: `${TDS_NT_MAX}D`, unit: 'd', disp: 'F10.3' },
-          { name: 'SLOPE', data: slope, format: `${TDS_NT_MAX * TDS_NWL}D`, dim: [TDS_NT_MAX, TDS_NWL], unit: 'percent /yr', disp: 'G12.6' },
-          { name: 'INTERCEPT', data: intercept, format: `${TDS_NT_MAX * TDS_NWL}D`, dim: [TDS_NT_MAX, TDS_NWL], disp: 'G12.6' },
-        ],
-      },
+  return refTable('lref', name, ['TIME DEPENDENT SENSITIVITY TABLE', 'COS', detector, `Synthetic ${detector} TDS table`], {
+    name: 'TDS',
+    cards: [fcard('REF_TIME', TDS_REF_TIME, 'reference time (MJD) for slopes')],
+    columns: [
+      { name: 'SEGMENT', data: rows.map((r) => r.seg), format: '4A', disp: 'A4' },
+      { name: 'OPT_ELEM', data: rows.map((r) => r.opt), format: '5A', disp: 'A5' },
+      { name: 'APERTURE', data: rows.map((r) => r.ap), format: '3A', disp: 'A3' },
+      { name: 'NWL', data: Int32Array.from(rows.map(() => TDS_NWL)), format: '1J', disp: 'I4' },
+      { name: 'NT', data: Int32Array.from(rows.map(() => TDS_TIMES.length)), format: '1J', disp: 'I4' },
+      { name: 'WAVELENGTH', data: wave, format: `${TDS_NWL}D`, unit: 'angstrom', disp: 'F9.3' },
+      { name: 'TIME', data: time, format: `${TDS_NT_MAX}D`, unit: 'd', disp: 'F10.3' },
+      { name: 'SLOPE', data: slope, format: `${TDS_NT_MAX * TDS_NWL}D`, dim: [TDS_NT_MAX, TDS_NWL], unit: 'percent /yr', disp: 'G12.6' },
+      { name: 'INTERCEPT', data: intercept, format: `${TDS_NT_MAX * TDS_NWL}D`, dim: [TDS_NT_MAX, TDS_NWL], disp: 'G12.6' },
     ],
-  };
+  });
 }
 
 /** STIS MAMA flat (P-flat: pixel-to-pixel noise; L-flat: smooth low-order shape), SCI/ERR/DQ. */
@@ -199,24 +191,16 @@ export function stisBpixRows(rng: Rng, count: number): BpixRow[] {
 
 export function stisBpixtab(name: string, detector: string, rows: readonly BpixRow[]): RefFile {
   const col = (k: keyof BpixRow): Int16Array => Int16Array.from(rows.map((r) => r[k]));
-  return {
-    dir: 'oref',
-    name,
-    hdus: [
-      { type: 'PRIMARY', cards: refPrimaryCards('BAD PIXELS', 'STIS', detector, 'Synthetic MAMA bad pixel table') },
-      {
-        type: 'BINTABLE',
-        name: 'BPIX',
-        columns: [
-          { name: 'PIX1', data: col('PIX1'), format: '1I' },
-          { name: 'PIX2', data: col('PIX2'), format: '1I' },
-          { name: 'LENGTH', data: col('LENGTH'), format: '1I' },
-          { name: 'AXIS', data: col('AXIS'), format: '1I' },
-          { name: 'VALUE', data: col('VALUE'), format: '1I' },
-        ],
-      },
+  return refTable('oref', name, ['BAD PIXELS', 'STIS', detector, 'Synthetic MAMA bad pixel table'], {
+    name: 'BPIX',
+    columns: [
+      { name: 'PIX1', data: col('PIX1'), format: '1I' },
+      { name: 'PIX2', data: col('PIX2'), format: '1I' },
+      { name: 'LENGTH', data: col('LENGTH'), format: '1I' },
+      { name: 'AXIS', data: col('AXIS'), format: '1I' },
+      { name: 'VALUE', data: col('VALUE'), format: '1I' },
     ],
-  };
+  });
 }
 
 /** STIS photometric throughput table: one row per first-order mode and per echelle order. */
@@ -241,23 +225,15 @@ export function stisPhottab(name: string, nelem: number): RefFile {
     wl.set(r.wl, i * nelem);
     thr.set(r.thr, i * nelem);
   });
-  return {
-    dir: 'oref',
-    name,
-    hdus: [
-      { type: 'PRIMARY', cards: refPrimaryCards('PHOTOMETRIC CONVERSION TABLE', 'STIS', 'ANY', 'Synthetic STIS PHOTTAB') },
-      {
-        type: 'BINTABLE',
-        name: 'PHT',
-        columns: [
-          { name: 'OPT_ELEM', data: rows.map((r) => r.opt), format: '8A' },
-          { name: 'CENWAVE', data: Int16Array.from(rows.map((r) => r.cen)), format: '1I', unit: 'angstrom' },
-          { name: 'SPORDER', data: Int16Array.from(rows.map((r) => r.order)), format: '1I' },
-          { name: 'NELEM', data: Int16Array.from(rows.map(() => nelem)), format: '1I' },
-          { name: 'WAVELENGTH', data: wl, format: `${nelem}D`, unit: 'angstrom' },
-          { name: 'THROUGHPUT', data: thr, format: `${nelem}E` },
-        ],
-      },
+  return refTable('oref', name, ['PHOTOMETRIC CONVERSION TABLE', 'STIS', 'ANY', 'Synthetic STIS PHOTTAB'], {
+    name: 'PHT',
+    columns: [
+      { name: 'OPT_ELEM', data: rows.map((r) => r.opt), format: '8A' },
+      { name: 'CENWAVE', data: Int16Array.from(rows.map((r) => r.cen)), format: '1I', unit: 'angstrom' },
+      { name: 'SPORDER', data: Int16Array.from(rows.map((r) => r.order)), format: '1I' },
+      { name: 'NELEM', data: Int16Array.from(rows.map(() => nelem)), format: '1I' },
+      { name: 'WAVELENGTH', data: wl, format: `${nelem}D`, unit: 'angstrom' },
+      { name: 'THROUGHPUT', data: thr, format: `${nelem}E` },
     ],
-  };
+  });
 }
