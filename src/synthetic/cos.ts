@@ -5,7 +5,7 @@
  */
 import type { Rng } from './random.js';
 import type { RateModel } from './signals.js';
-import { drawEventTimes, expectedCount, type Gti, type TimeComponent } from './timing.js';
+import { drawComponentTimes, type Gti } from './timing.js';
 import { AIRGLOW, COS_FUV, COS_NUV, pixelAt, wavelengthAt, type CosLetter, type CosMode, type Dispersion } from './modes.js';
 import {
   regionBoxes,
@@ -185,9 +185,7 @@ function dopplerTable(spec: CorrtagSpec, tmax: number): Float64Array {
 export function simulateCorrtag(rng: Rng, spec: CorrtagSpec): CorrtagSimulation {
   const { mode } = spec;
   const components = cosComponents(spec);
-  const timeComps: TimeComponent[] = components.map((c) => ({ rate: c.rate, model: c.variable ? spec.signal : undefined }));
-  const expected = timeComps.map((c) => expectedCount(c, spec.gtis));
-  const times = drawEventTimes(rng, spec.gtis, timeComps);
+  const { expected, times } = drawComponentTimes(rng, spec.gtis, spec.signal, components);
   const n = times.count;
   const cols = emptyCorrtagColumns(n);
 

@@ -5,7 +5,7 @@
  */
 import type { Rng } from './random.js';
 import type { RateModel } from './signals.js';
-import { drawEventTimes, expectedCount, type Gti, type TimeComponent } from './timing.js';
+import { drawComponentTimes, type Gti } from './timing.js';
 import { AIRGLOW, STIS_MAMA, type StisMode, type StisOrder } from './modes.js';
 import { inAirglowWindow, tallyBoxEvent, type RegionCount } from './regions.js';
 
@@ -99,9 +99,7 @@ function orderRow(order: StisOrder, shifta2: number): number {
 export function simulateTag(rng: Rng, spec: StisSpec): StisSimulation {
   const { mode } = spec;
   const components = stisComponents(spec);
-  const timeComps: TimeComponent[] = components.map((c) => ({ rate: c.rate, model: c.variable ? spec.signal : undefined }));
-  const expected = timeComps.map((c) => expectedCount(c, spec.gtis));
-  const times = drawEventTimes(rng, spec.gtis, timeComps);
+  const { expected, times } = drawComponentTimes(rng, spec.gtis, spec.signal, components);
   const n = times.count;
   const cols: TagColumns = {
     TIME: new Float64Array(n),

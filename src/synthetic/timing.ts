@@ -33,6 +33,20 @@ export function gtiLength(gtis: readonly Gti[]): number {
   return s;
 }
 
+/**
+ * The arrival times of one file's components (source, background, dark…), of which the variable ones
+ * follow the injected signal, and each component's expected count: the truth a test compares with.
+ */
+export function drawComponentTimes(
+  rng: Rng,
+  gtis: readonly Gti[],
+  signal: RateModel,
+  components: readonly { rate: number; variable: boolean }[],
+): { expected: number[]; times: EventTimes } {
+  const timeComps: TimeComponent[] = components.map((c) => ({ rate: c.rate, model: c.variable ? signal : undefined }));
+  return { expected: timeComps.map((c) => expectedCount(c, gtis)), times: drawEventTimes(rng, gtis, timeComps) };
+}
+
 /** Simulate arrival times of every component within the GTIs. */
 export function drawEventTimes(rng: Rng, gtis: readonly Gti[], components: readonly TimeComponent[]): EventTimes {
   if (components.length > 255) throw new RangeError('at most 255 components');
