@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,6 +19,7 @@ import { submitRun } from '../../src/pipeline/engine/submit.js';
 import { generateArchive } from '../../src/synthetic/index.js';
 import { DIALECTS, type TestDatabase } from '../db/dialects.js';
 import { cleanupSandboxes, run } from '../cli/helpers.js';
+import { hstlcArgv } from '../helpers/cli-process.js';
 
 const postgres = DIALECTS.find((d) => d.name === 'postgresql');
 const skip = postgres === undefined ? 'PostgreSQL not in HSTLC_TEST_DIALECTS' : postgres.skip;
@@ -106,7 +106,7 @@ describe('the job engine on PostgreSQL', { skip }, () => {
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /^worker .+: 2 job\(s\) done$/m);
     // Started without --once, it runs until SIGTERM, then exits 0 and says it stopped.
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./cli-child.ts', import.meta.url)), '--quiet', '--config', a.config, 'worker'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(...hstlcArgv(['--quiet', '--config', a.config, 'worker']), { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
