@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { detectFile } from '../../src/hst/detect.js';
 import { generateArchive } from '../../src/synthetic/index.js';
 import { partPath, type RunReport } from '../../src/mast/index.js';
 import { loadArchive, startMastStub, type MastStub } from '../../src/mast/stub/index.js';
 import { cleanupSandboxes, run } from '../cli/helpers.js';
+import { hstlcArgv } from '../helpers/cli-process.js';
 import { exposureFile, filesFor, sha256 } from './fixtures.js';
 import { dirs, listDir, type Dirs } from './helpers.js';
 
@@ -179,7 +179,7 @@ describe('hstlc download killed mid-transfer', () => {
   it('the next run resumes the .part with Range, re-downloads nothing that was complete, no duplicates', async () => {
     const config = await writeConfig(d, stub.url);
     stub.addFault({ route: 'download', kind: 'stall', file: BIG.name, afterBytes: STALL_AT });
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./cli-child.ts', import.meta.url)), '--config', config, 'download'], {
+    const child = spawn(...hstlcArgv(['--config', config, 'download']), {
       stdio: 'ignore',
       env: { ...process.env, CI: 'true' },
     });
@@ -221,7 +221,7 @@ describe('hstlc mast-stub', () => {
     const d = dirs();
     try {
       for (const f of filesFor([{ rootname: 'lsrv01a1q' }])) await writeFile(path.join(d.ingest, f.name), f.bytes);
-      const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./cli-child.ts', import.meta.url)), 'mast-stub', '--archive', d.root], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(...hstlcArgv(['mast-stub', '--archive', d.root]), { stdio: ['ignore', 'pipe', 'pipe'] });
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       let out = '';
       const url = await new Promise<string>((resolve, reject) => {
