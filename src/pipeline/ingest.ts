@@ -59,7 +59,7 @@ import { intentIsCompletable, journalDir, pendingIntents, readIntent, removeInte
 import { SILENT, type StageLogger } from './log.js';
 import { createPool, forEachInOrder, type Pool, type PoolOptions } from './pool.js';
 import { retryWrite } from './db-retry.js';
-import { homeStage, itemResult, stageBasics, type Stage, type StageProgress } from './stage.js';
+import { homeStage, itemResult, stageBasics, type RunEnvironment, type Stage, type StageProgress } from './stage.js';
 import { drawQuicklook, prepareFile, type PrepareInput, type PrepareResult, type UnitOptions } from './units.js';
 
 export type IngestSettings = Pick<
@@ -92,16 +92,13 @@ export type IngestStep =
   | 'done'
   | 'composites';
 
-export interface IngestOptions {
+export interface IngestOptions extends RunEnvironment {
   settings: IngestSettings;
   /** `--corrtag-extract` (§5.1): re-derive STIS corrtags found in ingest_dir. */
   corrtagExtract?: boolean;
   /** The user's target aliases (src/targets). */
   aliases?: AliasTable;
   matchRadiusArcsec?: number;
-  /** lref/oref from the environment (§6.9); default process.env. */
-  env?: Record<string, string | undefined>;
-  logger?: StageLogger;
   onProgress?: (p: IngestProgress) => void;
   /** Fault injection for tests: called at each step; if it throws, the run stops there like a crash. */
   onStep?: (step: IngestStep, file: string) => void | Promise<void>;

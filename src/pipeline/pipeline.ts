@@ -20,7 +20,7 @@ import { ingestStage, runIngest, shownIngestProgress, type IngestProgress, type 
 import { SILENT, type StageLogger } from './log.js';
 import { plotsStage, runPlots, type PlotsProgress } from './plots.js';
 import type { Pool } from './pool.js';
-import { homeStage, stageBasics, type ItemResult, type Stage } from './stage.js';
+import { homeStage, stageBasics, type ItemResult, type RunEnvironment, type Stage } from './stage.js';
 import { runStats, statsStage, type StatsProgress, type StatsSummary } from './stats.js';
 import { poolAnalyzer } from './stats-runner.js';
 
@@ -96,17 +96,15 @@ export interface StageTiming {
   ms: number;
 }
 
-export interface PipelineOptions {
+export interface PipelineOptions extends RunEnvironment {
   settings: PipelineSettings;
   /** `--corrtag-extract`, passed to ingest. */
   corrtagExtract?: boolean;
   aliases?: AliasTable;
   /** A target this many arcseconds from a known one of another name is reported as a candidate pair, never renamed (default 5). */
   matchRadiusArcsec?: number;
-  env?: Record<string, string | undefined>;
   /** Periodogram computation for stats (default auto); the grid is `settings.algorithm`. */
   method?: PeriodogramMethod;
-  logger?: StageLogger;
   /** Called as each stage starts and ends. */
   onStage?: (stage: StageName, event: 'start' | 'end') => void;
   onIngestProgress?: (p: IngestProgress) => void;

@@ -103,13 +103,20 @@ export interface StageResultSet<Summary> {
   summary: Summary;
 }
 
+/**
+ * What a stage body (and runStage, and an engine worker) may be given besides its own options: a logger
+ * (default silent) and the environment that names lref/oref (§6.9; default process.env).
+ */
+export interface RunEnvironment {
+  logger?: StageLogger;
+  env?: Record<string, string | undefined>;
+}
+
 /** What runStage needs to build the context; the lock and (unless given) the pool it makes itself. */
-export interface StageEnvironment {
+export interface StageEnvironment extends RunEnvironment {
   db: HstlcDb;
   settings: HstlcSettings;
-  logger?: StageLogger;
   progress?: ProgressSink;
-  env?: Record<string, string | undefined>;
   /** A pool to use instead of starting one (not stopped by runStage). */
   pool?: Pool;
   /**

@@ -16,12 +16,13 @@ import { run, type Runner, type WorkerEvents } from 'graphile-worker';
 import { connectDatabase, engineDb } from '../../db/index.js';
 import { loadAliasFile } from '../../targets/aliases.js';
 import { createPool, type Pool } from '../pool.js';
-import { SILENT, type StageLogger } from '../log.js';
+import { SILENT } from '../log.js';
+import type { RunEnvironment } from '../stage.js';
 import { engineLogger, openEngine, type JobKind } from './graphile.js';
 import { checkMarker, MarkerError } from './marker.js';
 import { taskList, type TaskContext, type WorkerSettings } from './tasks.js';
 
-export interface WorkerOptions {
+export interface WorkerOptions extends RunEnvironment {
   settings: WorkerSettings;
   /** Jobs at once (default 1). */
   concurrency?: number;
@@ -35,8 +36,6 @@ export interface WorkerOptions {
   pollMs?: number;
   /** Stops the worker like SIGTERM. */
   signal?: AbortSignal;
-  env?: Record<string, string | undefined>;
-  logger?: StageLogger;
   /** Called with this worker's id once it is registered. */
   onReady?: (id: string) => void;
   onJobStart?: TaskContext['onStart'];
