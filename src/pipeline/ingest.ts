@@ -57,7 +57,7 @@ import type { AliasTable } from '../targets/aliases.js';
 import { makeComposites, type CompositeItem } from './composites.js';
 import { intentIsCompletable, journalDir, pendingIntents, readIntent, removeIntent, writeIntent, type IngestIntent, type MoveStep } from './journal.js';
 import { SILENT, type StageLogger } from './log.js';
-import { createPool, forEachInOrder, type Pool, type PoolOptions } from './pool.js';
+import { createPool, forEachInOrder, TimeLimitError, type Pool, type PoolOptions } from './pool.js';
 import { retryWrite } from './db-retry.js';
 import { homeStage, itemResult, stageBasics, type RunEnvironment, type Stage, type StageProgress } from './stage.js';
 import { drawQuicklook, prepareFile, type PrepareInput, type PrepareResult, type UnitOptions } from './units.js';
@@ -586,6 +586,21 @@ export interface IngestFileInput {
   corrtagExtract: boolean;
   /** Where the unit runs (default this thread): the job engine passes its worker pool's. */
   prepare?: (input: PrepareInput) => Promise<PrepareResult>;
+}
+
+/**
+ * The prepare unit of one file on `pool`, stopped after file_time_limit (0: no limit) as the local
+ * stage stops it: a file past its limit is that file's failure, with the reason the stage reports, and
+ * the thread is replaced. The job engine's ingest job uses it (its pool has one thread per job slot and
+ * a job runs one unit at a time, so no unit waits in a queue on its own clock).
+ */
+export function prepareOnPool(pool: Pool, settings: Pick<HstlcSettings, 'file_time_limit'>): (input: PrepareInput) => Promise<PrepareResult> {
+  const limit = settings.file_time_limit > 0 ? { timeLimitMs: settings.file_time_limit * 1000 } : {};
+  return (input) =>
+    pool.run('prepare', input, limit).catch((err: unknown) => {
+      if (err instanceof TimeLimitError) return { status: 'failed', file: input.file, reason: err.message };
+      throw err;
+    });
 }
 
 /**

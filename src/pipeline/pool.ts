@@ -113,26 +113,31 @@ export function createPool(options: PoolOptions): Pool {
     idleTimeout: 60_000,
     resourceLimits: { maxOldGenerationSizeMb: options.memoryLimitMb ?? workerMemoryLimitMb(size) },
   });
+  // Every thread has loaded the units: asked once, and again after a thread was replaced.
+  let started: Promise<void> | undefined;
+  const ready = (): Promise<void> =>
+    (started ??= Promise.all(Array.from({ length: size }, () => piscina.run({ delayMs: 20 }, { name: 'ping' }))).then(() => undefined));
   return {
     size,
     inProcess: false,
-    run<K extends PoolUnitName>(name: K, input: UnitInput<K>, opts: RunOptions = {}): Promise<UnitOutput<K>> {
+    async run<K extends PoolUnitName>(name: K, input: UnitInput<K>, opts: RunOptions = {}): Promise<UnitOutput<K>> {
       const limit = opts.timeLimitMs;
       if (limit === undefined || !(limit > 0)) return piscina.run(input, { name }) as Promise<UnitOutput<K>>;
+      // A thread's start (loading the units) is not the unit's time.
+      await ready();
       // Aborting a running task makes piscina terminate its thread and start a fresh one.
       const abort = new AbortController();
       const timer = setTimeout(() => abort.abort(), limit);
       return (piscina.run(input, { name, signal: abort.signal }) as Promise<UnitOutput<K>>).then(
         (value) => value,
         (err: unknown) => {
-          throw abort.signal.aborted ? new TimeLimitError(limit) : err;
+          if (!abort.signal.aborted) throw err;
+          started = undefined;
+          throw new TimeLimitError(limit);
         },
       ).finally(() => clearTimeout(timer));
     },
-    async ready() {
-      // One short unit per thread, all at once: each waits for a thread that has loaded the units.
-      await Promise.all(Array.from({ length: size }, () => piscina.run({ delayMs: 20 }, { name: 'ping' })));
-    },
+    ready,
     async close(opts = {}) {
       if (opts.force === true) await piscina.destroy();
       else await piscina.close();

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { connectDatabase, type HstlcDb } from '../../src/db/index.js';
 import { collectingLogger, filesToIngest, ingestPoolOptions, ingestStage, runIngest, runStage, type FileResult, type Stage } from '../../src/pipeline/index.js';
+import { ingestOneFile, prepareOnPool } from '../../src/pipeline/ingest.js';
 import { pipelineStage } from '../../src/pipeline/pipeline.js';
 import { createPool, forEachInOrder, TimeLimitError, type Outcome, type Pool } from '../../src/pipeline/pool.js';
 import { cleanupHomes, homeFor, tinyArchive } from './helpers.js';
@@ -137,6 +138,31 @@ describe('file_time_limit', () => {
       assert.equal(result.ok, false);
     } finally {
       await handle.close();
+    }
+  });
+
+  it('the job engine’s file unit: the slow file fails by its limit, stays in ingest_dir, and a normal one is ingested', async () => {
+    const archive = await tinyArchive();
+    const { settings } = homeFor(archive, { numCores: 1, fileTimeLimit: LIMIT_S });
+    const { files } = await filesToIngest(settings.ingest_dir);
+    const [slow, normal] = [files[0]!, files.find((f) => f !== files[0] && /_corrtag\.fits$/.test(f))!];
+    const real = createPool({ numCores: 1, threads: true });
+    const handle = await connectDatabase(settings.db);
+    try {
+      const prepare = prepareOnPool(slowFor(real, slow), settings);
+      const results: FileResult[] = [];
+      for (const [i, file] of [slow, normal].entries()) {
+        results.push(await ingestOneFile(handle, { settings }, { file, stagingDir: path.join(settings.home_dir, `.staging-${i}`), corrtagExtract: false, prepare }));
+      }
+      assert.deepEqual(results[0], { file: slow, status: 'failed', reason: REASON });
+      assert.ok(existsSync(slow), `${path.basename(slow)} stays in ingest_dir`);
+      assert.equal(results[1]!.status, 'done', JSON.stringify(results[1]));
+      assert.ok(!existsSync(normal), `${path.basename(normal)} was moved out of ingest_dir`);
+      const rows = await handle.db.selectFrom('metadata').select('filename').execute();
+      assert.deepEqual(rows.map((r) => r.filename), [path.basename(normal)]);
+    } finally {
+      await handle.close();
+      await real.close({ force: true });
     }
   });
 });

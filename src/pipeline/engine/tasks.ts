@@ -32,7 +32,7 @@ import { rootnameOf } from '../../hst/names.js';
 import { hlspName } from '../../lightcurve/composite.js';
 import type { AliasTable } from '../../targets/aliases.js';
 import type { CompositeItem } from '../composites.js';
-import { ingestOneFile, STAGING_DIR, unitOptions, type FileResult } from '../ingest.js';
+import { ingestOneFile, prepareOnPool, STAGING_DIR, unitOptions, type FileResult } from '../ingest.js';
 import type { StageLogger } from '../log.js';
 import { pipelinePlots, type PipelineSettings } from '../pipeline.js';
 import { lightcurvesToPlot, prepareRecord } from '../plots.js';
@@ -146,7 +146,7 @@ async function ingestJob(ctx: TaskContext, p: IngestJob, helpers: JobHelpers): P
   const result: FileResult = await ingestOneFile(
     ctx.handle,
     { settings, aliases: ctx.aliases, matchRadiusArcsec: settings.target_match_radius, env: ctx.env, logger: ctx.logger },
-    { file: p.file, stagingDir, corrtagExtract: p.corrtagExtract, prepare: (input) => ctx.pool.run('prepare', input), ...(p.superseded !== undefined ? { superseded: p.superseded } : {}) },
+    { file: p.file, stagingDir, corrtagExtract: p.corrtagExtract, prepare: prepareOnPool(ctx.pool, settings), ...(p.superseded !== undefined ? { superseded: p.superseded } : {}) },
   );
   if (result.status === 'failed') {
     const code = transientReason(result.reason ?? '');
