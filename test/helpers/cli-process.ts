@@ -5,6 +5,7 @@
  * under tsx instead (test/cli/cli-child.ts), so a test never exercises stale code — only slower: tsx
  * transpiles every module in the child and in each of its worker threads at every start.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,4 +45,28 @@ export function cliIsCompiled(): boolean {
 /** `[command, ...args]` for spawn/spawnSync: `hstlc <args>` as its own process. */
 export function hstlcArgv(args: readonly string[]): [string, string[]] {
   return [process.execPath, [...entryArgs(), ...args]];
+}
+
+export interface ChildResult {
+  /** The exit code; null when a signal ended the process. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `hstlc <args>` as its own process, awaited without blocking this one (a server the test runs here,
+ * such as the MAST stub, keeps answering it).
+ */
+export function runHstlc(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<ChildResult> {
+  const [command, argv] = hstlcArgv(args);
+  const child = spawn(command, argv, { cwd: opts.cwd ?? REPO, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -5,7 +5,8 @@
  * the same outputs: file trees, table digests of every lightcurve's FITS data, the database rows (metadata,
  * outputs, bad_data, target names, stats) and the site's files. On SQLite and on PostgreSQL
  * (HSTLC_TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test, a fresh schema per run;
- * skipped locally when unreachable, a failure under CI=true).
+ * skipped locally when unreachable, a failure under CI=true). Each command is a process of its own, as
+ * a user runs it: the compiled CLI when dist/ is current (cli-process.ts), with an empty environment.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -23,7 +24,7 @@ import { generateArchive, type ArchiveManifest } from '../../src/synthetic/index
 import { loadArchive, startMastStub, type MastStub } from '../../src/mast/stub/index.js';
 import type { PipelineSummary } from '../../src/pipeline/pipeline.js';
 import type { StatusReport } from '../../src/pipeline/status.js';
-import { cleanupSandboxes, run } from '../cli/helpers.js';
+import { runHstlc } from '../helpers/cli-process.js';
 import { listTree, snapshot, type Snapshot } from './helpers.js';
 
 const POSTGRES_URL = process.env.HSTLC_TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -35,8 +36,7 @@ function tempDir(prefix: string): string {
   return d;
 }
 
-after(async () => {
-  await cleanupSandboxes();
+after(() => {
   for (const d of scratch.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
@@ -171,7 +171,7 @@ for (const dialect of DIALECTS) {
     let first: Outputs;
 
     it('downloads the archive and its reference files into a fresh ingest_dir', async () => {
-      const r = await run(['--quiet', '--config', config, 'download'], { env: {} });
+      const r = await runHstlc(['--quiet', '--config', config, 'download'], { env: {} });
       assert.equal(r.code, 0, r.stderr);
       const served = [...stub.catalog.files.keys()].sort();
       assert.deepEqual(listTree(cfg.ingest_dir).filter((n) => !n.startsWith('.')), served);
@@ -179,7 +179,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('runs the whole pipeline: every good file ingested, every bad one quarantined, composites, stats, the site', async () => {
-      const r = await run(['--quiet', '--json', '--config', config, 'pipeline'], { env: {} });
+      const r = await runHstlc(['--quiet', '--json', '--config', config, 'pipeline'], { env: {} });
       assert.equal(r.code, 0, r.stderr);
       const s = JSON.parse(r.stdout) as PipelineSummary;
       const bad = manifest.files.filter((f) => f.ingested && f.bad !== null).length;
@@ -198,7 +198,7 @@ for (const dialect of DIALECTS) {
       assert.equal(first.stats.length, goodFiles(manifest) + manifest.composites.length);
       assert.ok(first.site.includes('index.html'));
 
-      const status = await run(['--json', '--config', config, 'status'], { env: {} });
+      const status = await runHstlc(['--json', '--config', config, 'status'], { env: {} });
       assert.equal(status.code, 0, status.stderr);
       const report = JSON.parse(status.stdout) as StatusReport;
       assert.equal(report.counts.metadata, goodFiles(manifest));
@@ -211,14 +211,14 @@ for (const dialect of DIALECTS) {
 
     it('after reset-filesystem and reset-database production, a second pipeline gives the same outputs', async () => {
       assert.ok(first !== undefined, 'the first pipeline ran');
-      const rf = await run(['--config', config, 'reset-filesystem', '--yes'], { env: {} });
+      const rf = await runHstlc(['--config', config, 'reset-filesystem', '--yes'], { env: {} });
       assert.equal(rf.code, 0, rf.stderr);
-      const rd = await run(['--config', config, 'reset-database', 'production', '--yes'], { env: {} });
+      const rd = await runHstlc(['--config', config, 'reset-database', 'production', '--yes'], { env: {} });
       assert.equal(rd.code, 0, rd.stderr);
       assert.deepEqual(listTree(cfg.filesystem_dir), []);
       assert.deepEqual(listTree(cfg.outputs_dir), []);
 
-      const r = await run(['--quiet', '--json', '--config', config, 'pipeline'], { env: {} });
+      const r = await runHstlc(['--quiet', '--json', '--config', config, 'pipeline'], { env: {} });
       assert.equal(r.code, 0, r.stderr);
       const s = JSON.parse(r.stdout) as PipelineSummary;
       // The bad files stayed in bad_data_dir (and their rows in bad_data): only the good ones come back.
