@@ -46,6 +46,14 @@ export function homeFor(
   return { home, settings };
 }
 
+/**
+ * Leave in ingest_dir only the files whose names `keep` matches (whole composite groups, by rootname
+ * prefix): a check about some groups then ingests those, not the whole archive.
+ */
+export function keepGroups(ingestDir: string, keep: RegExp): void {
+  for (const f of readdirSync(ingestDir)) if (!keep.test(f)) rmSync(path.join(ingestDir, f));
+}
+
 export function cleanupHomes(): void {
   for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
 }

@@ -18,7 +18,7 @@ import { runStage } from '../../src/pipeline/stage.js';
 import { IngestAborted, collectingLogger, ingestStage, runIngest, type IngestStep, type IngestSummary } from '../../src/pipeline/index.js';
 import type { ArchiveManifest, FileTruth } from '../../src/synthetic/index.js';
 import { DIALECTS, type TestDatabase } from '../db/dialects.js';
-import { cleanupHomes, homeFor, listTree, snapshot, tinyArchive, type Archive, type Snapshot } from './helpers.js';
+import { cleanupHomes, homeFor, keepGroups, listTree, snapshot, tinyArchive, type Archive, type Snapshot } from './helpers.js';
 
 let archive: Archive;
 before(async () => {
@@ -141,8 +141,19 @@ for (const dialect of DIALECTS) {
 describe('ingest crash safety (SQLite)', () => {
   let clean: Snapshot;
 
+  /**
+   * A home whose ingest_dir holds four composite groups (COS NUV, COS FUV pairs, STIS tags with their
+   * x1d): twelve files, nine good and three bad, enough for every crash point below; the crashed and
+   * killed runs, their re-runs and the two-core run ingest those instead of the whole archive.
+   */
+  function crashHome(numCores = 1): HstlcSettings {
+    const { settings } = homeFor(archive, { numCores });
+    keepGroups(settings.ingest_dir, /^(lbal|lb9y|lc9h|o6a50)/);
+    return settings;
+  }
+
   before(async () => {
-    const { settings } = homeFor(archive);
+    const settings = crashHome();
     const handle = await connectDatabase(settings.db);
     try {
       const s = await ingest(settings, handle);
@@ -155,7 +166,7 @@ describe('ingest crash safety (SQLite)', () => {
 
   /** Throw at the n-th `step`, check the run stopped there, run again, compare with the clean run. */
   async function crashThenRerun(crashAt: IngestStep, nth: number, numCores = 1): Promise<IngestSummary> {
-    const { settings } = homeFor(archive, { numCores });
+    const settings = crashHome(numCores);
     const handle = await connectDatabase(settings.db);
     try {
       let seen = 0;
@@ -210,7 +221,8 @@ describe('ingest crash safety (SQLite)', () => {
   });
 
   it('killed with SIGKILL between the rows and the moves (stale lock taken over)', () => {
-    const { home, settings } = homeFor(archive);
+    const settings = crashHome();
+    const home = settings.home_dir;
     const settingsFile = path.join(home, 'settings.json');
     writeFileSync(settingsFile, JSON.stringify(settings));
     const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./kill-child.ts', import.meta.url)), settingsFile, 'committed', '6'], { encoding: 'utf8' });
@@ -229,7 +241,7 @@ describe('ingest crash safety (SQLite)', () => {
   });
 
   it('one core and two cores give the same end state', async () => {
-    const { settings } = homeFor(archive, { numCores: 2 });
+    const settings = crashHome(2);
     const handle = await connectDatabase(settings.db);
     try {
       const s = await ingest(settings, handle);
