@@ -9,7 +9,6 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
@@ -19,7 +18,7 @@ import type { HstlcSettings } from '../../src/config/types.js';
 import { CONNECTION_RETRY_DELAYS_MS, connectDatabase, DatabaseUnreachableError } from '../../src/db/index.js';
 import { runIngest, type IngestStep } from '../../src/pipeline/index.js';
 import { DIALECTS, type TestDatabase } from '../db/dialects.js';
-import { assertRerunEqualsClean, cleanupHomes, homeFor, listTree, snapshot, tinyArchive, type Archive, type Snapshot } from './helpers.js';
+import { assertRerunEqualsClean, cleanupHomes, homeFor, keepGroups, listTree, snapshot, tinyArchive, type Archive, type Snapshot } from './helpers.js';
 
 let archive: Archive;
 before(async () => {
@@ -115,7 +114,7 @@ for (const dialect of DIALECTS.filter((d) => d.name !== 'sqlite')) {
       const login = dialect.name === 'postgresql' ? await pgLogin(db.info) : await mysqlLogin(db.info);
       made.push({ db, login });
       const { settings } = homeFor(archive, { db: login.info });
-      for (const f of readdirSync(settings.ingest_dir)) if (!/^(lbal|lb9y|o6a50)/.test(f)) rmSync(path.join(settings.ingest_dir, f));
+      keepGroups(settings.ingest_dir, /^(lbal|lb9y|o6a50)/);
       return { settings, login };
     }
 

@@ -12,7 +12,7 @@ import { FitsReader } from '../../src/fits/index.js';
 import { runIngest } from '../../src/pipeline/index.js';
 import { runPipeline, type PlotsStage } from '../../src/pipeline/pipeline.js';
 import { collectStatus } from '../../src/pipeline/status.js';
-import { cleanupHomes, replaceCard, withHome, tinyArchive, type Archive } from './helpers.js';
+import { cleanupHomes, keepGroups, replaceCard, withHome, tinyArchive, type Archive } from './helpers.js';
 
 const HOSTILE = '<img src=x onerror=alert(4)>';
 
@@ -21,14 +21,6 @@ before(async () => {
   archive = await tinyArchive();
 });
 after(cleanupHomes);
-
-/**
- * Leave in ingest_dir only the files of the groups a check is about (`keep` tests the name): ingest and
- * the stats stage then work on those alone, not on the whole archive.
- */
-function keepGroups(ingestDir: string, keep: RegExp): void {
-  for (const f of readdirSync(ingestDir)) if (!keep.test(f)) rmSync(path.join(ingestDir, f));
-}
 
 function plotsThatRan(ran: string[]): PlotsStage {
   return async () => {
