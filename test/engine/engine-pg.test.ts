@@ -5,9 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { loadConfig } from '../../src/config/index.js';
@@ -22,6 +23,7 @@ import { cleanupSandboxes, run } from '../cli/helpers.js';
 import { hstlcArgv } from '../helpers/cli-process.js';
 
 const postgres = DIALECTS.find((d) => d.name === 'postgresql');
+const LOST_RELEASE_WORKER = fileURLToPath(new URL('./lost-release-worker.ts', import.meta.url));
 const skip = postgres === undefined ? 'PostgreSQL not in HSTLC_TEST_DIALECTS' : postgres.skip;
 const databases: TestDatabase[] = [];
 const dirs: string[] = [];
@@ -165,6 +167,42 @@ describe('two submissions at once', { skip }, () => {
       assert.ok(a.files > 10 && a.files === b.files, `${a.files} and ${b.files} files`);
       const counts = await engineDb.jobCounts(handle.db, `${db.info.params['schema']}_jobs`, 'hstlc_');
       assert.deepEqual(counts.map((c) => [c.kind, c.queued]), [['hstlc_finish', 2], ['hstlc_ingest', a.files]]);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
+describe('a connection lost while graphile-worker releases a job', { skip }, () => {
+  it('is an outage, not a crash: the runner is restarted, its locks released, and the run finishes', async () => {
+    const db = await postgres!.create();
+    databases.push(db);
+    const h = home(db);
+    await generateArchive({ dir: h.dir, seed: 3, size: 'tiny' });
+    // A few files: what matters is the restart, not the archive.
+    for (const f of readdirSync(path.join(h.dir, 'ingest')).slice(4)) rmSync(path.join(h.dir, 'ingest', f));
+    const cfg = await loadConfig({ configPath: h.config, env: {} });
+    const handle = await connectDatabase(cfg.db);
+    const schema = `${db.info.params['schema']}_jobs`;
+    try {
+      const engine = await openEngine(cfg, handle);
+      const s = await submitRun(handle, engine, { settings: cfg, command: 'ingest' });
+      await engine.close();
+      const child = spawn(process.execPath, ['--import', 'tsx', LOST_RELEASE_WORKER, h.config], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      assert.equal(code, 0, `${out}\n${err}`);
+      const r = JSON.parse(out) as { injected: boolean; report: { jobs: number }; lines: Array<{ level: string; message: string }>; listeners: number };
+      assert.ok(r.injected);
+      assert.ok(r.lines.some((l) => l.level === 'warn' && /lost its database connection while releasing a job \(57P01\); restarting it/.test(l.message)), r.lines.map((l) => l.message).join('\n'));
+      const results = await engineDb.resultCounts(handle.db, schema, s.run);
+      assert.equal(results.filter((x) => x.kind === 'ingest').reduce((n, x) => n + x.n, 0), s.files, JSON.stringify(results));
+      assert.equal(await engineDb.liveJobsTotal(handle.db, schema), 0);
+      assert.ok(r.report.jobs >= s.files);
+      assert.equal(r.listeners, 0, 'the handler is removed when the worker stops');
     } finally {
       await handle.close();
     }

@@ -18,6 +18,7 @@ import { loadAliasFile } from '../../targets/aliases.js';
 import { createPool, type Pool } from '../pool.js';
 import { SILENT } from '../log.js';
 import type { RunEnvironment } from '../stage.js';
+import { errorName, isTransient } from './errors.js';
 import { engineLogger, openEngine, type JobKind } from './graphile.js';
 import { checkMarker, MarkerError } from './marker.js';
 import { taskList, type TaskContext, type WorkerSettings } from './tasks.js';
@@ -56,6 +57,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
   const heartbeatMs = Math.max(250, options.heartbeatMs ?? Math.floor(lockExpiryMs / 6));
   const handle = await connectDatabase(settings.db, { poolSize: concurrency + 2 });
   const timers: NodeJS.Timeout[] = [];
+  const cleanups: Array<() => void> = [];
   const released: string[] = [];
   let jobs = 0;
   let id: string | undefined;
@@ -79,7 +81,10 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
     await engineDb.registerWorker(handle.db, schema, { id, host: hostname(), pid: process.pid, concurrency });
     const events: WorkerEvents = new EventEmitter() as WorkerEvents;
     const recorded: Array<Promise<void>> = [];
+    // graphile-worker's ids of the current runner: released if that runner is given up (below).
+    let runnerIds: string[] = [];
     events.on('worker:create', ({ worker }) => {
+      runnerIds.push(worker.workerId);
       recorded.push(engineDb.addWorkerEngineId(handle.db, schema, self, worker.workerId).catch((err: unknown) => logger.warn(`worker id not recorded: ${String(err)}`)));
     });
     pool = createPool({ numCores: concurrency, threads: true });
@@ -112,6 +117,20 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
       logger.info(`Worker ${self}: stopping (${why})`);
       void runner.stop().catch((err: unknown) => logger.warn(`stopping: ${String(err)}`));
     };
+    // graphile-worker 0.17 does not await its own release of a finished job (failJob/completeJob): if
+    // the database connection drops right then (57P01 when the backend is terminated), the rejection is
+    // unhandled and Node would end the process. A transient one is an outage, not a crash: this runner
+    // is given up, its locks released (the job runs again, as after a lost worker) and a fresh one started.
+    let lostRunner = false;
+    const onUnhandled = (reason: unknown): void => {
+      if (!isTransient(reason)) throw reason;
+      logger.warn(`Worker ${self}: the job engine lost its database connection while releasing a job (${errorName(reason)}); restarting it`);
+      if (lostRunner) return;
+      lostRunner = true;
+      void runner.stop().catch(() => undefined);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    cleanups.push(() => process.off('unhandledRejection', onUnhandled));
     const engineRef = engine;
     let sweeping = false;
     const sweep = async (): Promise<void> => {
@@ -141,8 +160,28 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
     await sweep();
     for (;;) {
       const exitCode = process.exitCode;
-      await runner.promise;
+      await runner.promise.catch((err: unknown) => {
+        if (!lostRunner) throw err;
+      });
       if (stopping) break;
+      if (lostRunner) {
+        const ids = runnerIds;
+        runnerIds = [];
+        // Retried until the database answers again (the heartbeat reports the outage meanwhile).
+        for (;;) {
+          try {
+            await engineRef.utils.forceUnlockWorkers(ids);
+            break;
+          } catch (err) {
+            if (!isTransient(err) || stopping) throw err;
+            await new Promise((r) => setTimeout(r, 1000));
+          }
+        }
+        lostRunner = false;
+        runner = await start();
+        await Promise.all(recorded);
+        continue;
+      }
       // graphile-worker stops when it hears of a breaking migration — on a channel that is database-wide,
       // so installing the engine in another schema of this database (another archive, a test) stops us
       // too. If our own schema is still one this graphile-worker runs (migrate() refuses a newer
@@ -157,6 +196,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
     }
     return { id, jobs, released };
   } finally {
+    for (const cleanup of cleanups) cleanup();
     for (const timer of timers) clearInterval(timer);
     if (id !== undefined && engine !== undefined) await engineDb.markWorkerStopped(handle.db, engine.schema, id, 'stopped').catch(() => undefined);
     await pool?.close().catch(() => undefined);
