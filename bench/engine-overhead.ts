@@ -18,7 +18,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -30,8 +30,6 @@ import { connectDatabase } from '../src/db/index.js';
 import { engineLogger, openEngine } from '../src/pipeline/engine/graphile.js';
 import { SILENT } from '../src/pipeline/log.js';
 import { submitRun, waitForRun } from '../src/pipeline/engine/submit.js';
-import { runIngest } from '../src/pipeline/ingest.js';
-import { runStats } from '../src/pipeline/stats.js';
 import { buildExposure, buildReferenceSet, planArchive, SIZE_PRESETS, type ExposurePlan } from '../src/synthetic/index.js';
 import { writeProduct } from '../src/synthetic/fitsio.js';
 
@@ -42,6 +40,9 @@ function arg(name: string, dflt: string): string {
 const JOBS = Number(arg('jobs', '200'));
 const EXPOSURES = Number(arg('exposures', '500'));
 const THROUGHPUT = !process.argv.includes('--no-throughput');
+const PIN = !process.argv.includes('--no-pin');
+/** Only these engines' configurations (default both). */
+const ENGINES = arg('engines', 'local,graphile').split(',');
 const URL_ = process.env['HSTLC_TEST_POSTGRES_URL'] ?? 'postgresql://root@127.0.0.1:5432/test';
 const admin = parseConnectionString(URL_);
 const CLI = fileURLToPath(new URL('../bin/hstlc.js', import.meta.url));
@@ -125,14 +126,22 @@ async function overhead(): Promise<void> {
 }
 
 /**
- * Seed `seed`'s copy of a plan under a rootname of its own: every seed plans the same rootnames (the
- * visit counter restarts), so the visit code (two characters, base 36 as HST's) is moved on by seed.
+ * Seed `seed`'s copy of a plan as other observations of other targets: every seed plans the same rootnames
+ * (the visit counter restarts) and the same 28 targets, so the visit code (two characters, base 36 as
+ * HST's) is moved on by seed, and the target gets a name and a position (1° further in RA per seed) of its
+ * own — an archive's composite groups hold a few exposures each, not every seed's.
  */
 function renamed(plan: ExposurePlan, seed: number): ExposurePlan {
   const visit = (seed - 1) * 40 + plan.visit;
   if (visit >= 36 * 36) throw new Error(`seed ${seed}: out of visit codes`);
   const code = visit.toString(36).padStart(2, '0');
-  return { ...plan, rootname: `${plan.rootname.slice(0, 4)}${code}${plan.rootname.slice(6)}` };
+  const suffix = seed === 1 ? '' : `-S${seed}`;
+  return {
+    ...plan,
+    rootname: `${plan.rootname.slice(0, 4)}${code}${plan.rootname.slice(6)}`,
+    targname: `${plan.targname}${suffix}`,
+    target: { ...plan.target, canonical: `${plan.target.canonical}${suffix}`, ra: (plan.target.ra + seed - 1) % 360 },
+  };
 }
 
 /** An ingest_dir of ≥ n tiny exposures: several seeds' plans, all on seed 1's reference files. */
@@ -158,21 +167,33 @@ async function bigArchive(dir: string, n: number): Promise<{ exposures: number; 
   return { exposures, files };
 }
 
-function cli(config: string, args: string[]): Promise<number | null> {
-  const child = spawn(process.execPath, [CLI, '--quiet', '--config', config, ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: 'true' } });
-  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+/** CPU seconds (user + sys) and exit code of a CLI child, pinned to CPU 0 when `pin` (taskset). */
+function cli(config: string, args: string[], pin: boolean): Promise<{ code: number | null; cpu: number }> {
+  const timeFile = path.join(tmpdir(), `hstlc-bench-time-${randomBytes(4).toString('hex')}`);
+  const argv = ['-o', timeFile, '-f', '%U %S', ...(pin ? ['taskset', '-c', '0'] : []), process.execPath, CLI, '--quiet', '--config', config, ...args];
+  const child = spawn('/usr/bin/time', argv, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: 'true' } });
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      const [user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) as [number, number];
+      rmSync(timeFile, { force: true });
+      resolve({ code, cpu: user + sys });
+    }),
+  );
 }
 
 async function throughput(): Promise<void> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'hstlc-bench-engine-'));
   try {
-    const rows: Array<{ engine: string; n: number; seconds: number; stages: string }> = [];
+    const rows: Array<{ engine: string; n: number; seconds: number; cpu: number; stages: string }> = [];
     const g0 = performance.now();
     const { exposures, files: archiveFiles } = await bigArchive(path.join(scratch, 'archive'), EXPOSURES);
     console.log(`throughput, ingest (with composites) + stats of ${exposures} exposures (${archiveFiles} files, generated in ${((performance.now() - g0) / 1000).toFixed(1)} s):`);
-    const report = (r: { engine: string; n: number; seconds: number; stages: string }): void => {
+    const report = (r: { engine: string; n: number; seconds: number; cpu: number; stages: string }): void => {
       rows.push(r);
-      console.log(`  ${r.engine.padEnd(8)} ${r.engine === 'local' ? 'num_cores' : 'workers  '} ${r.n}: ${r.seconds.toFixed(1)} s (${r.stages}), ${(archiveFiles / r.seconds).toFixed(2)} files/s`);
+      console.log(
+        `  ${r.engine.padEnd(8)} ${r.engine === 'local' ? 'num_cores' : 'workers  '} ${r.n}${PIN && r.n === 1 ? ' (one core)' : ''}: ${r.seconds.toFixed(1)} s (${r.stages}), ` +
+          `${(archiveFiles / r.seconds).toFixed(2)} files/s, CPU ${r.cpu.toFixed(1)} s (${((r.cpu / archiveFiles) * 1000).toFixed(0)} ms a file)`,
+      );
     };
     const since = (t: number): number => (performance.now() - t) / 1000;
     const home = (name: string): string => {
@@ -180,21 +201,23 @@ async function throughput(): Promise<void> {
       cpSync(path.join(scratch, 'archive'), h, { recursive: true });
       return h;
     };
-    for (const cores of [1, 2]) {
+    // One worker on one core (taskset -c 0: a process's main thread and its unit thread then share the
+    // core, as one worker per core of a host would), two on the machine's two cores.
+    for (const cores of ENGINES.includes('local') ? [1, 2] : []) {
       await withSchema(async (_schema, url) => {
         const h = home(`local-${cores}`);
-        const settings = resolveSettings({ home_dir: h, db_connection_string: url, num_cores: cores }, { baseDir: h, homedir: h, cores: 2 });
-        const handle = await connectDatabase(settings.db);
+        const config = path.join(h, 'hstlc.yaml');
+        writeFileSync(config, `home_dir: ${h}\ndb_connection_string: ${url}\nnum_cores: ${cores}\n`);
         const t0 = performance.now();
-        await runIngest(handle, { settings, quicklook: true });
+        const ingest = await cli(config, ['ingest'], PIN && cores === 1);
         const ingestSeconds = since(t0);
         const t1 = performance.now();
-        await runStats(handle, { type: 'both', grid: settings.algorithm, numCores: cores });
-        report({ engine: 'local', n: cores, seconds: since(t0), stages: `ingest ${ingestSeconds.toFixed(1)} s, stats ${since(t1).toFixed(1)} s` });
-        await handle.close();
+        const stats = await cli(config, ['stats'], PIN && cores === 1);
+        if (ingest.code !== 0 || stats.code !== 0) throw new Error(`local ${cores}: exit ${ingest.code}, ${stats.code}`);
+        report({ engine: 'local', n: cores, seconds: since(t0), cpu: ingest.cpu + stats.cpu, stages: `ingest ${ingestSeconds.toFixed(1)} s, stats ${since(t1).toFixed(1)} s` });
       });
     }
-    for (const workers of [1, 2]) {
+    for (const workers of ENGINES.includes('graphile') ? [1, 2] : []) {
       await withSchema(async (_schema, url) => {
         const h = home(`graphile-${workers}`);
         const config = path.join(h, 'hstlc.yaml');
@@ -204,21 +227,23 @@ async function throughput(): Promise<void> {
         const engine = await openEngine(cfg, handle);
         const t0 = performance.now();
         const stages: string[] = [];
+        let cpu = 0;
         for (const command of ['ingest', 'stats'] as const) {
           const t1 = performance.now();
           const s = await submitRun(handle, engine, { settings: cfg, command });
           // --lock-expiry 12: a heartbeat every 2 s, so a --once worker sees the empty queue within 2 s
           // (the default 60 s expiry beats every 10 s, a fixed cost per stage that is not throughput).
-          await Promise.all(Array.from({ length: workers }, () => cli(config, ['worker', '--once', '--concurrency', '1', '--lock-expiry', '12'])));
+          const runs = await Promise.all(Array.from({ length: workers }, () => cli(config, ['worker', '--once', '--concurrency', '1', '--lock-expiry', '12'], PIN && workers === 1)));
+          cpu += runs.reduce((n, r) => n + r.cpu, 0);
           await waitForRun(handle, engine, s.run);
           stages.push(`${command} ${since(t1).toFixed(1)} s`);
         }
-        report({ engine: 'graphile', n: workers, seconds: since(t0), stages: stages.join(', ') });
+        report({ engine: 'graphile', n: workers, seconds: since(t0), cpu, stages: stages.join(', ') });
         await engine.close();
         await handle.close();
       });
     }
-    for (const e of ['local', 'graphile']) {
+    for (const e of ENGINES) {
       const one = rows.find((r) => r.engine === e && r.n === 1)!;
       const two = rows.find((r) => r.engine === e && r.n === 2)!;
       console.log(`  ${e}: 2 vs 1 = ${(one.seconds / two.seconds).toFixed(2)}× (target ≥ 1.8×)`);

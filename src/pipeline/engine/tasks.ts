@@ -125,10 +125,12 @@ function boundedKey(key: string): string {
 async function deferred(ctx: TaskContext, kind: JobKind, payload: JobCommon, helpers: JobHelpers): Promise<boolean> {
   const live = await engineDb.liveJobCount(ctx.handle.db, ctx.engine.schema, waitsFor(kind, payload).map(taskName), helpers.job.id);
   if (live === 0) return false;
-  // Look again sooner when little is left: a composite waiting on 10,000 files need not ask twice a
-  // second (at archive scale thousands of jobs wait at once), one waiting on the last few should.
+  // Look again sooner when little is left, but never later than 2 s: the jobs it waits for carry a
+  // smaller priority number (enqueueMany), so no worker picks a waiting job while one of those is
+  // ready — the look costs nothing then — and once they are done the workers must not sit idle until a
+  // far-off run_at (a 15 s wait behind 750 files left both workers idle at the end of ingest).
   const base = ctx.deferMs ?? 500;
-  const delay = Math.min(30_000, Math.max(base, live * 20)) * (0.75 + Math.random() / 2);
+  const delay = Math.min(2_000, Math.max(base, live * 20)) * (0.75 + Math.random() / 2);
   await enqueue(ctx.engine, kind, payload, helpers.job.key ?? `${kind}:${payload.run}`, new Date(Date.now() + delay));
   return true;
 }
