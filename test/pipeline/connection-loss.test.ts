@@ -18,7 +18,7 @@ import type { HstlcSettings } from '../../src/config/types.js';
 import { CONNECTION_RETRY_DELAYS_MS, connectDatabase, DatabaseUnreachableError } from '../../src/db/index.js';
 import { runIngest, type IngestStep } from '../../src/pipeline/index.js';
 import { DIALECTS, type TestDatabase } from '../db/dialects.js';
-import { assertRerunEqualsClean, cleanupHomes, homeFor, keepGroups, listTree, snapshot, tinyArchive, type Archive, type Snapshot } from './helpers.js';
+import { assertRerunEqualsClean, cleanupHomes, homeFor, listTree, snapshot, tinyArchive, type Archive, type Snapshot } from './helpers.js';
 
 let archive: Archive;
 before(async () => {
@@ -104,18 +104,11 @@ for (const dialect of DIALECTS.filter((d) => d.name !== 'sqlite')) {
     let clean: Snapshot;
     const made: Array<{ db: TestDatabase; login: OwnLogin }> = [];
 
-    /**
-     * A home on a database of its own. Its ingest_dir holds three composite groups (COS NUV, COS FUV
-     * pairs, STIS tags and their x1d: ten files to ingest), enough for a drop at the fifth step and a
-     * run that goes on after it, without ingesting the whole archive eight times.
-     */
     async function freshHome(): Promise<{ settings: HstlcSettings; login: OwnLogin }> {
       const db = await dialect.create();
       const login = dialect.name === 'postgresql' ? await pgLogin(db.info) : await mysqlLogin(db.info);
       made.push({ db, login });
-      const { settings } = homeFor(archive, { db: login.info });
-      keepGroups(settings.ingest_dir, /^(lbal|lb9y|o6a50)/);
-      return { settings, login };
+      return { settings: homeFor(archive, { db: login.info }).settings, login };
     }
 
     before(async () => {
