@@ -7,18 +7,20 @@
  * 1. Overhead per job: an empty task on graphile-worker (one runner in this process, concurrency 1),
  *    one job at a time: enqueue → start and enqueue → complete, median and 90th percentile (target:
  *    complete ≤ 10 ms median).
- * 2. Throughput on a generated archive of ≥ `exposures` small exposures (tiny-preset exposures of several
+ * 2. The machine's own ceiling: a CPU-bound and a memory-streaming program, alone and two at once.
+ * 3. Throughput on a generated archive of ≥ `exposures` small exposures (tiny-preset exposures of several
  *    seeds, one reference set): ingest (with composites) then stats, by the local engine with num_cores
  *    1 and 2, and by the graphile engine with 1 and 2 `hstlc worker` processes (the built CLI, bin/hstlc.js:
  *    run `npm run build` first). Files per second and the 2-vs-1 ratio of each (target ≥ 1.8× on 2 cores,
- *    which only a quiet machine can show). Plots are left out: the site is one job by design.
+ *    which only a quiet machine can show), with the CLI processes' CPU and the PostgreSQL server's CPU of
+ *    each stage. Plots are left out: the site is one job by design.
  *
  * Run it only on a quiet machine; the figures go in the README's engine section.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -167,6 +169,40 @@ async function bigArchive(dir: string, n: number): Promise<{ exposures: number; 
   return { exposures, files };
 }
 
+/**
+ * CPU seconds the local PostgreSQL server has used so far: every live `postgres` process's own time
+ * plus the postmaster's reaped children (backends that have exited: their time is added to the parent's
+ * cutime/cstime when it waits for them). The server shares the machine's two cores with the workers,
+ * which is what bounds the 2-vs-1 ratio of a database-heavy stage here. Undefined without /proc.
+ */
+function postgresCpuSeconds(): number | undefined {
+  const tick = 100; // USER_HZ on Linux (getconf CLK_TCK)
+  let ticks = 0;
+  let seen = false;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return undefined;
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const close = stat.lastIndexOf(')');
+    if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+    // Fields after the command: state(3) ppid(4) … utime(14) stime(15) cutime(16) cstime(17).
+    const f = stat.slice(close + 2).split(' ');
+    const [utime, stime, cutime, cstime] = [f[11], f[12], f[13], f[14]].map(Number) as [number, number, number, number];
+    seen = true;
+    ticks += utime + stime + cutime + cstime;
+  }
+  return seen ? ticks / tick : undefined;
+}
+
 /** CPU seconds (user + sys) and exit code of a CLI child, pinned to CPU 0 when `pin` (taskset). */
 function cli(config: string, args: string[], pin: boolean): Promise<{ code: number | null; cpu: number }> {
   const timeFile = path.join(tmpdir(), `hstlc-bench-time-${randomBytes(4).toString('hex')}`);
@@ -179,6 +215,31 @@ function cli(config: string, args: string[], pin: boolean): Promise<{ code: numb
       resolve({ code, cpu: user + sys });
     }),
   );
+}
+
+/**
+ * What two cores give for work that shares nothing: a fixed CPU-bound loop and a fixed streaming pass
+ * over a 64 MB Float64Array (the shape of event extraction), each timed alone and as two processes at
+ * once. 2 × alone / together is this machine's own ceiling for the 2-vs-1 ratio (a VM's two vCPUs may
+ * share a physical core, memory bandwidth or a host busy with others); the engines are read against it.
+ */
+async function machineCeiling(): Promise<void> {
+  const programs = {
+    compute: 'let x=0;for(let i=0;i<1.5e8;i++){x+=Math.sqrt(i)*1e-9}if(x<0)console.log(x)',
+    streaming: 'const a=new Float64Array(8<<20).fill(1);let s=0;for(let r=0;r<25;r++)for(let i=0;i<a.length;i++)s+=a[i]*r;if(s<0)console.log(s)',
+  };
+  const once = (code: string): Promise<void> =>
+    new Promise((resolve, reject) => spawn(process.execPath, ['-e', code], { stdio: 'ignore' }).on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`probe exit ${c}`)))));
+  console.log('this machine, two processes that share nothing (2 × alone / together; the ceiling for 2 vs 1):');
+  for (const [name, code] of Object.entries(programs)) {
+    const t0 = performance.now();
+    await once(code);
+    const alone = performance.now() - t0;
+    const t1 = performance.now();
+    await Promise.all([once(code), once(code)]);
+    const together = performance.now() - t1;
+    console.log(`  ${name.padEnd(9)} alone ${(alone / 1000).toFixed(2)} s, two at once ${(together / 1000).toFixed(2)} s: ${((2 * alone) / together).toFixed(2)}×`);
+  }
 }
 
 async function throughput(): Promise<void> {
@@ -196,6 +257,9 @@ async function throughput(): Promise<void> {
       );
     };
     const since = (t: number): number => (performance.now() - t) / 1000;
+    // A stage's wall time, the CLI processes' CPU and the database server's CPU over the same span.
+    const stageText = (name: string, seconds: number, cliCpu: number, pgBefore: number | undefined, pgAfter: number | undefined): string =>
+      `${name} ${seconds.toFixed(1)} s (CPU ${cliCpu.toFixed(1)} s${pgBefore !== undefined && pgAfter !== undefined ? ` + PostgreSQL ${(pgAfter - pgBefore).toFixed(1)} s` : ''})`;
     const home = (name: string): string => {
       const h = path.join(scratch, name);
       cpSync(path.join(scratch, 'archive'), h, { recursive: true });
@@ -209,12 +273,16 @@ async function throughput(): Promise<void> {
         const config = path.join(h, 'hstlc.yaml');
         writeFileSync(config, `home_dir: ${h}\ndb_connection_string: ${url}\nnum_cores: ${cores}\n`);
         const t0 = performance.now();
+        const pg0 = postgresCpuSeconds();
         const ingest = await cli(config, ['ingest'], PIN && cores === 1);
         const ingestSeconds = since(t0);
+        const pg1 = postgresCpuSeconds();
         const t1 = performance.now();
         const stats = await cli(config, ['stats'], PIN && cores === 1);
+        const pg2 = postgresCpuSeconds();
         if (ingest.code !== 0 || stats.code !== 0) throw new Error(`local ${cores}: exit ${ingest.code}, ${stats.code}`);
-        report({ engine: 'local', n: cores, seconds: since(t0), cpu: ingest.cpu + stats.cpu, stages: `ingest ${ingestSeconds.toFixed(1)} s, stats ${since(t1).toFixed(1)} s` });
+        const stages = [stageText('ingest', ingestSeconds, ingest.cpu, pg0, pg1), stageText('stats', since(t1), stats.cpu, pg1, pg2)];
+        report({ engine: 'local', n: cores, seconds: since(t0), cpu: ingest.cpu + stats.cpu, stages: stages.join(', ') });
       });
     }
     for (const workers of ENGINES.includes('graphile') ? [1, 2] : []) {
@@ -230,13 +298,15 @@ async function throughput(): Promise<void> {
         let cpu = 0;
         for (const command of ['ingest', 'stats'] as const) {
           const t1 = performance.now();
+          const pg0 = postgresCpuSeconds();
           const s = await submitRun(handle, engine, { settings: cfg, command });
           // --lock-expiry 12: a heartbeat every 2 s, so a --once worker sees the empty queue within 2 s
           // (the default 60 s expiry beats every 10 s, a fixed cost per stage that is not throughput).
           const runs = await Promise.all(Array.from({ length: workers }, () => cli(config, ['worker', '--once', '--concurrency', '1', '--lock-expiry', '12'], PIN && workers === 1)));
-          cpu += runs.reduce((n, r) => n + r.cpu, 0);
+          const stageCpu = runs.reduce((n, r) => n + r.cpu, 0);
+          cpu += stageCpu;
           await waitForRun(handle, engine, s.run);
-          stages.push(`${command} ${since(t1).toFixed(1)} s`);
+          stages.push(stageText(command, since(t1), stageCpu, pg0, postgresCpuSeconds()));
         }
         report({ engine: 'graphile', n: workers, seconds: since(t0), cpu, stages: stages.join(', ') });
         await engine.close();
@@ -254,4 +324,7 @@ async function throughput(): Promise<void> {
 }
 
 await overhead();
-if (THROUGHPUT) await throughput();
+if (THROUGHPUT) {
+  await machineCeiling();
+  await throughput();
+}
