@@ -2,14 +2,14 @@
  * Lightcurve extraction speed on a large COS FUV pair (default 10^7 events: 5·10^6 per segment),
  * with FLUXTAB and TDSTAB calibration from the golden reference files, against the raw decode of the
  * same six columns from the same files. Reports events/s, the extraction/decode ratio (target ≤ 3)
- * and peak RSS. The pair is written once into a scratch directory (or --dir) with the FITS writer.
+ * and peak RSS, also as a ratio to the bytes of the columns read (target ≤ 2). The pair is written once into a scratch directory (or --dir) with the FITS writer.
  *
  *   node --import tsx bench/extract.ts [--events N] [--dir D] [--algorithm corrected|compat] [--repeat R]
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { FitsReader, writeFits, type HduSpec } from '../src/fits/index.js';
 import { extractEvents } from '../src/hst/extraction.js';
@@ -20,13 +20,11 @@ function arg(name: string, dflt: string): string {
   return i >= 0 ? (process.argv[i + 1] as string) : dflt;
 }
 
-const total = Number(arg('events', '10000000'));
-const repeat = Number(arg('repeat', '2'));
-const algorithm = algorithmParams(arg('algorithm', 'corrected') === 'compat' ? 'compat' : 'corrected');
-const refDir = fileURLToPath(new URL('../test/fixtures/golden/inputs/', import.meta.url));
-const ownDir = !process.argv.includes('--dir');
-const dir = ownDir ? mkdtempSync(join(tmpdir(), 'hstlc-bench-extract-')) : arg('dir', '.');
+/** The golden FLUXTAB/TDSTAB the pair's headers name (lref$). */
+export const refDir = fileURLToPath(new URL('../test/fixtures/golden/inputs/', import.meta.url));
 const COLUMNS = ['TIME', 'XCORR', 'YCORR', 'WAVELENGTH', 'EPSILON', 'DQ'];
+/** TIME, XCORR, YCORR, WAVELENGTH, EPSILON (float32) and DQ (int16): what an FUV extraction reads of each event. */
+export const NEEDED_BYTES_PER_EVENT = 5 * 4 + 2;
 
 let seed = 12345;
 const rand = (): number => {
@@ -35,7 +33,7 @@ const rand = (): number => {
 };
 
 /** One segment of a G130M/1291 FUV corrtag: time-sorted events, 60 % in the spectrum box. */
-function segment(letter: 'A' | 'B', n: number, exptime: number): HduSpec[] {
+export function segment(letter: 'A' | 'B', n: number, exptime: number): HduSpec[] {
   const time = new Float32Array(n);
   const x = new Float32Array(n);
   const y = new Float32Array(n);
@@ -110,16 +108,28 @@ async function decodeOnce(paths: string[]): Promise<number> {
   return rows;
 }
 
-async function main(): Promise<void> {
+/** The pair lbench01q_corrtag_{a,b}.fits of `events` events in `dir`, written unless already there. */
+export async function writePair(dir: string, events: number): Promise<[string, string]> {
   const a = join(dir, 'lbench01q_corrtag_a.fits');
   const b = join(dir, 'lbench01q_corrtag_b.fits');
-  const perSegment = Math.floor(total / 2);
+  const perSegment = Math.floor(events / 2);
   if (!existsSync(a) || !existsSync(b)) {
     const t0 = performance.now();
     await writeFits(a, segment('A', perSegment, 3000));
-    await writeFits(b, segment('B', total - perSegment, 3000));
-    console.log(`wrote ${total} events in ${((performance.now() - t0) / 1000).toFixed(1)} s to ${dir}`);
+    await writeFits(b, segment('B', events - perSegment, 3000));
+    console.log(`wrote ${events} events in ${((performance.now() - t0) / 1000).toFixed(1)} s to ${dir}`);
   }
+  return [a, b];
+}
+
+async function main(): Promise<void> {
+  const total = Number(arg('events', '10000000'));
+  const repeat = Number(arg('repeat', '2'));
+  const algorithm = algorithmParams(arg('algorithm', 'corrected') === 'compat' ? 'compat' : 'corrected');
+  const ownDir = !process.argv.includes('--dir');
+  const dir = ownDir ? mkdtempSync(join(tmpdir(), 'hstlc-bench-extract-')) : arg('dir', '.');
+  const writtenHere = !existsSync(join(dir, 'lbench01q_corrtag_a.fits')) || !existsSync(join(dir, 'lbench01q_corrtag_b.fits'));
+  const [a, b] = await writePair(dir, total);
   let decode = Infinity;
   let extract = Infinity;
   let bins = 0;
@@ -144,6 +154,11 @@ async function main(): Promise<void> {
         events_per_s: Math.round(total / (extract / 1000)),
         extract_over_decode: +(extract / decode).toFixed(2),
         peak_rss_mb: Math.round(maxRss),
+        // The bytes of the six columns read (5 float32 + 1 int16 per event); the issue's target is ≤ 2.
+        // Written here, the pair's generator (all twelve columns) is in the peak: give --dir with the
+        // pair already there, or run bench/extract-process.ts, for the extraction's own figure.
+        peak_rss_over_needed_columns: +((maxRss * 2 ** 20) / (total * NEEDED_BYTES_PER_EVENT)).toFixed(2),
+        peak_includes_generator: writtenHere,
       },
       null,
       1,
@@ -152,4 +167,4 @@ async function main(): Promise<void> {
   if (ownDir) rmSync(dir, { recursive: true, force: true });
 }
 
-await main();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

@@ -3,26 +3,32 @@
  * Returns the exit code (and sets process.exitCode) instead of calling process.exit, so pending log
  * writes are flushed before Node ends.
  */
-import { CommanderError } from 'commander';
-import { redactUrl } from '../config/connection.js';
-import { ConfigError } from '../config/errors.js';
 import { toCommandArgs } from './aliases.js';
-import { createContext, type ContextInternals, type GlobalOptions } from './context.js';
+import type { ContextInternals, GlobalOptions } from './context.js';
 import { ExitCode, UsageError } from './errors.js';
-import { atInterrupt } from './interrupt.js';
 import { resolveIo, type CliIo } from './io.js';
-import { buildProgram } from './program.js';
 import { hstlcVersion } from './version.js';
 
 export type { CliIo, Writer } from './io.js';
 export type { CliContext, GlobalOptions, Output } from './context.js';
 export { ExitCode, UsageError } from './errors.js';
 
+/** `hstlc --version` / `-V` alone: what commander prints for it, without loading commander. */
+const VERSION_FLAGS = new Set(['--version', '-V']);
+
 export async function main(argv: string[], io?: Partial<CliIo>): Promise<number> {
   const cli = resolveIo(io);
+  const args = toCommandArgs(argv);
+  if (args.length === 1 && VERSION_FLAGS.has(args[0]!)) {
+    cli.stdout.write(`${hstlcVersion()}\n`);
+    process.exitCode = ExitCode.OK;
+    return ExitCode.OK;
+  }
+  // Imported after the --version answer: commander, the command definitions (program.ts), the rest of main.
+  const [{ buildProgram }, { createContext }, { atInterrupt }] = await Promise.all([import('./program.js'), import('./context.js'), import('./interrupt.js')]);
   let readGlobals: () => GlobalOptions = () => ({ verbose: false, quiet: false, json: false });
   const ctx = createContext(cli, hstlcVersion(), () => readGlobals());
-  const program = buildProgram(ctx);
+  const program = await buildProgram(ctx, args);
   readGlobals = () => {
     const opts = program.opts<Partial<GlobalOptions> & { wait?: true | string }>();
     return {
@@ -42,10 +48,10 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     await (await import('../hst/stis/scratch.js')).removeOwnScratch();
   });
   try {
-    await program.parseAsync(toCommandArgs(argv), { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
     code = ctx.exitCode;
   } catch (err) {
-    code = report(err, ctx);
+    code = await report(err, ctx);
   } finally {
     unregisterScratch();
     unregister();
@@ -56,11 +62,14 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
 }
 
 /** Turn what escaped a command into messages and an exit code. */
-function report(err: unknown, ctx: ContextInternals): number {
+async function report(err: unknown, ctx: ContextInternals): Promise<number> {
+  // Already loaded when they matter: commander by the program, the config modules by ctx.config().
+  const { CommanderError } = await import('commander');
   if (err instanceof CommanderError) {
     // Commander has printed its own message (and the help hint); --help and --version end with 0.
     return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
   }
+  const [{ ConfigError }, { redactUrl }] = await Promise.all([import('../config/errors.js'), import('../config/connection.js')]);
   if (err instanceof ConfigError) {
     for (const message of err.messages) ctx.out.error(message);
     return ExitCode.USAGE;

@@ -1,6 +1,8 @@
-/** Option and argument parsers: bad values fail at parse time, with exit code 2 and a clear reason. */
+/**
+ * Option and argument parsers: bad values fail at parse time, with exit code 2 and a clear reason.
+ * The download filters' parsers are in mast-parsers.ts (they load the MAST search module).
+ */
 import { InvalidArgumentError } from 'commander';
-import { filterProblem } from '../mast/search.js';
 
 export function positiveNumber(value: string): number {
   const n = Number(value);
@@ -15,23 +17,6 @@ export function positiveInteger(value: string): number {
     throw new InvalidArgumentError(`expected a positive integer, got '${value}'.`);
   }
   return Number(value);
-}
-
-/** A calendar day `YYYY-MM-DD` that exists (2024-02-30 does not). */
-export function isoDay(value: string): string {
-  const text = value.trim();
-  const problem = filterProblem({ since: text });
-  if (problem !== undefined) throw new InvalidArgumentError(`expected a date YYYY-MM-DD, got '${value}'.`);
-  return text;
-}
-
-/** A TARGNAME for MAST's search, upper-cased; `*` is MAST's wildcard, commas and operators are refused. */
-export function targetPattern(value: string): string {
-  const text = value.trim().toUpperCase();
-  if (filterProblem({ target: text }) !== undefined) {
-    throw new InvalidArgumentError(`expected a target name of letters, digits and _ + - . * (wildcard), got '${value}'.`);
-  }
-  return text;
 }
 
 /** `A,B` in Ångström with A < B, as the library's `wlim` (§6.2). */

@@ -1,29 +1,15 @@
 /**
  * The commander program: global options, shared behaviour (exit instead of process.exit, output to
  * the injected writers), and the commands, each registered from its own file.
+ *
+ * The command files are imported lazily: when the arguments name one command (`hstlc ingest ...`,
+ * `hstlc help ingest`), only the file that defines it is loaded, so its help and its start-up do not
+ * pay for the other commands' modules; anything else (`hstlc --help`, a misspelt command, no command)
+ * loads every file, in the order of the root help.
  */
 import { Command, Option } from 'commander';
 import { SCRIPT_ALIASES } from './aliases.js';
 import { positiveNumber } from './parsers.js';
-import {
-  registerComposite,
-  registerConfig,
-  registerDemo,
-  registerDownload,
-  registerExtract,
-  registerIngest,
-  registerLightcurveStats,
-  registerPipeline,
-  registerPlots,
-  registerResetDatabase,
-  registerResetFilesystem,
-  registerStats,
-  registerVersion,
-} from './commands/index.js';
-import { registerInspect } from './commands/inspect.js';
-import { registerStatus } from './commands/status.js';
-import { registerWorker } from './commands/worker.js';
-import { registerResolveTarget } from './commands/resolve-target.js';
 import type { CliContext } from './context.js';
 
 const ROOT_HELP_AFTER = `
@@ -48,7 +34,53 @@ Examples:
   $ hstlc ingest --help
 `;
 
-export function buildProgram(ctx: CliContext): Command {
+type Register = (program: Command, ctx: CliContext) => void;
+
+/** The command files in root-help order, each with the commands it defines. */
+const COMMAND_FILES: ReadonlyArray<{ commands: readonly string[]; load: () => Promise<Register> }> = [
+  { commands: ['ingest'], load: async () => (await import('./commands/ingest.js')).registerIngest },
+  { commands: ['stats'], load: async () => (await import('./commands/stats.js')).registerStats },
+  { commands: ['plots'], load: async () => (await import('./commands/plots.js')).registerPlots },
+  { commands: ['pipeline'], load: async () => (await import('./commands/pipeline.js')).registerPipeline },
+  { commands: ['status'], load: async () => (await import('./commands/status.js')).registerStatus },
+  { commands: ['worker'], load: async () => (await import('./commands/worker.js')).registerWorker },
+  { commands: ['resolve-target'], load: async () => (await import('./commands/resolve-target.js')).registerResolveTarget },
+  { commands: ['download', 'mast-stub'], load: async () => (await import('./commands/download.js')).registerDownload },
+  { commands: ['reset-filesystem'], load: async () => (await import('./commands/reset-filesystem.js')).registerResetFilesystem },
+  { commands: ['reset-database'], load: async () => (await import('./commands/reset-database.js')).registerResetDatabase },
+  { commands: ['extract'], load: async () => (await import('./commands/extract.js')).registerExtract },
+  { commands: ['composite'], load: async () => (await import('./commands/composite.js')).registerComposite },
+  { commands: ['lightcurve-stats'], load: async () => (await import('./commands/lightcurve-stats.js')).registerLightcurveStats },
+  { commands: ['inspect'], load: async () => (await import('./commands/inspect.js')).registerInspect },
+  { commands: ['demo'], load: async () => (await import('./commands/demo.js')).registerDemo },
+  { commands: ['config'], load: async () => (await import('./commands/config.js')).registerConfig },
+  { commands: ['version'], load: async () => (await import('./commands/version.js')).registerVersion },
+];
+
+/** Every command name, in root-help order (the lazy-load test checks it against the commands registered). */
+export const COMMAND_NAMES: readonly string[] = COMMAND_FILES.flatMap((f) => f.commands);
+
+/** Root flags after which commander acts on the program itself, whatever words follow. */
+const ROOT_ACTIONS = new Set(['-h', '--help', '-V', '--version']);
+
+/**
+ * The one command the (alias-mapped) arguments run or ask help for, or undefined when commander may need
+ * every command (root help, a misspelt command, none). Mirrors commander's scan of the program's
+ * options: --config takes the next word, --wait the next one unless it is an option.
+ */
+export function commandOf(args: readonly string[]): string | undefined {
+  let i = 0;
+  for (; i < args.length && args[i]!.startsWith('-'); i++) {
+    const a = args[i]!;
+    if (a === '--' || ROOT_ACTIONS.has(a)) return undefined;
+    if (a === '--config' || (a === '--wait' && i + 1 < args.length && !args[i + 1]!.startsWith('-'))) i++;
+  }
+  const word = args[i] === 'help' ? args[i + 1] : args[i];
+  return word !== undefined && COMMAND_NAMES.includes(word) ? word : undefined;
+}
+
+/** The program for `args` (commander's user arguments): only the command they name, or all of them. */
+export async function buildProgram(ctx: CliContext, args: readonly string[]): Promise<Command> {
   const program = new Command('hstlc');
   // Settings first: commander copies them into each command created afterwards.
   program
@@ -84,22 +116,8 @@ export function buildProgram(ctx: CliContext): Command {
       ctx.command = action.name();
     });
 
-  registerIngest(program, ctx);
-  registerStats(program, ctx);
-  registerPlots(program, ctx);
-  registerPipeline(program, ctx);
-  registerStatus(program, ctx);
-  registerWorker(program, ctx);
-  registerResolveTarget(program, ctx);
-  registerDownload(program, ctx);
-  registerResetFilesystem(program, ctx);
-  registerResetDatabase(program, ctx);
-  registerExtract(program, ctx);
-  registerComposite(program, ctx);
-  registerLightcurveStats(program, ctx);
-  registerInspect(program, ctx);
-  registerDemo(program, ctx);
-  registerConfig(program, ctx);
-  registerVersion(program, ctx);
+  const wanted = commandOf(args);
+  const files = COMMAND_FILES.filter((f) => wanted === undefined || f.commands.includes(wanted));
+  for (const register of await Promise.all(files.map((f) => f.load()))) register(program, ctx);
   return program;
 }

@@ -3,18 +3,16 @@
  * view on stderr, the stage through runStage (which takes the lock), then the summary lines to the log
  * file and to stdout (or the summary as JSON with --json), and the exit code from the per-item results.
  *
- * The stage module is given as a loader (`() => import(...)`), and the database and runStage are imported
- * here only when a command runs, so `hstlc --version` and `hstlc <cmd> --help` load none of the stages,
- * database drivers, chart or PNG libraries.
+ * The stage module is given as a loader (`() => import(...)`), and the database, runStage and the lock
+ * errors are imported here only when a command runs, so `hstlc --version` and `hstlc <cmd> --help` load
+ * none of the stages, database drivers, chart or PNG libraries, nor the lock modules.
  */
-import { HomeBusyError, HomeLockedError } from '../archive/home-lock.js';
 import { describeConnection } from '../config/connection.js';
 import type { LoadedConfig } from '../config/types.js';
 import type { HstlcDb } from '../db/connect.js';
 import { createProgress, type Progress } from '../log/progress.js';
 import type { TextSink } from '../log/console.js';
 import type { HstlcLogger } from '../log/logger.js';
-import { LockedError } from '../mast/lock.js';
 import type { StageLogger } from '../pipeline/log.js';
 import type { ProgressSink, Stage, StageEnvironment, StageProgress, StageResultSet } from '../pipeline/stage.js';
 import type { CliContext } from './context.js';
@@ -171,8 +169,9 @@ async function connectAndRun<Input, Summary>(ctx: CliContext, command: StageComm
     return set;
   } catch (err) {
     progress.stop();
-    if (err instanceof HomeLockedError || err instanceof LockedError || err instanceof HomeBusyError) {
-      reportLocked(ctx, err, command.lockedPrefix);
+    const locked = await lockError(err);
+    if (locked !== undefined) {
+      reportLocked(ctx, locked, command.lockedPrefix);
       return undefined;
     }
     if ((await command.onError?.(err, log)) === true) return undefined;
@@ -190,9 +189,14 @@ export function reportStage<S>(ctx: CliContext, log: HstlcLogger, set: Pick<Stag
   if (!set.ok) ctx.setExitCode(ExitCode.ITEMS_FAILED);
 }
 
-/** Another hstlc process holds the lock: say so, exit 1. Any other error propagates. */
-export function reportLocked(ctx: CliContext, err: unknown, prefix = ''): void {
-  if (!(err instanceof HomeLockedError || err instanceof LockedError || err instanceof HomeBusyError)) throw err;
+/** Another hstlc process holds the lock (home_dir's or download_dir's), or home_dir is busy. */
+async function lockError(err: unknown): Promise<Error | undefined> {
+  const [{ HomeBusyError, HomeLockedError }, { LockedError }] = await Promise.all([import('../archive/home-lock.js'), import('../mast/lock.js')]);
+  return err instanceof HomeLockedError || err instanceof LockedError || err instanceof HomeBusyError ? err : undefined;
+}
+
+/** Another hstlc process holds the lock: say so, exit 1. */
+function reportLocked(ctx: CliContext, err: Error, prefix = ''): void {
   ctx.out.error(`${prefix}${err.message}`);
   ctx.setExitCode(ExitCode.ITEMS_FAILED);
 }

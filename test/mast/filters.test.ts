@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { isoDay, targetPattern } from '../../src/cli/parsers.js';
+import { isoDay, targetPattern } from '../../src/cli/mast-parsers.js';
 import { filterProblem, MemoryLedger, runDownload, searchBody, type DownloadStageOptions } from '../../src/mast/index.js';
 import { startMastStub, type MastStub } from '../../src/mast/stub/index.js';
 import { filesFor } from './fixtures.js';

@@ -3,7 +3,8 @@ import { DEFAULT_LIMIT, humanBytes, summaryLine } from '../../mast/summary.js';
 import type { RunReport } from '../../mast/run.js';
 import type { CliContext } from '../context.js';
 import { examples } from '../examples.js';
-import { isoDay, positiveInteger, targetPattern } from '../parsers.js';
+import { positiveInteger } from '../parsers.js';
+import { isoDay, targetPattern } from '../mast-parsers.js';
 import { runStageCommand } from '../stage.js';
 
 interface DownloadOptions {
