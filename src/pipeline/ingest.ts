@@ -326,6 +326,11 @@ async function commitBad(ctx: Context, r: Extract<PrepareResult, { status: 'bad'
 }
 
 async function commitGood(ctx: Context, r: Extract<PrepareResult, { status: 'done' }>, superseded: string | undefined): Promise<FileResult> {
+  // A retried commit (retryWrite, after a lost connection) whose first attempt wrote its intent: the
+  // intent is the promise and its moves may have begun, so finish it; planning again would read files
+  // that are no longer where the first attempt found them.
+  const written = await readIntent(ctx.journal, r.file);
+  if (written !== undefined) return finishCommit(ctx, r, written, undefined);
   const header = new Header(r.primary);
   const number = (k: string): number | undefined => {
     const v = header.get(k);
@@ -367,6 +372,11 @@ async function commitGood(ctx: Context, r: Extract<PrepareResult, { status: 'don
   };
   await writeIntent(ctx.journal, intent);
   await step(ctx, 'intent-written', r.file);
+  return finishCommit(ctx, r, intent, replaced);
+}
+
+/** Carry out a good file's written intent, then place its quicklook. */
+async function finishCommit(ctx: Context, r: Extract<PrepareResult, { status: 'done' }>, intent: IngestIntent, replaced: string | undefined): Promise<FileResult> {
   await carryOut(ctx, intent);
   const warnings = [...r.warnings];
   const quicklook = await placeQuicklook(ctx, r, intent, warnings);

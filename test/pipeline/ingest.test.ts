@@ -11,6 +11,7 @@ import { LIGHTCURVE_SIZE } from '../../src/plots/charts/lightcurve.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import type { KyselyPlugin } from 'kysely';
 import { connectDatabase, listBadData, recentRuns, tableCounts, type HstlcDb } from '../../src/db/index.js';
 import type { HstlcSettings } from '../../src/config/types.js';
 import { HomeLockedError, lockHome } from '../../src/archive/home-lock.js';
@@ -218,6 +219,42 @@ describe('ingest crash safety (SQLite)', () => {
   });
   it('with two cores, in the middle of the files', async () => {
     await crashThenRerun('committed', 7, 2);
+  });
+
+  it('a connection lost after the moves: the retried commit finishes its intent instead of planning again', async () => {
+    // The first attempt of one file's commit has written its rows and moved every file, then the
+    // server goes away at its last query (whether MAST reprocessed the member). retryWrite runs the
+    // commit again on a new connection; it must roll the written intent forward, not look for the
+    // event file in ingest_dir again (ENOENT: it is already in the archive).
+    const settings = crashHome();
+    const handle = await connectDatabase(settings.db);
+    let armed = false;
+    let failed = 0;
+    const dropOnce: KyselyPlugin = {
+      transformQuery(args) {
+        if (armed && JSON.stringify(args.node).includes('"name":"reprocessing"')) {
+          armed = false;
+          failed++;
+          throw Object.assign(new Error('read ECONNRESET (injected)'), { code: 'ECONNRESET' });
+        }
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    try {
+      let seen = 0;
+      const s = await ingest(settings, { ...handle, db: handle.db.withPlugin(dropOnce) }, {
+        onStep: (step) => {
+          if (step === 'moved-lightcurve' && ++seen === 3) armed = true;
+        },
+      });
+      assert.equal(failed, 1, 'the injected loss happened once');
+      assert.equal(s.counts.failed, 0, JSON.stringify(s.files.filter((f) => f.status === 'failed')));
+      assert.deepEqual(await snapshot(settings, handle), clean);
+      assert.deepEqual(listTree(path.join(settings.home_dir, '.hstlc-journal')), []);
+    } finally {
+      await handle.close();
+    }
   });
 
   it('killed with SIGKILL between the rows and the moves (stale lock taken over)', () => {
