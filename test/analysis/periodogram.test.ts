@@ -13,6 +13,8 @@ import {
   lombScargleExact,
   lombScargleFast,
   spacePeriodogram,
+  thresholdInterval,
+  powerLevels,
   PERIOD_SPACES,
 } from '../../src/analysis/periodogram/index.js';
 import { centered, mean, populationStd } from '../../src/analysis/samples.js';
@@ -135,6 +137,33 @@ describe('fast periodogram', () => {
         assert.equal(fast.undecided, 0);
         assert.deepEqual(fast.significantIndices, exact.significantIndices, `${file} ${space}`);
       }
+    }
+  });
+
+  it("bounds exact's mean + 3σ for any powers within the per-frequency bounds (thresholdInterval)", () => {
+    const rand = rng(41);
+    for (let trial = 0; trial < 40; trial++) {
+      const m = 50 + Math.floor(rand() * 2000);
+      // chi²(2)-like powers, bounds of varying size (as the fast method's, growing with frequency).
+      const power = Float64Array.from({ length: m }, () => -Math.log(1 - rand()) * 1e-3);
+      const bound = Float64Array.from({ length: m }, (_, i) => (1e-6 * (1 + i)) / m + rand() * 1e-7);
+      const { mean: mu, std } = powerLevels(power);
+      const { lo, hi } = thresholdInterval(power, bound, mu, std);
+      // Perturbations at the extremes: aligned with, against, and independent of the deviations.
+      const kinds = [(i: number) => Math.sign(power[i] - mu), (i: number) => -Math.sign(power[i] - mu), () => 1, () => -1, () => (rand() < 0.5 ? -1 : 1)];
+      for (const kind of kinds) {
+        const exact = Float64Array.from(power, (p, i) => p + kind(i) * bound[i] * (0.5 + rand() / 2));
+        const ts = powerLevels(exact).threeSigma;
+        assert.ok(ts >= lo && ts <= hi, `trial ${trial}: ${ts} outside [${lo}, ${hi}]`);
+      }
+      // And tighter than the triangle-inequality band mean(b) + 3·rms(b).
+      let sb = 0;
+      let sb2 = 0;
+      for (const b of bound) {
+        sb += b;
+        sb2 += b * b;
+      }
+      assert.ok(hi - lo < 2 * (sb / m + 3 * Math.sqrt(sb2 / m)));
     }
   });
 

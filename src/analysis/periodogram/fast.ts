@@ -11,7 +11,8 @@
  * projector on span{cos ωt, sin ωt}. If every basis entry is off by ≤ ε, then to first order
  * |ΔP| ≤ 2√2·ε·√(N/Dmin)·(√P + 2P) with Dmin the smaller of the two τ-rotated norms (N/2 when ωT ≫ 1).
  * ε collects what separates this from `exact`: the NUFFT error, exact's own phase rounding
- * fl(ω·t) with t ~ 5·10^4 d (ω·|t|·2^-53), libm's 1 ulp and exact's running-sum rounding (N·2^-53).
+ * fl(ω·t) with t ~ 5·10^4 d (ω·|t|·2^-53), the fast sums' own phase rounding (ω·|t − t0|·2^-53, counted
+ * twice: the sums for y and for 2ω), libm's 1 ulp and exact's running-sum rounding (N·2^-53).
  * We return 1.5× that (3√2 instead of 2√2) plus the second-order term; tests check real deviations
  * stay below it.
  */
@@ -48,11 +49,22 @@ export function lombScargleFast(t: Float64Array, y: Float64Array, omega: Float64
   const omega2 = new Float64Array(k);
   for (let i = 0; i < k; i++) omega2[i] = 2 * omega[i];
   const s2 = trigSums(t, ones, omega2, t0);
+  const syRe = sy.re;
+  const syIm = sy.im;
+  const s2Re = s2.re;
+  const s2Im = s2.im;
+  const shiftY = sy.phaseShift ?? new Float64Array(k);
+  const shift2 = s2.phaseShift ?? new Float64Array(k);
+  // The fast sums' own phases ω·s (|s| ≤ half the span) round as exact's ω·t do, on smaller values.
+  const phaseRounding = (tAbsMax + 2 * ((tmax - tmin) / 2)) * EPS;
+  const epsFixed = NUFFT_RELATIVE_ERROR + 2 * EPS + n * EPS;
+  const invYy = 2 / yy;
+  const halfYy = yy / 2;
   for (let i = 0; i < k; i++) {
-    const xc = sy.re[i];
-    const xs = sy.im[i];
-    const c2 = s2.re[i];
-    const sn2 = s2.im[i];
+    const xc = syRe[i];
+    const xs = syIm[i];
+    const c2 = s2Re[i];
+    const sn2 = s2Im[i];
     const r2 = Math.sqrt(c2 * c2 + sn2 * sn2);
     // Rotation by τ diagonalizes the 2×2 normal matrix: norms (N ± |Σe^{2iωt}|)/2. cos τ and sin τ
     // of the half angle τ = atan2(sn2, c2)/2 ∈ (−π/2, π/2] by the half-angle formulas, each branch
@@ -77,12 +89,11 @@ export function lombScargleFast(t: Float64Array, y: Float64Array, omega: Float64
     const d2 = (n - r2) / 2;
     const p = 0.5 * ((a * a) / d1 + (b * b) / d2);
     power[i] = p;
-    const shift = (sy.phaseShift?.[i] ?? 0) + (s2.phaseShift?.[i] ?? 0);
-    const eps = NUFFT_RELATIVE_ERROR + shift + omega[i] * tAbsMax * EPS + 2 * EPS + n * EPS;
-    const pn = (2 * p) / yy; // normalized power ∈ [0, 1]
+    const eps = epsFixed + shiftY[i] + shift2[i] + omega[i] * phaseRounding;
+    const pn = p * invYy; // normalized power ∈ [0, 1]
     const cond = n / Math.max(Math.min(d1, d2), Number.MIN_VALUE);
     const dn = 3 * Math.SQRT2 * eps * Math.sqrt(cond) * (Math.sqrt(Math.max(pn, 0)) + 2 * pn) + 4 * eps * eps * cond;
-    bound[i] = (dn * yy) / 2;
+    bound[i] = dn * halfYy;
   }
   return { power, bound };
 }
