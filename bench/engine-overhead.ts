@@ -3,6 +3,7 @@
  * (default postgresql://root@127.0.0.1:5432/test), each part on a schema of its own, dropped after.
  *
  *   node --import tsx bench/engine-overhead.ts [--jobs 200] [--exposures 500] [--no-throughput]
+ *       [--engines local,graphile] [--no-pin] [--cpu-prof DIR]
  *
  * 1. Overhead per job: an empty task on graphile-worker (one runner in this process, concurrency 1),
  *    one job at a time: enqueue → start and enqueue → complete, median and 90th percentile (target:
@@ -45,6 +46,8 @@ const THROUGHPUT = !process.argv.includes('--no-throughput');
 const PIN = !process.argv.includes('--no-pin');
 /** Only these engines' configurations (default both). */
 const ENGINES = arg('engines', 'local,graphile').split(',');
+/** `node --cpu-prof` of every CLI child, into DIR/<configuration>-<stage> (read with bench/cpuprofile-top.ts). */
+const CPU_PROF = arg('cpu-prof', '');
 const URL_ = process.env['HSTLC_TEST_POSTGRES_URL'] ?? 'postgresql://root@127.0.0.1:5432/test';
 const admin = parseConnectionString(URL_);
 const CLI = fileURLToPath(new URL('../bin/hstlc.js', import.meta.url));
@@ -204,9 +207,10 @@ function postgresCpuSeconds(): number | undefined {
 }
 
 /** CPU seconds (user + sys) and exit code of a CLI child, pinned to CPU 0 when `pin` (taskset). */
-function cli(config: string, args: string[], pin: boolean): Promise<{ code: number | null; cpu: number }> {
+function cli(config: string, args: string[], pin: boolean, profile = ''): Promise<{ code: number | null; cpu: number }> {
   const timeFile = path.join(tmpdir(), `hstlc-bench-time-${randomBytes(4).toString('hex')}`);
-  const argv = ['-o', timeFile, '-f', '%U %S', ...(pin ? ['taskset', '-c', '0'] : []), process.execPath, CLI, '--quiet', '--config', config, ...args];
+  const prof = CPU_PROF !== '' && profile !== '' ? ['--cpu-prof', '--cpu-prof-dir', path.join(CPU_PROF, profile)] : [];
+  const argv = ['-o', timeFile, '-f', '%U %S', ...(pin ? ['taskset', '-c', '0'] : []), process.execPath, ...prof, CLI, '--quiet', '--config', config, ...args];
   const child = spawn('/usr/bin/time', argv, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: 'true' } });
   return new Promise((resolve) =>
     child.on('exit', (code) => {
@@ -274,11 +278,11 @@ async function throughput(): Promise<void> {
         writeFileSync(config, `home_dir: ${h}\ndb_connection_string: ${url}\nnum_cores: ${cores}\n`);
         const t0 = performance.now();
         const pg0 = postgresCpuSeconds();
-        const ingest = await cli(config, ['ingest'], PIN && cores === 1);
+        const ingest = await cli(config, ['ingest'], PIN && cores === 1, `local-${cores}-ingest`);
         const ingestSeconds = since(t0);
         const pg1 = postgresCpuSeconds();
         const t1 = performance.now();
-        const stats = await cli(config, ['stats'], PIN && cores === 1);
+        const stats = await cli(config, ['stats'], PIN && cores === 1, `local-${cores}-stats`);
         const pg2 = postgresCpuSeconds();
         if (ingest.code !== 0 || stats.code !== 0) throw new Error(`local ${cores}: exit ${ingest.code}, ${stats.code}`);
         const stages = [stageText('ingest', ingestSeconds, ingest.cpu, pg0, pg1), stageText('stats', since(t1), stats.cpu, pg1, pg2)];
@@ -302,7 +306,7 @@ async function throughput(): Promise<void> {
           const s = await submitRun(handle, engine, { settings: cfg, command });
           // --lock-expiry 12: a heartbeat every 2 s, so a --once worker sees the empty queue within 2 s
           // (the default 60 s expiry beats every 10 s, a fixed cost per stage that is not throughput).
-          const runs = await Promise.all(Array.from({ length: workers }, () => cli(config, ['worker', '--once', '--concurrency', '1', '--lock-expiry', '12'], PIN && workers === 1)));
+          const runs = await Promise.all(Array.from({ length: workers }, () => cli(config, ['worker', '--once', '--concurrency', '1', '--lock-expiry', '12'], PIN && workers === 1, `graphile-${workers}-${command}`)));
           const stageCpu = runs.reduce((n, r) => n + r.cpu, 0);
           cpu += stageCpu;
           await waitForRun(handle, engine, s.run);
