@@ -5,10 +5,11 @@
  * failure, never the run's — in input order, so the caller can commit them deterministically while
  * later items are still being computed.
  *
- * The worker file is found next to this module (workerEntry): the compiled `worker.js` in dist/ (the
- * CLI), or, running from the TypeScript sources under tsx (tests), `worker-tsx.mjs`.
+ * The worker file is found from this module (workerEntry): the compiled `worker.js` in dist/ (the
+ * CLI, and the sources under tsx while dist/ is current), or else, running from the TypeScript sources
+ * under tsx (tests), `worker-tsx.mjs`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,13 +74,49 @@ export function workerMemoryLimitMb(threads: number, totalBytes: number = totalm
   return Math.max(1024, Math.min(8192, Math.floor(totalBytes / 2 / Math.max(1, threads) / MiB)));
 }
 
+const builtTrees = new Map<string, boolean>();
+
 /**
- * The worker file beside this module: `worker.js` in the compiled dist/; from the TypeScript sources,
+ * Whether dist/ is built from the sources as they are now: every `src/**.ts` has its `dist/**.js`,
+ * written no earlier than the source was last changed (checked once per process and pair of trees).
+ * test/helpers/cli-process.ts uses the same rule to run the compiled CLI in its children.
+ */
+export function distIsCurrent(srcDir: string, distDir: string): boolean {
+  const key = `${srcDir}\0${distDir}`;
+  let current = builtTrees.get(key);
+  if (current === undefined) {
+    current = existsSync(distDir);
+    if (current) {
+      for (const entry of readdirSync(srcDir, { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.d.ts')) continue;
+        const source = path.join(entry.parentPath, entry.name);
+        const built = path.join(distDir, path.relative(srcDir, source)).replace(/\.ts$/, '.js');
+        if (!existsSync(built) || statSync(built).mtimeMs < statSync(source).mtimeMs) {
+          current = false;
+          break;
+        }
+      }
+    }
+    builtTrees.set(key, current);
+  }
+  return current;
+}
+
+/**
+ * The worker file of this module: `worker.js` beside it in the compiled dist/. From the TypeScript
+ * sources (tests, `node --import tsx`), dist/'s `worker.js` too when dist/ is current (distIsCurrent:
+ * a thread then starts in tens of ms instead of transpiling every module under tsx), else
  * `worker-tsx.mjs`, which registers tsx in the worker thread and loads `worker.ts`.
  */
 export function workerEntry(moduleUrl: string = import.meta.url): string {
   const here = fileURLToPath(moduleUrl);
-  const filename = path.join(path.dirname(here), path.extname(here) === '.ts' ? 'worker-tsx.mjs' : 'worker.js');
+  const dir = path.dirname(here);
+  let filename = path.join(dir, 'worker.js');
+  if (path.extname(here) === '.ts') {
+    const src = path.dirname(dir);
+    const dist = path.join(path.dirname(src), 'dist');
+    filename = distIsCurrent(src, dist) ? path.join(dist, path.basename(dir), 'worker.js') : path.join(dir, 'worker-tsx.mjs');
+  }
   if (!existsSync(filename)) throw new Error(`worker file ${filename} is missing (build with 'npm run build'?)`);
   return filename;
 }

@@ -1,14 +1,16 @@
 /**
  * The hstlc CLI as a process of its own (for tests that signal, kill or network-isolate it), run the way
- * users run it: bin/hstlc.js and the compiled dist/, when dist/ is built from the sources as they are now.
+ * users run it: bin/hstlc.js and the compiled dist/, when dist/ is built from the sources as they are now
+ * (distIsCurrent, the rule by which in-process worker pools load dist/pipeline/worker.js too).
  * When it is not (a source edited since `npm run build`, or never built), the child runs the sources
  * under tsx instead (test/cli/cli-child.ts), so a test never exercises stale code — only slower: tsx
  * transpiles every module in the child and in each of its worker threads at every start.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { distIsCurrent } from '../../src/pipeline/pool.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SRC = path.join(REPO, 'src');
@@ -17,23 +19,11 @@ const DIST_MAIN = path.join(DIST, 'cli', 'main.js');
 const BIN = path.join(REPO, 'bin', 'hstlc.js');
 const TSX_CHILD = path.join(REPO, 'test', 'cli', 'cli-child.ts');
 
-/** Every src/**.ts has its dist/**.js, written no earlier than the source was last changed. */
-function distIsCurrent(): boolean {
-  if (!existsSync(DIST_MAIN)) return false;
-  for (const entry of readdirSync(SRC, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.d.ts')) continue;
-    const source = path.join(entry.parentPath, entry.name);
-    const built = path.join(DIST, path.relative(SRC, source)).replace(/\.ts$/, '.js');
-    if (!existsSync(built) || statSync(built).mtimeMs < statSync(source).mtimeMs) return false;
-  }
-  return true;
-}
-
 let entry: readonly string[] | undefined;
 
 /** Node's arguments before the CLI's own: the compiled entry, or tsx and the source entry. */
 function entryArgs(): readonly string[] {
-  entry ??= distIsCurrent() ? [BIN] : ['--import', 'tsx', TSX_CHILD];
+  entry ??= existsSync(DIST_MAIN) && distIsCurrent(SRC, DIST) ? [BIN] : ['--import', 'tsx', TSX_CHILD];
   return entry;
 }
 

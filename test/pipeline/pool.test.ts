@@ -3,11 +3,17 @@
  * (worker-tsx.mjs) and, when built, from dist/ — results per item and in input order.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Piscina } from 'piscina';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { threadId } from 'node:worker_threads';
-import { createPool, forEachInOrder, workerEntry, workerMemoryLimitMb, type Outcome, type Pool } from '../../src/pipeline/pool.js';
+import { createPool, distIsCurrent, forEachInOrder, workerEntry, workerMemoryLimitMb, type Outcome, type Pool } from '../../src/pipeline/pool.js';
+
+const SRC = fileURLToPath(new URL('../../src', import.meta.url));
+const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 
 async function collect(pool: Pool, delays: number[]): Promise<Array<Outcome<{ threadId: number; pid: number }>>> {
   const out: Array<Outcome<{ threadId: number; pid: number }>> = [];
@@ -47,8 +53,9 @@ describe('worker pool', () => {
     await pool.close();
   });
 
-  it('runs in piscina worker threads from the TypeScript sources, results in input order', async () => {
-    assert.match(workerEntry(), /worker-tsx\.mjs$/);
+  it('runs in piscina worker threads, results in input order', async () => {
+    // From the sources, the threads load dist/'s worker.js while dist/ is current (the rule of the CLI's children).
+    assert.match(workerEntry(), distIsCurrent(SRC, DIST) ? /dist\/pipeline\/worker\.js$/ : /src\/pipeline\/worker-tsx\.mjs$/);
     const pool = createPool({ numCores: 2 });
     try {
       assert.equal(pool.inProcess, false);
@@ -75,6 +82,46 @@ describe('worker pool', () => {
     );
     assert.equal(seen.length, 1);
     assert.match(seen[0]!, /nonexistent/);
+  });
+
+  it('runs the units under tsx in a worker thread (worker-tsx.mjs, used while dist/ is stale)', async () => {
+    const pool = new Piscina({ filename: fileURLToPath(new URL('../../src/pipeline/worker-tsx.mjs', import.meta.url)), minThreads: 1, maxThreads: 1 });
+    try {
+      const r = (await pool.run({ delayMs: 0 }, { name: 'ping' })) as { threadId: number };
+      assert.notEqual(r.threadId, threadId);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('takes dist/ as current only when every source has a build no older than it', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'hstlc-dist-'));
+    try {
+      const [src, dist] = [path.join(root, 'src'), path.join(root, 'dist')];
+      mkdirSync(path.join(src, 'a'), { recursive: true });
+      mkdirSync(path.join(dist, 'a'), { recursive: true });
+      const t0 = new Date('2026-01-01T00:00:00Z');
+      const t1 = new Date('2026-01-01T00:01:00Z');
+      const file = (p: string, at: Date): void => {
+        writeFileSync(p, '');
+        utimesSync(p, at, at);
+      };
+      file(path.join(src, 'a', 'x.ts'), t0);
+      file(path.join(src, 'a', 'x.d.ts'), t1);
+      file(path.join(dist, 'a', 'x.js'), t0);
+      assert.equal(distIsCurrent(src, dist), true, 'built at the same time; a .d.ts needs no build');
+      // Each case on a tree of its own: the answer is kept for the life of the process.
+      const other = path.join(root, 'dist-old');
+      mkdirSync(path.join(other, 'a'), { recursive: true });
+      file(path.join(other, 'a', 'x.js'), new Date('2025-12-31T23:59:00Z'));
+      assert.equal(distIsCurrent(src, other), false, 'the source is newer than its build');
+      const partial = path.join(root, 'dist-partial');
+      mkdirSync(partial);
+      assert.equal(distIsCurrent(src, partial), false, 'a source has no build');
+      assert.equal(distIsCurrent(src, path.join(root, 'none')), false, 'no dist/');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   const built = fileURLToPath(new URL('../../dist/pipeline/pool.js', import.meta.url));
