@@ -13,23 +13,46 @@ import { collectingLogger, filesToIngest, ingestPoolOptions, ingestStage, runIng
 import { ingestOneFile, prepareOnPool } from '../../src/pipeline/ingest.js';
 import { pipelineStage } from '../../src/pipeline/pipeline.js';
 import { createPool, forEachInOrder, TimeLimitError, type Outcome, type Pool } from '../../src/pipeline/pool.js';
-import { cleanupHomes, homeFor, tinyArchive } from './helpers.js';
+import { cleanupHomes, homeFor, keepGroups, tinyArchive, type Archive } from './helpers.js';
 
 const HOUR = 3_600_000;
+/** The configured file_time_limit: every file runs on this clock, far longer than a tiny-archive file takes. */
 const LIMIT_S = 20;
-const REASON = `took longer than ${LIMIT_S} s (file_time_limit); its worker thread was stopped`;
+/**
+ * The slow file's own clock: slowFor checks that the stage handed it the configured limit, then stops
+ * it after this much, so a case waits a second for it rather than LIMIT_S.
+ */
+const SLOW_STOP_MS = 1000;
+const REASON = `took longer than ${SLOW_STOP_MS / 1000} s (file_time_limit); its worker thread was stopped`;
 
-/** `real`, except that the work of `slow` is replaced by one that never ends in time. */
+/**
+ * `real`, except that the work of `slow` is replaced by one that never ends in time; the limit the
+ * stage gave the slow file must be the configured one (file_time_limit), and the pool enforces it
+ * after SLOW_STOP_MS.
+ */
 function slowFor(real: Pool, slow: string): Pool {
   return {
     size: real.size,
     inProcess: real.inProcess,
     ready: () => real.ready(),
     close: (o) => real.close(o),
-    run: ((name: 'prepare', input: { file: string }, o?: { timeLimitMs?: number }) =>
-      input.file === slow ? real.run('ping', { delayMs: HOUR }, o) : real.run(name, input as never, o)) as Pool['run'],
+    run: ((name: 'prepare', input: { file: string }, o?: { timeLimitMs?: number }) => {
+      if (input.file !== slow) return real.run(name, input as never, o);
+      assert.equal(o?.timeLimitMs, LIMIT_S * 1000, 'the slow file runs on the configured file_time_limit');
+      return real.run('ping', { delayMs: HOUR }, { ...o, timeLimitMs: SLOW_STOP_MS });
+    }) as Pool['run'],
   };
 }
+
+/** One tiny archive for every case (each copies it into a home of its own). */
+let shared: Promise<Archive> | undefined;
+const archiveOnce = (): Promise<Archive> => (shared ??= tinyArchive());
+
+/**
+ * The composite groups an ingest case keeps: COS NUV (AZV 148) and STIS (XTEJ1118+480, with its x1d),
+ * each with a bad file; the slow one is the first of them and the other good and bad files go on.
+ */
+const GROUPS = /^(lbal|o6a50)/;
 
 /** The slow file failed by its limit and is still in ingest_dir, unrecorded; every other file was ingested. */
 async function assertSlowFileAlone(handle: HstlcDb, results: FileResult[], all: string[], slow: string): Promise<void> {
@@ -50,11 +73,11 @@ describe('file_time_limit', () => {
     const pool = createPool({ numCores: 2 });
     try {
       const outcomes: Array<Outcome<{ threadId: number }>> = [];
-      await forEachInOrder(pool, 'ping', [{ delayMs: HOUR }, { delayMs: 0 }, { delayMs: 0 }, { delayMs: 0 }], (_i, o) => void outcomes.push(o), { timeLimitMs: 4000 });
+      await forEachInOrder(pool, 'ping', [{ delayMs: HOUR }, { delayMs: 0 }, { delayMs: 0 }, { delayMs: 0 }], (_i, o) => void outcomes.push(o), { timeLimitMs: 1000 });
       assert.equal(outcomes[0]!.ok, false);
       const err = outcomes[0]!.ok ? undefined : outcomes[0]!.error;
       assert.ok(err instanceof TimeLimitError, String(err));
-      assert.equal(err.message, 'took longer than 4 s (file_time_limit); its worker thread was stopped');
+      assert.equal(err.message, 'took longer than 1 s (file_time_limit); its worker thread was stopped');
       assert.deepEqual(outcomes.slice(1).map((o) => o.ok), [true, true, true]);
       // Both threads answer afterwards (the stopped one was replaced).
       const ids = await Promise.all([pool.run('ping', { delayMs: 200 }), pool.run('ping', { delayMs: 200 })]);
@@ -65,8 +88,9 @@ describe('file_time_limit', () => {
   });
 
   it('ingest reports the slow file by name, leaves it in ingest_dir, and ingests the others', async () => {
-    const archive = await tinyArchive();
+    const archive = await archiveOnce();
     const { settings } = homeFor(archive, { numCores: 2, fileTimeLimit: LIMIT_S });
+    keepGroups(settings.ingest_dir, GROUPS);
     const { files } = await filesToIngest(settings.ingest_dir);
     const slow = files[0]!;
     const real = createPool({ numCores: 2 });
@@ -85,7 +109,7 @@ describe('file_time_limit', () => {
     assert.deepEqual(ingestPoolOptions({ num_cores: 1, file_time_limit: 0 }), { numCores: 1, threads: false });
     assert.deepEqual(ingestPoolOptions({ num_cores: 3, file_time_limit: 0 }), { numCores: 3, threads: false });
     // What runStage starts for the stage, seen from inside it.
-    const archive = await tinyArchive();
+    const archive = await archiveOnce();
     for (const [stage, limit, inProcess] of [
       [ingestStage, 600, false],
       [pipelineStage, 600, false],
@@ -112,8 +136,9 @@ describe('file_time_limit', () => {
   });
 
   it('with one core, ingest stops the slow file in its worker thread, reports it by name, and ingests the others', async () => {
-    const archive = await tinyArchive();
+    const archive = await archiveOnce();
     const { settings } = homeFor(archive, { numCores: 1, fileTimeLimit: LIMIT_S });
+    keepGroups(settings.ingest_dir, GROUPS);
     const { files } = await filesToIngest(settings.ingest_dir);
     const slow = files[0]!;
     const logger = collectingLogger();
@@ -142,7 +167,7 @@ describe('file_time_limit', () => {
   });
 
   it('the job engine’s file unit: the slow file fails by its limit, stays in ingest_dir, and a normal one is ingested', async () => {
-    const archive = await tinyArchive();
+    const archive = await archiveOnce();
     const { settings } = homeFor(archive, { numCores: 1, fileTimeLimit: LIMIT_S });
     const { files } = await filesToIngest(settings.ingest_dir);
     const [slow, normal] = [files[0]!, files.find((f) => f !== files[0] && /_corrtag\.fits$/.test(f))!];
