@@ -7,6 +7,13 @@
  * (HSTLC_TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test, a fresh schema per run;
  * skipped locally when unreachable, a failure under CI=true). Each command is a process of its own, as
  * a user runs it: the compiled CLI when dist/ is current (cli-process.ts), with an empty environment.
+ *
+ * The archive is four composite groups of the tiny one (E2E_GROUPS: a COS NUV group with its empty
+ * file, a COS FUV group whose second exposure has only its _b segment, a FUV pair of a bad proposal, STIS
+ * tags with their x1d and a nonlinear one): every kind of product and of quarantine, at a third of the
+ * whole archive's corrected-grid periodograms, four pipelines in all. The whole tiny archive:
+ * HSTLC_TEST_E2E_ARCHIVE=whole node --import tsx --test test/pipeline/e2e.test.ts (bench/pipeline.ts
+ * times the pipeline on larger ones).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -25,8 +32,10 @@ import { loadArchive, startMastStub, type MastStub } from '../../src/mast/stub/i
 import type { PipelineSummary } from '../../src/pipeline/pipeline.js';
 import type { StatusReport } from '../../src/pipeline/status.js';
 import { runHstlc } from '../helpers/cli-process.js';
-import { listTree, snapshot, type Snapshot } from './helpers.js';
+import { keepArchiveGroups, listTree, snapshot, type Snapshot } from './helpers.js';
 
+/** COS NUV AZV 148, COS FUV HD 209458 and 1ES1028+511 (bad proposal), STIS XTEJ1118+480. */
+const E2E_GROUPS = process.env.HSTLC_TEST_E2E_ARCHIVE === 'whole' ? /./ : /^(lbal|lbxv|lclf|o6a50)/;
 const POSTGRES_URL = process.env.HSTLC_TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const scratch: string[] = [];
 
@@ -144,7 +153,7 @@ for (const dialect of DIALECTS) {
 
     before(async () => {
       archiveDir = tempDir('hstlc-e2e-archive-');
-      manifest = await generateArchive({ dir: archiveDir, seed: 11, size: 'tiny' });
+      manifest = keepArchiveGroups({ dir: archiveDir, manifest: await generateArchive({ dir: archiveDir, seed: 11, size: 'tiny' }) }, E2E_GROUPS).manifest;
       stub = await startMastStub(await loadArchive(archiveDir));
       home = tempDir('hstlc-e2e-home-');
       database = await dialect.create(home);

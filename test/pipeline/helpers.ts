@@ -54,6 +54,19 @@ export function keepGroups(ingestDir: string, keep: RegExp): void {
   for (const f of readdirSync(ingestDir)) if (!keep.test(f)) rmSync(path.join(ingestDir, f));
 }
 
+/**
+ * The archive with only the composite groups `keep` matches (by rootname prefix): the other files are
+ * deleted from its ingest/, and the manifest lists only the kept files and composites, so what a test
+ * derives from the manifest (good and bad files, composites) holds for the subset. A composite whose
+ * members the pattern splits is an error: keep whole groups.
+ */
+export function keepArchiveGroups(archive: Archive, keep: RegExp): Archive {
+  keepGroups(path.join(archive.dir, 'ingest'), keep);
+  const composites = archive.manifest.composites.filter((c) => c.members.some((m) => keep.test(m)));
+  for (const c of composites) if (!c.members.every((m) => keep.test(m))) throw new Error(`${keep} splits the composite ${c.name}`);
+  return { dir: archive.dir, manifest: { ...archive.manifest, files: archive.manifest.files.filter((f) => keep.test(f.file)), composites } };
+}
+
 export function cleanupHomes(): void {
   for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
 }
