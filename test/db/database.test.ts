@@ -326,7 +326,8 @@ for (const dialect of DIALECTS) {
     });
 
     it('bulk upserts quickly', async (t) => {
-      const n = 2000;
+      // Three chunks of recordIngestedFiles/upsertStatsBatch (500, 500 and 1): whole chunks and a partial one.
+      const n = 1001;
       const files: IngestedFile[] = Array.from({ length: n }, (_, i) => ({ metadata: meta(`bulk${String(i).padStart(5, '0')}_corrtag.fits`), output: output(`bulk${i}_x.fits`) }));
       let t0 = performance.now();
       const results = await recordIngestedFiles(handle, files);
