@@ -27,7 +27,7 @@ import { runStats } from '../../src/pipeline/stats.js';
 import { IMAGE_CACHE_DIR } from '../../src/plots/image-cache.js';
 import { DIALECTS, type TestDatabase } from '../db/dialects.js';
 import { hstlcArgv } from '../helpers/cli-process.js';
-import { cleanupHomes, homeFor, listTree, snapshot, tinyArchive, type Archive } from '../pipeline/helpers.js';
+import { cleanupHomes, homeFor, keepArchiveGroups, listTree, snapshot, tinyArchive, type Archive } from '../pipeline/helpers.js';
 
 const postgres = DIALECTS.find((d) => d.name === 'postgresql');
 const skip = postgres === undefined ? 'PostgreSQL not in HSTLC_TEST_DIALECTS' : postgres.skip;
@@ -80,12 +80,19 @@ async function stateOf(cfg: LoadedConfig, handle: HstlcDb): Promise<unknown> {
   return { ...snap, stats };
 }
 
+/**
+ * Seven of the tiny archive's composite groups (20 of its 28 event files: COS NUV, FUV pairs and
+ * segments, STIS first order with x1d, four bad files), so every case still has jobs of every kind and
+ * enough of them to kill a worker in the middle, at two thirds of the engine work.
+ */
+const ENGINE_GROUPS = /^(lbal|lb9y|lbn5|lc9h|lcah|o6a50|obw7)/;
+
 /** The local engine's end state: ingest then stats (compat grids), one core, on its own schema. */
 let local: unknown;
 
 before(async () => {
   if (skip !== false) return;
-  archive = await tinyArchive(2);
+  archive = keepArchiveGroups(await tinyArchive(2), ENGINE_GROUPS);
   const db = await database();
   const { settings } = homeFor(archive, { db: db.info });
   settings.algorithm = 'compat';
