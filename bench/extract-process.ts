@@ -10,7 +10,7 @@
  * reports its CPU time and peak RSS at exit. Prints the median and minimum wall time, the median CPU
  * time (user + system, which a shared machine disturbs less), and the load average.
  *
- *   node --import tsx bench/extract-process.ts [--events 4000000] [--repeat 5] [--dir D] [--algorithm corrected|compat] [--cpu-prof DIR]
+ *   node --import tsx bench/extract-process.ts [--events 4000000] [--repeat 5] [--dir D] [--algorithm corrected|compat] [--cpu-prof DIR] [--bin other/bin/hstlc.js]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,7 +33,7 @@ const algorithmName = arg('algorithm', 'corrected') === 'compat' ? 'compat' : 'c
 const profileDir = process.argv.includes('--cpu-prof') ? arg('cpu-prof', '.') : undefined;
 const ownDir = !process.argv.includes('--dir');
 const dir = ownDir ? mkdtempSync(join(tmpdir(), 'hstlc-bench-extract-process-')) : arg('dir', '.');
-const bin = fileURLToPath(new URL('../bin/hstlc.js', import.meta.url));
+const bin = process.argv.includes('--bin') ? arg('bin', '') : fileURLToPath(new URL('../bin/hstlc.js', import.meta.url));
 /** The original (Python) on a 4 M-event pair, whole process (issue 14). */
 const ORIGINAL_S = 1.62;
 const TARGET_S = 0.25;
