@@ -183,7 +183,7 @@ export async function compositeFromFiles(files: readonly string[], output: strin
     makeComposite(paths, output, {
       algorithm,
       names: members,
-      range: compositeMemberRange,
+      range: (f) => compositeMemberRange(f, opts.memberEvents),
       extract: async (f, wlim) => (await extractFile(f, { ...opts, algorithm, wlim, wlimFloat: true })).lightcurve,
     }),
   );

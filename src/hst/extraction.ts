@@ -11,11 +11,14 @@ import { deriveColumns, type CountArray, type Lightcurve } from '../lightcurve/t
 import { FitsReader, ProductError } from '../fits/index.js';
 import { classify } from './detect.js';
 import { exposureStartMjd } from './events.js';
-import { describeFrom, isImaging, type ExtractionMode, type ExtractOptions, type ModeContext, type ModeInputs } from './mode.js';
+import { describeFrom, isImaging, type ExtractionMode, type ExtractOptions, type ModeContext, type ModeInputs, type ModePlan } from './mode.js';
 import { modeFor } from './modes/index.js';
 import { individualLightcurveName } from './names.js';
 import { RefLog } from './reffiles.js';
-import { accumulate, scanSelections, type PlanCalibration, type PlanSums } from './selection.js';
+import { accumulate, recordSelections, replayFor, replayScan, scanSelections, SelectionRecorder, type PlanCalibration, type PlanSums, type SelectionRecord } from './selection.js';
+import { memberEventsCount, readMemberRecord, writeMemberEvents } from './member-events.js';
+import { addValidExtremes, VALID_WAVELENGTH_MIN, validWavelengthMax, type ValidExtremes } from './wavelength-range.js';
+import type { WavelengthRange } from '../lightcurve/composite.js';
 
 export type { ExtractOptions } from './mode.js';
 
@@ -30,7 +33,15 @@ export async function extractEvents(path: string, opts: ExtractOptions = {}): Pr
     const columns = first.hdus[1]?.table?.columns.map((c) => c.name) ?? [];
     const mode = modeFor(classify(primary, columns), primary, path);
     inputs = await mode.open(path, first);
-    return await extractWith(mode, inputs, path, opts, step);
+    const memory = opts.memberEvents;
+    if (memory === undefined) return await extractWith(mode, inputs, path, opts, step);
+    // member-events.ts: keep what this extraction selects, or replay what an earlier one kept.
+    const files = [...new Set(inputs.segments.map((s) => s.path))];
+    const record = memory.role === 'replay' ? await readMemberRecord(memory.dir, files) : undefined;
+    const kept: Kept = {};
+    const lc = await extractWith(mode, inputs, path, opts, step, { ...(record !== undefined ? { record } : {}), ...(memory.role === 'record' ? { keep: kept } : {}) });
+    if (memory.role === 'record') await writeMemberEvents(memory.dir, files, kept.record, kept.range).catch(() => undefined);
+    return lc;
   } finally {
     const readers = inputs?.readers ?? [first];
     for (const r of readers) await r.close();
@@ -64,13 +75,51 @@ function combine(mode: ExtractionMode, sums: readonly PlanSums[], cals: readonly
   return { gross, background, flux, f32 };
 }
 
-async function extractWith(mode: ExtractionMode, inputs: ModeInputs, path: string, opts: ExtractOptions, step: number): Promise<Lightcurve> {
+/** What a recording extraction kept: its selection, and the valid-event range of its files (null: none). */
+interface Kept {
+  record?: SelectionRecord;
+  range?: WavelengthRange | null;
+}
+
+/**
+ * Pass 1 recorded (selection.ts recordSelections) on a window holding every composite range (§9.3a),
+ * with the valid range of the files taken on the way; `kept` receives both.
+ */
+async function recordFor(inputs: ModeInputs, plans: readonly ModePlan[], kept: Kept): Promise<SelectionRecord | undefined> {
+  const hardMax = validWavelengthMax(inputs.primary);
+  let sdq = 0;
+  for (const s of inputs.segments) sdq |= s.events.integer('SDQFLAGS') ?? 0;
+  const acc: ValidExtremes = { wmin: Infinity, wmax: -Infinity };
+  const recorder = new SelectionRecorder([VALID_WAVELENGTH_MIN, hardMax], (_table, rows, X, Y, W, DQ) => addValidExtremes(acc, rows, DQ, W, X, Y, sdq, hardMax));
+  kept.record = await recordSelections(plans, recorder);
+  // The range is the files' only when the plans read every one of them, each through one table.
+  const files = new Set(inputs.segments.map((s) => s.path));
+  const read = new Set(plans.map((p) => p.input.path));
+  const tables = new Set(plans.map((p) => p.table));
+  if (read.size === files.size && [...files].every((f) => read.has(f)) && tables.size === files.size) {
+    kept.range = acc.wmin <= acc.wmax ? { wmin: acc.wmin, wmax: acc.wmax } : null;
+  }
+  return kept.record;
+}
+
+async function extractWith(
+  mode: ExtractionMode,
+  inputs: ModeInputs,
+  path: string,
+  opts: ExtractOptions,
+  step: number,
+  memory: { record?: SelectionRecord; keep?: Kept } = {},
+): Promise<Lightcurve> {
   const algorithm = opts.algorithm ?? CORRECTED;
   const log = new RefLog();
   const ctx: ModeContext = { path, opts, algorithm, refs: opts.refs ?? {}, log, imaging: isImaging(inputs.primary) };
   const limits = mode.limits(opts, ctx.imaging);
   const { plans, segmentYlim, closingNote } = await mode.plans(inputs, limits, ctx);
-  const scan = await scanSelections(plans);
+  // A kept selection (member-events.ts) stands in for reading the tables; recording reads them once.
+  const record = memory.record ?? (memory.keep !== undefined ? await recordFor(inputs, plans, memory.keep) : undefined);
+  const replay = record !== undefined ? replayFor(record, plans) : undefined;
+  const scan = replay !== undefined ? replayScan(replay, plans) : await scanSelections(plans);
+  if (replay !== undefined && memory.record !== undefined) memberEventsCount.replayed++;
 
   // §6.5 time grid over the mode's span, cut at EXPTIME as built; corrected runs it to the last good
   // time interval, so an exposure with a gap (EXPTIME, the live time, shorter than the span) keeps its later events.
@@ -83,7 +132,7 @@ async function extractWith(mode: ExtractionMode, inputs: ModeInputs, path: strin
 
   const cals: PlanCalibration[] = [];
   for (let i = 0; i < plans.length; i++) cals.push(await mode.calibrate(inputs, plans, i, scan, ctx));
-  const sums = await accumulate(plans, scan, cals, grid, algorithm, step);
+  const sums = await accumulate(plans, scan, cals, grid, algorithm, step, replay);
   if (closingNote !== undefined) log.note(closingNote);
   const nb = Math.max(0, grid.edges.length - 1);
   const { gross, background, flux, f32 } = combine(mode, sums, cals, nb, algorithm.summation === 'numpy');

@@ -9,6 +9,7 @@ import type { AlgorithmParams } from '../lightcurve/algorithm.js';
 import { pyFloat, pyInt, type Descriptive, type PyNumber } from '../lightcurve/table.js';
 import type { FitsReader, Header } from '../fits/index.js';
 import type { Detection } from './detect.js';
+import type { MemberEventsOption } from './member-events.js';
 import type { RefContext, RefLog } from './reffiles.js';
 import type { PlanCalibration, ScanResult, SegmentPlan } from './selection.js';
 
@@ -26,6 +27,8 @@ export interface ExtractOptions {
   chunkRows?: number;
   /** Override the number as Python saw it (composites pass float wavelength limits). */
   wlimFloat?: boolean;
+  /** Keep what the extraction selects for a later one of the same files, or use what an earlier one kept (member-events.ts). */
+  memberEvents?: MemberEventsOption;
 }
 
 /** One event file a mode reads, with its headers (COS: a segment or NUV stripe; STIS: the corrtag). */

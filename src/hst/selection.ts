@@ -111,6 +111,15 @@ function selectedWavelength(b: Bounds, x: number, dq: number, wColumn: number): 
   return w;
 }
 
+/**
+ * Whether event `e` (at y) lies in region r: by the region's y bounds, or — for events replayed from
+ * a SelectionRecord, whose regions were decided when they were recorded — by bit r of its mask.
+ */
+function inRegion(yb: Float64Array, r: number, y: number, mask: Uint8Array | undefined, e: number): boolean {
+  if (mask !== undefined) return ((mask[e]! >> r) & 1) !== 0;
+  return y >= yb[2 * r] && y < yb[2 * r + 1];
+}
+
 /** Group plans by the table they read, so a file shared by NUV stripes is read once per pass. */
 function byTable(plans: readonly SegmentPlan[]): Map<EventTable, number[]> {
   const m = new Map<EventTable, number[]>();
@@ -149,6 +158,7 @@ function scanChunk(
   wmax: Float64Array,
   xmin: Float64Array,
   xmax: Float64Array,
+  mask?: Uint8Array,
 ): void {
   const yb = b.yFlat;
   const nr = yb.length >> 1;
@@ -158,7 +168,7 @@ function scanChunk(
     if (w !== w) continue;
     const y = Y[e];
     for (let r = 0; r < nr; r++) {
-      if (!(y >= yb[2 * r] && y < yb[2 * r + 1])) continue;
+      if (!inRegion(yb, r, y, mask, e)) continue;
       const j = at + r;
       cnt[j]++;
       if (w < wmin[j]) wmin[j] = w;
@@ -166,6 +176,32 @@ function scanChunk(
       if (x < xmin[j]) xmin[j] = x;
       if (x > xmax[j]) xmax[j] = x;
     }
+  }
+}
+
+/** Pass 1's running stats per (plan, region), flat: count, wavelength and x extremes. */
+function regionSums(n: number) {
+  return {
+    cnt: new Float64Array(n),
+    wmin: new Float64Array(n).fill(Infinity),
+    wmax: new Float64Array(n).fill(-Infinity),
+    xmin: new Float64Array(n).fill(Infinity),
+    xmax: new Float64Array(n).fill(-Infinity),
+  };
+}
+
+type RegionSums = ReturnType<typeof regionSums>;
+
+/** Plan i's `regions` stats, from `sums` at `base`, into the scan result. */
+function storeRegionStats(res: ScanResult, i: number, regions: number, sums: RegionSums, base: number): void {
+  for (let r = 0; r < regions; r++) {
+    const j = base + r;
+    const s = r === 0 ? res.spectrum[i] : res.backgrounds[i][r - 1];
+    s.count = sums.cnt[j];
+    s.wmin = sums.wmin[j];
+    s.wmax = sums.wmax[j];
+    s.xmin = sums.xmin[j];
+    s.xmax = sums.xmax[j];
   }
 }
 
@@ -192,11 +228,7 @@ export async function scanSelections(plans: readonly SegmentPlan[]): Promise<Sca
       base.push(nreg);
       nreg += r;
     }
-    const cnt = new Float64Array(nreg);
-    const wmin = new Float64Array(nreg).fill(Infinity);
-    const wmax = new Float64Array(nreg).fill(-Infinity);
-    const xmin = new Float64Array(nreg).fill(Infinity);
-    const xmax = new Float64Array(nreg).fill(-Infinity);
+    const { cnt, wmin, wmax, xmin, xmax } = regionSums(nreg);
     for await (const ch of table.chunks()) {
       const T = ch.col('TIME');
       const X = ch.col(plans[idx[0]].xColumn);
@@ -210,18 +242,11 @@ export async function scanSelections(plans: readonly SegmentPlan[]): Promise<Sca
         scanChunk(bounds[k], base[k], rows, X, Y, W, DQ, cnt, wmin, wmax, xmin, xmax);
       }
     }
+    const sums = { cnt, wmin, wmax, xmin, xmax };
     idx.forEach((i, k) => {
       res.tmin[i] = tmin;
       res.tmax[i] = tmax;
-      for (let r = 0; r < regionsOf[k]; r++) {
-        const j = base[k] + r;
-        const s = r === 0 ? res.spectrum[i] : res.backgrounds[i][r - 1];
-        s.count = cnt[j];
-        s.wmin = wmin[j];
-        s.wmax = wmax[j];
-        s.xmin = xmin[j];
-        s.xmax = xmax[j];
-      }
+      storeRegionStats(res, i, regionsOf[k], sums, base[k]);
     });
   }
   res.nanTimes = odd.nan;
@@ -302,7 +327,7 @@ interface ChunkColumns {
 }
 
 /** One chunk of pass 2 for one plan: fills its histograms and moves its positions and Σ R on. */
-function accumulateChunk(plan: PlanPass, ch: ChunkColumns): void {
+function accumulateChunk(plan: PlanPass, ch: ChunkColumns, mask?: Uint8Array): void {
   const b = plan.bounds;
   const yb = b.yFlat;
   const nr = yb.length >> 1;
@@ -320,7 +345,7 @@ function accumulateChunk(plan: PlanPass, ch: ChunkColumns): void {
     const y = Y[e];
     let tds = -1;
     for (let r = 0; r < nr; r++) {
-      if (!(y >= yb[2 * r] && y < yb[2 * r + 1])) continue;
+      if (!inRegion(yb, r, y, mask, e)) continue;
       const t = T[e];
       const eps = EPS[e];
       // numpy: float32 ε / int step stays float32 (§6.6 weights)
@@ -344,6 +369,38 @@ function accumulateChunk(plan: PlanPass, ch: ChunkColumns): void {
   plan.sumR += sR;
 }
 
+/** One plan's share of one chunk in pass 2: its weights' dtype, its bounds, the columns and (replayed) region masks. */
+interface PlanStep {
+  i: number;
+  f32: boolean;
+  bounds: Bounds;
+  cols: ChunkColumns;
+  mask?: Uint8Array;
+}
+
+/** Pass 2 over the event tables, chunk by chunk as read. */
+async function* tableSteps(plans: readonly SegmentPlan[], step: number, perEvent: boolean): AsyncGenerator<PlanStep[]> {
+  for (const [table, idx] of byTable(plans)) {
+    for await (const ch of table.chunks()) {
+      const f32 = ch.isFloat32('EPSILON');
+      const cols: ChunkColumns = {
+        rows: ch.rows,
+        T: ch.col('TIME'),
+        X: ch.col(plans[idx[0]].xColumn),
+        Y: ch.col(plans[idx[0]].yColumn),
+        W: ch.col('WAVELENGTH'),
+        DQ: ch.col('DQ'),
+        EPS: ch.col('EPSILON'),
+        f32,
+        step,
+        perEvent,
+      };
+      const y32 = ch.isFloat32(plans[idx[0]].yColumn);
+      yield idx.map((i) => ({ i, f32, bounds: boundsOf(plans[i], y32), cols }));
+    }
+  }
+}
+
 /** Pass 2: histograms per plan. `float32Weights` when EPSILON is float32 (COS), as numpy sums. */
 export async function accumulate(
   plans: readonly SegmentPlan[],
@@ -352,10 +409,11 @@ export async function accumulate(
   grid: TimeGrid,
   algorithm: AlgorithmParams,
   step: number,
+  replay?: Replay,
 ): Promise<PlanSums[]> {
   const perEvent = algorithm.sourceSensitivity === 'per-event';
   const passes: PlanPass[] = [];
-  let epsIsF32: boolean | undefined;
+  let epsIsF32: boolean | undefined = replay?.record.lastEpsF32;
 
   // The histograms take the dtype of the first chunk's weights (numpy sums float32 ε in float32).
   const ensure = (i: number, f32: boolean): PlanPass => {
@@ -382,27 +440,21 @@ export async function accumulate(
     return pass;
   };
 
-  for (const [table, idx] of byTable(plans)) {
-    for await (const ch of table.chunks()) {
-      const f32 = ch.isFloat32('EPSILON');
-      epsIsF32 = f32;
-      const cols: ChunkColumns = {
-        rows: ch.rows,
-        T: ch.col('TIME'),
-        X: ch.col(plans[idx[0]].xColumn),
-        Y: ch.col(plans[idx[0]].yColumn),
-        W: ch.col('WAVELENGTH'),
-        DQ: ch.col('DQ'),
-        EPS: ch.col('EPSILON'),
-        f32,
-        step,
-        perEvent,
-      };
-      const y32 = ch.isFloat32(plans[idx[0]].yColumn);
-      for (const i of idx) {
-        const pass = ensure(i, f32);
-        pass.bounds = boundsOf(plans[i], y32);
-        accumulateChunk(pass, cols);
+  if (replay !== undefined) {
+    for (const steps of replaySteps(replay, step, perEvent)) {
+      for (const st of steps) {
+        const pass = ensure(st.i, st.f32);
+        pass.bounds = st.bounds;
+        accumulateChunk(pass, st.cols, st.mask);
+      }
+    }
+  } else {
+    for await (const steps of tableSteps(plans, step, perEvent)) {
+      for (const st of steps) {
+        epsIsF32 = st.f32;
+        const pass = ensure(st.i, st.f32);
+        pass.bounds = st.bounds;
+        accumulateChunk(pass, st.cols, st.mask);
       }
     }
   }
@@ -422,4 +474,328 @@ export async function accumulate(
     if (out.gross.length !== nb) throw new Error('internal: histogram length mismatch');
     return out;
   });
+}
+
+// ── A selection kept for a second extraction of the same file (§9.3: composite members) ──────────────
+//
+// Ingest extracts every file once on its own range; the composite step extracts each member again on
+// the group's common range, which lies inside the member's valid-event range. The recorder keeps, per
+// plan, every event of its regions that passes the selection on a window wide enough for any such range
+// (time, x, selected λ, ε and a bit per region, in table order, with the chunk boundaries), so the later
+// extraction replays exactly the loops above over those events — same order, same chunks, same sums —
+// instead of decoding the table again.
+
+/** The events a plan selected on the recorder's window, in table order. */
+export interface PlanEvents {
+  n: number;
+  T: Float64Array;
+  X: Float64Array;
+  /** The selected wavelength (the column's, or the order's dispersion at the event's x1d pixel). */
+  W: Float64Array;
+  EPS: Float64Array;
+  /** Bit r: the event lies in region r (0: spectrum, then the backgrounds). */
+  mask: Uint8Array;
+  /** Events recorded before each chunk of the table, and after the last (chunks + 1 values). */
+  chunkEnds: number[];
+}
+
+/** A plan's bounds as the loops compare them (boundsOf), the recorded window, and a digest of its dispersion row. */
+export interface RecordedBounds {
+  x0: number;
+  x1: number;
+  w0: number;
+  w1: number;
+  yFlat: number[];
+  airglow: boolean;
+  sdq: number;
+  wrow: string;
+}
+
+export interface SelectionRecord {
+  /** Per plan, in plan order; `table` indexes `tables`. */
+  plans: Array<{ label: string; table: number; rows: number; bounds: RecordedBounds; events: PlanEvents }>;
+  /** Per distinct table, in the order the passes read them: chunks read and the dtypes they had. */
+  tables: Array<{ chunks: number; epsF32: boolean; y32: boolean }>;
+  tmin: number[];
+  tmax: number[];
+  nanTimes: number;
+  negativeTimes: number;
+  /** The EPSILON dtype of the last chunk read (the histograms' dtype for a plan that read none). */
+  lastEpsF32?: boolean;
+}
+
+/** Regions a mask can hold. */
+const MAX_MASK_REGIONS = 8;
+
+function wrowDigest(w: Float64Array | undefined): string {
+  if (w === undefined) return '';
+  const u = new Uint32Array(w.buffer, w.byteOffset, w.length * 2);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < u.length; i++) h = Math.imul(h ^ u[i]!, 0x01000193) >>> 0;
+  return `${w.length}:${h.toString(16)}`;
+}
+
+function recordedBounds(b: Bounds, w0: number, w1: number): RecordedBounds {
+  return { x0: b.x0, x1: b.x1, w0, w1, yFlat: [...b.yFlat], airglow: b.airglow, sdq: b.sdq, wrow: wrowDigest(b.wrow) };
+}
+
+/** Per-plan event arrays, grown chunk by chunk to what each chunk adds. */
+class GrowingEvents {
+  n = 0;
+  T = new Float64Array(0);
+  X = new Float64Array(0);
+  W = new Float64Array(0);
+  EPS = new Float64Array(0);
+  mask = new Uint8Array(0);
+  chunkEnds = [0];
+  reserve(more: number): void {
+    const need = this.n + more;
+    if (need <= this.T.length) return;
+    const c = Math.max(need, Math.ceil(this.T.length * 1.5));
+    const grown = <A extends Float64Array | Uint8Array>(a: A, b: A): A => {
+      b.set(a.subarray(0, this.n));
+      return b;
+    };
+    this.T = grown(this.T, new Float64Array(c));
+    this.X = grown(this.X, new Float64Array(c));
+    this.W = grown(this.W, new Float64Array(c));
+    this.EPS = grown(this.EPS, new Float64Array(c));
+    this.mask = grown(this.mask, new Uint8Array(c));
+  }
+  done(): PlanEvents {
+    const n = this.n;
+    return { n, T: this.T.subarray(0, n), X: this.X.subarray(0, n), W: this.W.subarray(0, n), EPS: this.EPS.subarray(0, n), mask: this.mask.subarray(0, n), chunkEnds: this.chunkEnds };
+  }
+}
+
+/** Scratch of recordChunk, per chunk: each event's region mask and selected λ. */
+let scratchMask = new Uint8Array(0);
+let scratchW = new Float64Array(0);
+
+/**
+ * One chunk of one plan into its record: the selection of accumulateChunk on the wide bounds, every
+ * region at once, into scratch; then the selected events appended (the arrays grown once per chunk).
+ */
+function recordChunk(b: Bounds, ch: ChunkColumns, ev: GrowingEvents): void {
+  const yb = b.yFlat;
+  const nr = yb.length >> 1;
+  const { rows, T, X, Y, W, DQ, EPS } = ch;
+  if (scratchMask.length < rows) {
+    scratchMask = new Uint8Array(rows);
+    scratchW = new Float64Array(rows);
+  }
+  const M = scratchMask;
+  const SW = scratchW;
+  let count = 0;
+  for (let e = 0; e < rows; e++) {
+    const w = selectedWavelength(b, X[e], DQ[e], W[e]);
+    let m = 0;
+    if (w === w) {
+      const y = Y[e];
+      for (let r = 0; r < nr; r++) if (y >= yb[2 * r] && y < yb[2 * r + 1]) m |= 1 << r;
+    }
+    M[e] = m;
+    SW[e] = w;
+    if (m !== 0) count++;
+  }
+  ev.reserve(count);
+  const { T: t, X: x, W: wo, EPS: eps, mask } = ev;
+  let k = ev.n;
+  for (let e = 0; e < rows; e++) {
+    const m = M[e];
+    if (m === 0) continue;
+    t[k] = T[e];
+    x[k] = X[e];
+    wo[k] = SW[e];
+    eps[k] = EPS[e];
+    mask[k] = m;
+    k++;
+  }
+  ev.n = k;
+  ev.chunkEnds.push(k);
+}
+
+/** Keeps what an extraction selects (see above); `onScan` sees every chunk whole (the valid range). */
+export class SelectionRecorder {
+  private readonly facts = new Map<EventTable, { chunks: number; epsF32: boolean; y32: boolean }>();
+  private readonly events: GrowingEvents[] = [];
+  private readonly bounds: RecordedBounds[] = [];
+  private lastEpsF32: boolean | undefined;
+  private usable = true;
+
+  constructor(
+    /** Every wavelength window a later extraction may ask for lies inside this one. */
+    private readonly window: readonly [number, number],
+    readonly onScan?: (table: EventTable, rows: number, X: Float64Array, Y: Float64Array, W: Float64Array, DQ: Float64Array) => void,
+  ) {}
+
+  onChunk(plans: readonly SegmentPlan[], table: EventTable, idx: readonly number[], cols: ChunkColumns, y32: boolean): void {
+    const f = this.facts.get(table) ?? { chunks: 0, epsF32: cols.f32, y32 };
+    f.chunks++;
+    f.epsF32 = cols.f32;
+    f.y32 = y32;
+    this.facts.set(table, f);
+    this.lastEpsF32 = cols.f32;
+    for (const i of idx) {
+      const b = boundsOf(plans[i], y32);
+      if (b.yFlat.length >> 1 > MAX_MASK_REGIONS) this.usable = false;
+      if (!this.usable) continue;
+      const wide: Bounds = { ...b, w0: Math.min(b.w0, this.window[0]), w1: Math.max(b.w1, this.window[1]) };
+      this.bounds[i] = recordedBounds(b, wide.w0, wide.w1);
+      recordChunk(wide, cols, (this.events[i] ??= new GrowingEvents()));
+    }
+  }
+
+  /** The record, once every chunk is seen (undefined when a plan has more regions than a mask holds). */
+  finish(plans: readonly SegmentPlan[], scan: Pick<ScanResult, 'tmin' | 'tmax' | 'nanTimes' | 'negativeTimes'>): SelectionRecord | undefined {
+    if (!this.usable) return undefined;
+    const tables: SelectionRecord['tables'] = [];
+    const tableOf: number[] = [];
+    for (const [table, idx] of byTable(plans)) {
+      const f = this.facts.get(table) ?? { chunks: 0, epsF32: false, y32: false };
+      for (const i of idx) tableOf[i] = tables.length;
+      tables.push(f);
+    }
+    return {
+      plans: plans.map((p, i) => ({
+        label: p.label,
+        table: tableOf[i]!,
+        rows: p.table.rows,
+        bounds: this.bounds[i] ?? recordedBounds(boundsOf(p, tables[tableOf[i]!]!.y32), p.wlim[0], p.wlim[1]),
+        events: (this.events[i] ?? new GrowingEvents()).done(),
+      })),
+      tables,
+      tmin: [...scan.tmin],
+      tmax: [...scan.tmax],
+      nanTimes: scan.nanTimes,
+      negativeTimes: scan.negativeTimes,
+      ...(this.lastEpsF32 !== undefined ? { lastEpsF32: this.lastEpsF32 } : {}),
+    };
+  }
+}
+
+/** A record that can stand in for reading the tables of these plans, with the bounds to replay it on. */
+export interface Replay {
+  record: SelectionRecord;
+  bounds: Bounds[];
+}
+
+const sameNumber = (a: number, b: number): boolean => Object.is(a, b);
+
+/**
+ * The replay of `record` for `plans`, when it holds every event they select: the same plans over the
+ * same tables (labels, rows, x and y bounds, SDQFLAGS, airglow, dispersion) and a wavelength window
+ * inside the recorded one. Undefined otherwise (read the tables).
+ */
+export function replayFor(record: SelectionRecord, plans: readonly SegmentPlan[]): Replay | undefined {
+  if (record.plans.length !== plans.length) return undefined;
+  const tableOf: number[] = [];
+  let t = 0;
+  for (const [, idx] of byTable(plans)) {
+    for (const i of idx) tableOf[i] = t;
+    t++;
+  }
+  if (t !== record.tables.length) return undefined;
+  const bounds: Bounds[] = [];
+  for (let i = 0; i < plans.length; i++) {
+    const p = plans[i]!;
+    const r = record.plans[i]!;
+    const tbl = record.tables[r.table];
+    if (tbl === undefined || r.table !== tableOf[i] || r.label !== p.label || r.rows !== p.table.rows) return undefined;
+    const b = boundsOf(p, tbl.y32);
+    const rb = r.bounds;
+    if (!sameNumber(b.x0, rb.x0) || !sameNumber(b.x1, rb.x1) || b.airglow !== rb.airglow || b.sdq !== rb.sdq || wrowDigest(b.wrow) !== rb.wrow) return undefined;
+    if (b.yFlat.length !== rb.yFlat.length || b.yFlat.some((v, k) => !sameNumber(v, rb.yFlat[k]!))) return undefined;
+    if (!(b.w0 >= rb.w0 && b.w1 <= rb.w1)) return undefined;
+    if (r.events.chunkEnds.length !== tbl.chunks + 1) return undefined;
+    // The recorded λ is the selected one (dispersion applied), and its DQ and x passed already.
+    bounds.push({ ...b, wrow: undefined });
+  }
+  return { record, bounds };
+}
+
+let zeros = new Float64Array(0);
+function zeroDq(n: number): Float64Array {
+  if (zeros.length < n) zeros = new Float64Array(n);
+  return zeros.subarray(0, n);
+}
+
+/** Pass 1 from a record. */
+export function replayScan(replay: Replay, plans: readonly SegmentPlan[]): ScanResult {
+  const { record, bounds } = replay;
+  const res: ScanResult = {
+    spectrum: plans.map(emptyStats),
+    backgrounds: plans.map((p) => p.backgrounds.map(emptyStats)),
+    tmin: [...record.tmin],
+    tmax: [...record.tmax],
+    rows: plans.map((p) => p.table.rows),
+    nanTimes: record.nanTimes,
+    negativeTimes: record.negativeTimes,
+  };
+  plans.forEach((p, i) => {
+    const ev = record.plans[i]!.events;
+    const nreg = 1 + p.backgrounds.length;
+    const sums = regionSums(nreg);
+    scanChunk(bounds[i]!, 0, ev.n, ev.X, ev.X, ev.W, zeroDq(ev.n), sums.cnt, sums.wmin, sums.wmax, sums.xmin, sums.xmax, ev.mask);
+    storeRegionStats(res, i, nreg, sums, 0);
+  });
+  return res;
+}
+
+/** Pass 2 from a record: the chunks as they were read, table by table, each plan's share of each. */
+function* replaySteps(replay: Replay, step: number, perEvent: boolean): Generator<PlanStep[]> {
+  const { record, bounds } = replay;
+  for (let t = 0; t < record.tables.length; t++) {
+    const tbl = record.tables[t]!;
+    const idx = record.plans.flatMap((p, i) => (p.table === t ? [i] : []));
+    for (let c = 0; c < tbl.chunks; c++) {
+      yield idx.map((i) => {
+        const ev = record.plans[i]!.events;
+        const a = ev.chunkEnds[c]!;
+        const z = ev.chunkEnds[c + 1]!;
+        const X = ev.X.subarray(a, z);
+        const cols: ChunkColumns = { rows: z - a, T: ev.T.subarray(a, z), X, Y: X, W: ev.W.subarray(a, z), DQ: zeroDq(z - a), EPS: ev.EPS.subarray(a, z), f32: tbl.epsF32, step, perEvent };
+        return { i, f32: tbl.epsF32, bounds: bounds[i]!, cols, mask: ev.mask.subarray(a, z) };
+      });
+    }
+  }
+}
+
+/**
+ * Pass 1 of an extraction that keeps its selection: every table read once, each chunk recorded for
+ * every plan on the recorder's window (and the time extremes taken); passes 1 and 2 then replay the
+ * record (replayFor, replayScan, accumulate) — the same sums as reading the tables twice.
+ */
+export async function recordSelections(plans: readonly SegmentPlan[], recorder: SelectionRecorder): Promise<SelectionRecord | undefined> {
+  const odd = { nan: 0, negative: 0 };
+  const tmin = plans.map(() => Infinity);
+  const tmax = plans.map(() => -Infinity);
+  for (const [table, idx] of byTable(plans)) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    const p0 = plans[idx[0]];
+    for await (const ch of table.chunks()) {
+      const rows = ch.rows;
+      const cols: ChunkColumns = {
+        rows,
+        T: ch.col('TIME'),
+        X: ch.col(p0.xColumn),
+        Y: ch.col(p0.yColumn),
+        W: ch.col('WAVELENGTH'),
+        DQ: ch.col('DQ'),
+        EPS: ch.col('EPSILON'),
+        f32: ch.isFloat32('EPSILON'),
+        step: 1,
+        perEvent: false,
+      };
+      [lo, hi] = extremes(cols.T, rows, lo, hi, odd);
+      recorder.onScan?.(table, rows, cols.X, cols.Y, cols.W, cols.DQ);
+      recorder.onChunk(plans, table, idx, cols, ch.isFloat32(p0.yColumn));
+    }
+    for (const i of idx) {
+      tmin[i] = lo;
+      tmax[i] = hi;
+    }
+  }
+  return recorder.finish(plans, { tmin, tmax, nanTimes: odd.nan, negativeTimes: odd.negative });
 }

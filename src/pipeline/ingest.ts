@@ -161,6 +161,8 @@ export class IngestAborted extends Error {
 }
 
 export const STAGING_DIR = '.hstlc-staging';
+/** Under STAGING_DIR: the members' kept selections of one ingest run, until its composites are made. */
+export const MEMBER_EVENTS_DIR = 'member-events';
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -465,7 +467,10 @@ export async function runIngest(handle: HstlcDb, options: IngestOptions): Promis
       const { files: todo, superseded } = await filesToIngest(settings.ingest_dir);
       const numCores = Math.max(1, settings.num_cores);
       logger.info(`Ingesting ${todo.length} files using ${numCores} core(s)`);
-      const units = unitOptions(settings, options.env ?? process.env);
+      // Each file's selection, kept for its group's composite (hst/member-events.ts); a crashed run's
+      // sidecars are named by their files' identity, so the ones still valid are used and the rest ignored.
+      const memberEventsDir = path.join(settings.home_dir, STAGING_DIR, MEMBER_EVENTS_DIR);
+      const units: UnitOptions = { ...unitOptions(settings, options.env ?? process.env), memberEventsDir };
       const inputs: PrepareInput[] = todo.map((file, i) => ({
         file,
         // Named by position and rootname, never the file name: HST name rules look for `_tag.fits`
@@ -541,6 +546,7 @@ export async function runIngest(handle: HstlcDb, options: IngestOptions): Promis
         onProgress: (done, total, current) =>
           options.onProgress?.({ phase: 'composites', done, total, current, failures: failures }),
       });
+      await rm(memberEventsDir, { recursive: true, force: true });
       logger.info('Processing complete.');
       const counts = countByStatus(files.map((f) => ({ key: f.file, status: f.status })));
       const compositeCounts = { done: composites.filter((c) => c.status === 'done').length, failed: composites.filter((c) => c.status === 'failed').length };

@@ -46,6 +46,11 @@ export interface UnitOptions {
   refDir: string;
   /** lref/oref from the environment, if set (§6.9). */
   env: Record<string, string | undefined>;
+  /**
+   * Where the prepare units keep each extraction's selection and the composite units find it
+   * (hst/member-events.ts), so a composite does not read its members' events again; unset: not kept.
+   */
+  memberEventsDir?: string;
 }
 
 export interface PrepareInput {
@@ -102,8 +107,13 @@ export interface CompositeMade {
   members: Array<{ file: string; kept: boolean; reason?: string }>;
 }
 
-export function extractOptions(o: UnitOptions): ExtractOptions {
-  return { step: o.step, algorithm: algorithmParams(o.algorithm), refs: { env: o.env, refDir: o.refDir } };
+export function extractOptions(o: UnitOptions, memberEvents?: 'record' | 'replay'): ExtractOptions {
+  return {
+    step: o.step,
+    algorithm: algorithmParams(o.algorithm),
+    refs: { env: o.env, refDir: o.refDir },
+    ...(memberEvents !== undefined && o.memberEventsDir !== undefined ? { memberEvents: { dir: o.memberEventsDir, role: memberEvents } } : {}),
+  };
 }
 
 function message(err: unknown): string {
@@ -174,7 +184,7 @@ export async function prepareFile(input: PrepareInput): Promise<PrepareResult> {
     if (partner !== undefined && existsSync(partner)) events += (await headerFacts(partner)).rows;
 
     const detection = await detectFile(file);
-    const opts = extractOptions(input.options);
+    const opts = extractOptions(input.options, 'record');
     await rm(input.stagingDir, { recursive: true, force: true });
     await mkdir(input.stagingDir, { recursive: true });
     let lc: Lightcurve;
@@ -243,7 +253,7 @@ export function failureOf(file: string, err: unknown): Extract<PrepareResult, { 
 export async function buildComposite(input: CompositeInput): Promise<CompositeUnitResult> {
   try {
     await mkdir(path.dirname(input.output), { recursive: true });
-    const r = await compositeFromFiles(input.files, input.output, extractOptions(input.options), { targname: input.targname });
+    const r = await compositeFromFiles(input.files, input.output, extractOptions(input.options, 'replay'), { targname: input.targname });
     return {
       status: 'done',
       output: r.output,
