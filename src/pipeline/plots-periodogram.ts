@@ -58,6 +58,11 @@ function bucketOf(periods: ArrayLike<number>, buckets: number): (i: number) => n
   };
 }
 
+function increasingPositive(periods: ArrayLike<number>): boolean {
+  for (let i = 0; i < periods.length; i++) if (!(periods[i]! > 0) || (i > 0 && !(periods[i]! >= periods[i - 1]!))) return false;
+  return true;
+}
+
 /**
  * Indices of the points kept, in index order: per slice of the period axis its lowest and highest power
  * (so every pixel column keeps its extent; the corrected grid is uniform in frequency, so an index slice
@@ -71,13 +76,30 @@ export function reducedIndices(periods: ArrayLike<number>, powers: ArrayLike<num
   const lo = new Int32Array(buckets).fill(-1);
   const hi = new Int32Array(buckets).fill(-1);
   const any = new Int32Array(buckets).fill(-1);
-  for (let i = 0; i < n; i++) {
-    const b = bucket(i);
+  const visit = (i: number, b: number): void => {
     if (any[b] < 0) any[b] = i;
     const p = powers[i]!;
-    if (!Number.isFinite(p)) continue;
+    if (!Number.isFinite(p)) return;
     if (lo[b] < 0 || p < powers[lo[b]]!) lo[b] = i;
     if (hi[b] < 0 || p > powers[hi[b]]!) hi[b] = i;
+  };
+  if (increasingPositive(periods)) {
+    // The grids list periods in increasing order, so bucket(i) never decreases: each slice is an index
+    // range found by bisection (a few thousand logarithms instead of one per point, same slices).
+    let start = 0;
+    for (let b = 0; b < buckets && start < n; b++) {
+      let lo2 = start;
+      let hi2 = n;
+      while (lo2 < hi2) {
+        const mid = (lo2 + hi2) >>> 1;
+        if (bucket(mid) > b) hi2 = mid;
+        else lo2 = mid + 1;
+      }
+      for (let i = start; i < lo2; i++) visit(i, b);
+      start = lo2;
+    }
+  } else {
+    for (let i = 0; i < n; i++) visit(i, bucket(i));
   }
   const keep = new Set<number>(always.filter((i) => i >= 0 && i < n));
   keep.add(0);

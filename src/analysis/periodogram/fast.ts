@@ -16,7 +16,7 @@
  * We return 1.5× that (3√2 instead of 2√2) plus the second-order term; tests check real deviations
  * stay below it.
  */
-import { NUFFT_RELATIVE_ERROR, trigSums } from './nufft.js';
+import { NUFFT_RELATIVE_ERROR, scratch, trigSums } from './nufft.js';
 
 export interface FastPowers {
   /** Unnormalized classic power, as `lombScargleExact` would give. */
@@ -44,17 +44,15 @@ export function lombScargleFast(t: Float64Array, y: Float64Array, omega: Float64
     yy += y[j] * y[j];
   }
   const t0 = tmin + (tmax - tmin) / 2;
-  const sy = trigSums(t, y, omega, t0);
+  const sy = trigSums(t, y, omega, t0, 1, { re: scratch('fast.yRe', k), im: scratch('fast.yIm', k), shift: scratch('fast.yShift', k) });
   const ones = new Float64Array(n).fill(1);
-  const omega2 = new Float64Array(k);
-  for (let i = 0; i < k; i++) omega2[i] = 2 * omega[i];
-  const s2 = trigSums(t, ones, omega2, t0);
+  const s2 = trigSums(t, ones, omega, t0, 2, { re: scratch('fast.2Re', k), im: scratch('fast.2Im', k), shift: scratch('fast.2Shift', k) });
   const syRe = sy.re;
   const syIm = sy.im;
   const s2Re = s2.re;
   const s2Im = s2.im;
-  const shiftY = sy.phaseShift ?? new Float64Array(k);
-  const shift2 = s2.phaseShift ?? new Float64Array(k);
+  const shiftY = sy.phaseShift ?? scratch('fast.yShift', k).fill(0);
+  const shift2 = s2.phaseShift ?? scratch('fast.2Shift', k).fill(0);
   // The fast sums' own phases ω·s (|s| ≤ half the span) round as exact's ω·t do, on smaller values.
   const phaseRounding = (tAbsMax + 2 * ((tmax - tmin) / 2)) * EPS;
   const epsFixed = NUFFT_RELATIVE_ERROR + 2 * EPS + n * EPS;
@@ -65,34 +63,21 @@ export function lombScargleFast(t: Float64Array, y: Float64Array, omega: Float64
     const xs = syIm[i];
     const c2 = s2Re[i];
     const sn2 = s2Im[i];
-    const r2 = Math.sqrt(c2 * c2 + sn2 * sn2);
-    // Rotation by τ diagonalizes the 2×2 normal matrix: norms (N ± |Σe^{2iωt}|)/2. cos τ and sin τ
-    // of the half angle τ = atan2(sn2, c2)/2 ∈ (−π/2, π/2] by the half-angle formulas, each branch
-    // where it does not cancel (no atan2, cos, sin per frequency).
-    let c = 1;
-    let s = 0;
-    if (r2 > 0) {
-      const cos2 = c2 / r2;
-      if (cos2 >= 0) {
-        c = Math.sqrt((1 + cos2) / 2);
-        s = sn2 / r2 / (2 * c);
-      } else {
-        s = Math.sqrt((1 - cos2) / 2);
-        if (sn2 < 0) s = -s;
-        c = sn2 / r2 / (2 * s);
-        if (sn2 === 0) c = 0;
-      }
-    }
-    const a = c * xc + s * xs;
-    const b = c * xs - s * xc;
+    const r2sq = c2 * c2 + sn2 * sn2;
+    const r2 = Math.sqrt(r2sq);
+    // P = ½·vᵀM⁻¹v with v = (Σy'cos, Σy'sin) and M the normal matrix [[CC, CS], [CS, SS]] =
+    // ½·[[N + c2, sn2], [sn2, N − c2]] (double angles): the τ-rotated form without τ, one division.
+    // det M = (N + r2)(N − r2)/4, its two eigenvalues d1, d2 the τ-rotated norms.
     const d1 = (n + r2) / 2;
     const d2 = (n - r2) / 2;
-    const p = 0.5 * ((a * a) / d1 + (b * b) / d2);
+    const quad = (xc * xc * (n - c2) - 2 * xc * xs * sn2 + xs * xs * (n + c2)) / 2;
+    const p = quad / (2 * d1 * d2);
     power[i] = p;
     const eps = epsFixed + shiftY[i] + shift2[i] + omega[i] * phaseRounding;
     const pn = p * invYy; // normalized power ∈ [0, 1]
-    const cond = n / Math.max(Math.min(d1, d2), Number.MIN_VALUE);
-    const dn = 3 * Math.SQRT2 * eps * Math.sqrt(cond) * (Math.sqrt(Math.max(pn, 0)) + 2 * pn) + 4 * eps * eps * cond;
+    const cond = n / Math.max(d2, Number.MIN_VALUE); // d2 ≤ d1
+    // The formula's own rounding (the quadratic form cancels at most by cond): 16·cond·2^-53 relative.
+    const dn = 3 * Math.SQRT2 * eps * Math.sqrt(cond) * (Math.sqrt(Math.max(pn, 0)) + 2 * pn) + 4 * eps * eps * cond + 16 * EPS * cond * pn;
     bound[i] = dn * halfYy;
   }
   return { power, bound };

@@ -36,6 +36,21 @@ const MAX_GRID = 1 << 20; // uniform-grid points per block (fine FFT is 2× this
  */
 const BAND_FINE = 1 << 17;
 
+/**
+ * Reusable work arrays by name (a thread runs one transform at a time): the 2^20-long arrays of a
+ * composite's spaces are not allocated, zeroed and collected per call. Contents are garbage on return.
+ */
+const buffers = new Map<string, Float64Array>();
+export function scratch(name: string, length: number): Float64Array {
+  let b = buffers.get(name);
+  if (b === undefined || b.length < length) {
+    b = new Float64Array(length);
+    buffers.set(name, b);
+  }
+  return b.subarray(0, length);
+}
+let cellBuffer = new Int32Array(0);
+
 function nextPow2(n: number): number {
   let p = 4;
   while (p < n) p *= 2;
@@ -67,8 +82,9 @@ function spreadingOf(x: Float64Array, mr: number): Spreading {
   const { bitrev } = fftPlan(mr);
   const n = x.length;
   const width = 2 * MSP;
-  const cells = new Int32Array(n * width);
-  const weights = new Float64Array(n * width);
+  if (cellBuffer.length < n * width) cellBuffer = new Int32Array(n * width);
+  const cells = cellBuffer.subarray(0, n * width);
+  const weights = scratch('nufft.weights', n * width);
   // e^{−(ξ − l·h)²/4τ} = e^{−ξ²/4τ} · (e^{ξh/2τ})^l · e^{−l²h²/4τ} (fast Gaussian gridding): 2 exps a point.
   const tail = new Float64Array(width);
   for (let l = -MSP + 1; l <= MSP; l++) tail[l + MSP - 1] = Math.exp(-l * l * h * h * inv4tau);
@@ -189,19 +205,29 @@ export function uniformSpacing(omega: Float64Array): number | undefined {
  * |ω_q − (ω_0 + q·d)|·max|s|: the phase by which the grid's own rounding moves the target off the
  * progression the sums are taken on.
  */
-function uniformSums(t: Float64Array, w: Float64Array, omega: Float64Array, d: number, t0: number, re: Float64Array, im: Float64Array): Float64Array {
+function uniformSums(
+  t: Float64Array,
+  w: Float64Array,
+  omega: Float64Array,
+  scale: number,
+  d: number,
+  t0: number,
+  re: Float64Array,
+  im: Float64Array,
+  shift: Float64Array,
+): Float64Array {
   const k = omega.length;
   const n = t.length;
   const mr = Math.min(BAND_FINE, nextPow2(R * k));
   const band = mr / R; // modes per band
   const half = band / 2;
-  const w0 = omega[0];
+  const w0 = scale * omega[0];
   const twoPi = 2 * Math.PI;
-  const x = new Float64Array(n);
-  const cRe = new Float64Array(n);
-  const cIm = new Float64Array(n);
-  const rotRe = new Float64Array(n);
-  const rotIm = new Float64Array(n);
+  const x = scratch('nufft.x', n);
+  const cRe = scratch('nufft.cRe', n);
+  const cIm = scratch('nufft.cIm', n);
+  const rotRe = scratch('nufft.rotRe', n);
+  const rotIm = scratch('nufft.rotIm', n);
   let sMax = 0;
   for (let j = 0; j < n; j++) {
     const s = t[j] - t0;
@@ -220,7 +246,7 @@ function uniformSums(t: Float64Array, w: Float64Array, omega: Float64Array, d: n
   }
   const sp = spreadingOf(x, mr);
   const deconv = deconvolutionOf(band);
-  const grid = new Float64Array(2 * mr);
+  const grid = scratch('nufft.grid', 2 * mr);
   for (let qb = 0; qb < k; qb += band) {
     if (qb > 0) {
       for (let j = 0; j < n; j++) {
@@ -241,23 +267,31 @@ function uniformSums(t: Float64Array, w: Float64Array, omega: Float64Array, d: n
       im[q] = f * grid[2 * cell + 1];
     }
   }
-  const shift = new Float64Array(k);
-  for (let q = 0; q < k; q++) shift[q] = Math.abs(omega[q] - (w0 + q * d)) * sMax;
+  for (let q = 0; q < k; q++) shift[q] = Math.abs(scale * omega[q] - (w0 + q * d)) * sMax;
   return shift;
 }
 
 /**
- * S(ω_k) = Σ_j w_j·e^{iω_k(t_j − t0)} for every target ω_k (any order, any spacing), to
+ * S(scale·ω_k) = Σ_j w_j·e^{i·scale·ω_k(t_j − t0)} for every target ω_k (any order, any spacing), to
  * NUFFT_RELATIVE_ERROR·Σ|w| plus, for a uniform grid, `phaseShift[k]`·Σ|w|. Cost O(N·(2·MSP) +
  * K log K) on a uniform grid; otherwise O(N·(2·MSP) + blocks·(M log M + K·2Q)).
  */
-export function trigSums(t: Float64Array, w: Float64Array, omega: Float64Array, t0: number): TrigSums {
-  const k = omega.length;
-  const re = new Float64Array(k);
-  const im = new Float64Array(k);
+export function trigSums(
+  t: Float64Array,
+  w: Float64Array,
+  omegaIn: Float64Array,
+  t0: number,
+  scale: 1 | 2 = 1,
+  out?: { re: Float64Array; im: Float64Array; shift: Float64Array },
+): TrigSums {
+  const k = omegaIn.length;
+  const re = out?.re.fill(0) ?? new Float64Array(k);
+  const im = out?.im.fill(0) ?? new Float64Array(k);
   if (t.length === 0 || k === 0) return { re, im };
-  const d = uniformSpacing(omega);
-  if (d !== undefined) return { re, im, phaseShift: uniformSums(t, w, omega, d, t0, re, im) };
+  const d = uniformSpacing(omegaIn);
+  // scale·ω is exact (a power of 2), so the progression and its rounding offsets scale exactly too.
+  if (d !== undefined) return { re, im, phaseShift: uniformSums(t, w, omegaIn, scale, d * scale, t0, re, im, out?.shift ?? new Float64Array(k)) };
+  const omega = scale === 1 ? omegaIn : Float64Array.from(omegaIn, (x) => scale * x);
   let wlo = Infinity;
   let whi = -Infinity;
   for (let i = 0; i < k; i++) {
