@@ -53,6 +53,13 @@ async function graphileHome(db: TestDatabase): Promise<{ config: string; cfg: Lo
 }
 
 /**
+ * A worker that stops when no job is left. It sees that at its heartbeat, every sixth of --lock-expiry
+ * (60 s by default: up to 10 s idle after the last job); 6 s makes it 1 s, while a live worker (its
+ * units run in worker threads, its heartbeats on the main thread) is never taken for lost.
+ */
+const ONCE = ['--once', '--lock-expiry', '6'];
+
+/**
  * `hstlc worker` as its own process (application_name set, so a test can find its connections), in a
  * network namespace when `netns` is given.
  */
@@ -164,7 +171,7 @@ describe('the graphile engine on PostgreSQL', { skip }, () => {
     const handle = await runOnEngine(cfg, async () => {
       // Three workers started at once also install the engine's schema at once (the first run did; the
       // schema is new per test, so the migration race is part of the first submission below).
-      const ws = [0, 1, 2].map(() => worker(config, ['--once', '--concurrency', '1'], app));
+      const ws = [0, 1, 2].map(() => worker(config, [...ONCE, '--concurrency', '1'], app));
       const codes = await Promise.all(ws.map((w) => w.done));
       assert.deepEqual(codes, [0, 0, 0], ws.map((w) => w.output()).join('\n---\n'));
     });
@@ -254,7 +261,7 @@ describe('the graphile engine on PostgreSQL', { skip }, () => {
     const engine = await openEngine(cfg, handle);
     try {
       const submitted = await submitRun(handle, engine, { settings: cfg, command: 'pipeline' });
-      const ws = [0, 1].map(() => worker(config, ['--once', '--concurrency', '1'], app));
+      const ws = [0, 1].map(() => worker(config, [...ONCE, '--concurrency', '1'], app));
       assert.deepEqual(await Promise.all(ws.map((w) => w.done)), [0, 0], ws.map((w) => w.output()).join('\n---\n'));
       await waitForRun(handle, engine, submitted.run, { pollMs: 200, signal: AbortSignal.timeout(120_000) });
       const results = await pgQuery(cfg, `select kind, status, detail from ${engine.schema}.hstlc_results where run = $1`, [submitted.run]);
@@ -304,7 +311,7 @@ describe('the graphile engine on PostgreSQL', { skip }, () => {
       });
       const app = `hstlc-t-${randomBytes(4).toString('hex')}`;
       const handle = await runOnEngine(cfg, async () => {
-        const ws = hosts.map((h, i) => worker(configs[i]!, ['--once', '--concurrency', '1'], app, h.netns));
+        const ws = hosts.map((h, i) => worker(configs[i]!, [...ONCE, '--concurrency', '1'], app, h.netns));
         const codes = await Promise.all(ws.map((w) => w.done));
         assert.deepEqual(codes, [0, 0], ws.map((w) => w.output()).join('\n---\n'));
       });
