@@ -109,8 +109,12 @@ export class EventTable {
     return this.reader.hdus[this.hdu]?.table?.rows ?? 0;
   }
 
-  /** One pass over the table, chunk by chunk. */
-  async *chunks(): AsyncGenerator<ChunkView> {
+  /**
+   * One pass over the table, chunk by chunk. `once`: the only pass (an extraction that records its
+   * selection, selection.ts recordSelections), so the chunks are not kept for another.
+   */
+  async *chunks(options: { once?: boolean } = {}): AsyncGenerator<ChunkView> {
+    const keep = this.cacheable && options.once !== true;
     const views = new Float64Views();
     if (this.cache !== undefined) {
       for (const chunk of this.cache) yield views.view(chunk);
@@ -128,9 +132,9 @@ export class EventTable {
         cols.set(name.toUpperCase(), c.data);
       }
       const chunk: StoredChunk = { rows: t.rows, cols, f32 };
-      if (this.cacheable) kept.push(chunk);
+      if (keep) kept.push(chunk);
       yield views.view(chunk);
     }
-    if (this.cacheable) this.cache = kept;
+    if (keep) this.cache = kept;
   }
 }

@@ -774,7 +774,7 @@ export async function recordSelections(plans: readonly SegmentPlan[], recorder: 
     let lo = Infinity;
     let hi = -Infinity;
     const p0 = plans[idx[0]];
-    for await (const ch of table.chunks()) {
+    for await (const ch of table.chunks({ once: true })) {
       const rows = ch.rows;
       const cols: ChunkColumns = {
         rows,

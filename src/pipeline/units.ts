@@ -24,11 +24,9 @@ import type { Lightcurve } from '../lightcurve/table.js';
 import { moveFile } from '../archive/move.js';
 import { fuvPartnerOf, individualLightcurveName } from '../hst/names.js';
 import { verifyInputChecksums, type ChecksumMode } from '../hst/checksums.js';
-import { readLightcurve } from '../plots/read.js';
-import { writeQuicklookPng } from '../plots/draw.js';
-import { renderImage as renderPlotImage, type ImageJob } from '../plots/units.js';
-import { statsUnit, type StatsUnitInput, type StatsUnitResult } from './stats-unit.js';
-import { periodogramUnit, type PeriodogramUnitInput, type PeriodogramUnitResult } from './plots-periodogram.js';
+import type { ImageJob } from '../plots/units.js';
+import type { StatsUnitInput, StatsUnitResult } from './stats-unit.js';
+import type { PeriodogramUnitInput, PeriodogramUnitResult } from './plots-periodogram.js';
 
 import type { UnitResult } from './unit-result.js';
 
@@ -159,7 +157,18 @@ export async function drawQuicklook(lightcurve: string, eventFile: string | unde
       await f.close();
     }
   }
+  const { readLightcurve, writeQuicklookPng } = await quicklookModules();
   return writeQuicklookPng(await readLightcurve(lightcurve, { meta, ...(eventFile !== undefined ? { datasetNames: [path.basename(eventFile)] } : {}) }), lightcurve);
+}
+
+/**
+ * The drawing modules (ECharts, resvg: about 0.4 s of CPU to load), imported when the first quicklook
+ * is drawn: the stage's main thread, which imports this file for its types and the recovery path,
+ * and a thread running only stats units never load them.
+ */
+async function quicklookModules(): Promise<{ readLightcurve: typeof import('../plots/read.js').readLightcurve; writeQuicklookPng: typeof import('../plots/draw.js').writeQuicklookPng }> {
+  const [read, draw] = await Promise.all([import('../plots/read.js'), import('../plots/draw.js')]);
+  return { readLightcurve: read.readLightcurve, writeQuicklookPng: draw.writeQuicklookPng };
 }
 
 /**
@@ -214,6 +223,7 @@ export async function prepareFile(input: PrepareInput): Promise<PrepareResult> {
     if (input.quicklook !== false) {
       // The original's disabled step (§15.13): a failure is a warning on this file, never its failure.
       try {
+        const { readLightcurve, writeQuicklookPng } = await quicklookModules();
         stagedQuicklook = writeQuicklookPng(await readLightcurve(stagedLightcurve, { meta: quicklookMeta(facts.primary), datasetNames: [archivedName] }), stagedLightcurve);
       } catch (err) {
         warnings.push(`quicklook PNG not drawn: ${message(err)}`);
@@ -270,6 +280,7 @@ export async function buildComposite(input: CompositeInput): Promise<CompositeUn
 /** A PNG of the plots stage (src/plots/units.ts renderImage), as a unit: the bytes, or why not. */
 export async function renderImage(job: ImageJob): Promise<UnitResult<{ png: Uint8Array }>> {
   try {
+    const { renderImage: renderPlotImage } = await import('../plots/units.js');
     return { status: 'done', png: await renderPlotImage(job) };
   } catch (err) {
     return { status: 'failed', reason: message(err) };
@@ -285,8 +296,9 @@ export async function renderImage(job: ImageJob): Promise<UnitResult<{ png: Uint
 export const UNITS = {
   prepare: prepareFile,
   composite: buildComposite,
-  stats: statsUnit,
-  plotsPeriodogram: periodogramUnit,
+  // Imported on first use, so a thread (or the main thread) that never runs them does not load them.
+  stats: async (input: StatsUnitInput): Promise<StatsUnitResult> => (await import('./stats-unit.js')).statsUnit(input),
+  plotsPeriodogram: async (input: PeriodogramUnitInput): Promise<PeriodogramUnitResult> => (await import('./plots-periodogram.js')).periodogramUnit(input),
   renderImage,
 } as const satisfies Record<string, (input: never) => Promise<UnitResult<object, object>>>;
 export type Units = typeof UNITS;
