@@ -9,7 +9,7 @@ import { makeHistogram, type EventHistogram, type TimeGrid } from '../lightcurve
 import type { AlgorithmParams } from '../lightcurve/algorithm.js';
 import type { CountArray } from '../lightcurve/table.js';
 import type { Sensitivity, TdsCorrection } from './cos/calibration.js';
-import type { EventTable } from './events.js';
+import type { ChunkView, EventTable } from './events.js';
 import { x1dPixel } from './stis/corrtag.js';
 
 /** §6.3 airglow windows as coded (not the docstring's). */
@@ -378,25 +378,29 @@ interface PlanStep {
   mask?: Uint8Array;
 }
 
+/** The columns pass 2 reads from one chunk of a plan's table (x and y as the plan names them). */
+function chunkColumns(ch: ChunkView, plan: SegmentPlan, step: number, perEvent: boolean): ChunkColumns {
+  return {
+    rows: ch.rows,
+    T: ch.col('TIME'),
+    X: ch.col(plan.xColumn),
+    Y: ch.col(plan.yColumn),
+    W: ch.col('WAVELENGTH'),
+    DQ: ch.col('DQ'),
+    EPS: ch.col('EPSILON'),
+    f32: ch.isFloat32('EPSILON'),
+    step,
+    perEvent,
+  };
+}
+
 /** Pass 2 over the event tables, chunk by chunk as read. */
 async function* tableSteps(plans: readonly SegmentPlan[], step: number, perEvent: boolean): AsyncGenerator<PlanStep[]> {
   for (const [table, idx] of byTable(plans)) {
     for await (const ch of table.chunks()) {
-      const f32 = ch.isFloat32('EPSILON');
-      const cols: ChunkColumns = {
-        rows: ch.rows,
-        T: ch.col('TIME'),
-        X: ch.col(plans[idx[0]].xColumn),
-        Y: ch.col(plans[idx[0]].yColumn),
-        W: ch.col('WAVELENGTH'),
-        DQ: ch.col('DQ'),
-        EPS: ch.col('EPSILON'),
-        f32,
-        step,
-        perEvent,
-      };
+      const cols = chunkColumns(ch, plans[idx[0]], step, perEvent);
       const y32 = ch.isFloat32(plans[idx[0]].yColumn);
-      yield idx.map((i) => ({ i, f32, bounds: boundsOf(plans[i], y32), cols }));
+      yield idx.map((i) => ({ i, f32: cols.f32, bounds: boundsOf(plans[i], y32), cols }));
     }
   }
 }
@@ -440,22 +444,14 @@ export async function accumulate(
     return pass;
   };
 
-  if (replay !== undefined) {
-    for (const steps of replaySteps(replay, step, perEvent)) {
-      for (const st of steps) {
-        const pass = ensure(st.i, st.f32);
-        pass.bounds = st.bounds;
-        accumulateChunk(pass, st.cols, st.mask);
-      }
-    }
-  } else {
-    for await (const steps of tableSteps(plans, step, perEvent)) {
-      for (const st of steps) {
-        epsIsF32 = st.f32;
-        const pass = ensure(st.i, st.f32);
-        pass.bounds = st.bounds;
-        accumulateChunk(pass, st.cols, st.mask);
-      }
+  const source = replay !== undefined ? replaySteps(replay, step, perEvent) : tableSteps(plans, step, perEvent);
+  for await (const steps of source) {
+    for (const st of steps) {
+      // A replay's dtype is the recorded one (lastEpsF32 above); a read's is the chunk's.
+      if (replay === undefined) epsIsF32 = st.f32;
+      const pass = ensure(st.i, st.f32);
+      pass.bounds = st.bounds;
+      accumulateChunk(pass, st.cols, st.mask);
     }
   }
   const nb = Math.max(0, grid.edges.length - 1);
@@ -776,18 +772,7 @@ export async function recordSelections(plans: readonly SegmentPlan[], recorder: 
     const p0 = plans[idx[0]];
     for await (const ch of table.chunks({ once: true })) {
       const rows = ch.rows;
-      const cols: ChunkColumns = {
-        rows,
-        T: ch.col('TIME'),
-        X: ch.col(p0.xColumn),
-        Y: ch.col(p0.yColumn),
-        W: ch.col('WAVELENGTH'),
-        DQ: ch.col('DQ'),
-        EPS: ch.col('EPSILON'),
-        f32: ch.isFloat32('EPSILON'),
-        step: 1,
-        perEvent: false,
-      };
+      const cols = chunkColumns(ch, p0, 1, false);
       [lo, hi] = extremes(cols.T, rows, lo, hi, odd);
       recorder.onScan?.(table, rows, cols.X, cols.Y, cols.W, cols.DQ);
       recorder.onChunk(plans, table, idx, cols, ch.isFloat32(p0.yColumn));
